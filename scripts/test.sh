@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The one command that runs the whole test suite on a fresh machine of this kind.
+# It installs whatever the tests need that is missing, then runs cargo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The IETF cookie suite lives beside the checkout, in ../shared (CI puts it there).
+if [ ! -d ../shared/conformance/http-state ]; then
+  echo "error: ../shared/conformance/http-state is missing; the conformance test needs it" >&2
+  exit 1
+fi
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo test --locked --all-targets

@@ -1,0 +1,109 @@
+//! What a crawl reports besides cookies: visits, warnings, malformed headers, script bodies.
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::observe::ResourceKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    Timeout,
+    Transport,
+    HttpError,
+    BodyTruncated,
+    InvalidUtf8,
+    RedirectLoop,
+    TooManyRedirects,
+    BadRedirect,
+    LinkTrap,
+    MalformedSetCookie,
+    Robots,
+    Sitemap,
+    NotContacted,
+}
+
+/// Something that went wrong but did not stop the scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(kind: WarningKind, url: Option<&Url>, message: impl Into<String>) -> Warning {
+        Warning {
+            kind,
+            url: url.map(Url::to_string),
+            message: message.into(),
+        }
+    }
+}
+
+/// One response of a fetch, redirects included.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hop {
+    pub url: Url,
+    pub status: u16,
+    pub cookies_set: usize,
+}
+
+/// A page the crawler visited (or skipped, with the reason).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageVisit {
+    pub url: Url,
+    pub depth: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found_on: Option<Url>,
+    /// Status of the last response (after redirects); None when no response came.
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_url: Option<Url>,
+    /// Every response in order when the page redirected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Hop>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    pub bytes: usize,
+    pub cookies_set: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+}
+
+/// A sub-resource fetched for a page (not crawled for links).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceVisit {
+    pub url: Url,
+    pub kind: ResourceKind,
+    pub page_url: Url,
+    pub status: Option<u16>,
+    pub cookies_set: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// A `Set-Cookie` line no browser would store, kept as evidence (value redacted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MalformedCookie {
+    pub page_url: Url,
+    pub response_url: Url,
+    /// The line up to the first `=`, at most 60 characters: the name, never the value.
+    pub excerpt: String,
+    pub reason: String,
+}
+
+/// A script the page runs, for static analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScriptBody {
+    /// None for inline scripts.
+    pub url: Option<Url>,
+    pub page_url: Url,
+    /// 1-based position among the page's inline scripts.
+    pub inline_index: Option<usize>,
+    #[serde(skip)]
+    pub code: String,
+}

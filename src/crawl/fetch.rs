@@ -1,0 +1,286 @@
+//! One fetch: redirects followed by hand so every hop's `Set-Cookie` is seen, cookies sent
+//! from and stored into the jar, the body read up to a cap.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use time::OffsetDateTime;
+use url::Url;
+
+use super::events::{Hop, MalformedCookie, Warning, WarningKind};
+use super::pool::HostPool;
+use crate::cookies::{parse_set_cookie, Jar};
+use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
+
+/// Everything one fetch produced, including what it saw before failing.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub hops: Vec<Hop>,
+    pub final_url: Option<Url>,
+    pub status: Option<u16>,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+    pub error: Option<String>,
+    pub observations: Vec<Observation>,
+    pub malformed: Vec<MalformedCookie>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Fetched {
+    pub fn cookies_set(&self) -> usize {
+        self.hops.iter().map(|h| h.cookies_set).sum()
+    }
+
+    fn fail(&mut self, kind: WarningKind, url: &Url, message: String) {
+        self.warnings
+            .push(Warning::new(kind, Some(url), message.clone()));
+        self.error = Some(message);
+    }
+}
+
+/// Shared by all crawl tasks.
+pub struct Fetcher {
+    pub client: reqwest::Client,
+    pub jar: Arc<Mutex<Jar>>,
+    pub pool: HostPool,
+    pub headers: HeaderMap,
+    pub max_body: usize,
+    pub max_redirects: usize,
+    pub keep_values: bool,
+    pub only_hosts: Option<HashSet<String>>,
+}
+
+impl Fetcher {
+    /// Fetches `url` for `page` (the page being visited). `want_body` reads the body up to
+    /// `max_body`; otherwise only headers are read.
+    pub async fn fetch(
+        &self,
+        url: &Url,
+        page: &Url,
+        kind: ResourceKind,
+        want_body: bool,
+    ) -> Fetched {
+        let mut out = Fetched::default();
+        let mut current = url.clone();
+        let mut visited = HashSet::new();
+        for hop in 0..=self.max_redirects {
+            if !self.may_contact(&current) {
+                out.fail(
+                    WarningKind::NotContacted,
+                    &current,
+                    format!("{current} was not contacted: its host is outside the hosts this scan may reach"),
+                );
+                return out;
+            }
+            if !visited.insert(current.to_string()) {
+                out.fail(
+                    WarningKind::RedirectLoop,
+                    url,
+                    format!("redirect loop: {current} was reached twice while fetching {url}"),
+                );
+                return out;
+            }
+            let host = current.host_str().unwrap_or_default().to_string();
+            let _permit = self.pool.acquire(&host).await;
+            let mut req = self
+                .client
+                .get(current.clone())
+                .headers(self.headers.clone());
+            let cookie_header = lock(&self.jar).cookie_header(&current);
+            if let Some(c) = cookie_header {
+                req = req.header(COOKIE, c);
+            }
+            let mut resp = match req.send().await {
+                Ok(r) => r,
+                Err(e) => {
+                    let (kind, msg) = describe(&e, &current);
+                    out.fail(kind, &current, msg);
+                    return out;
+                }
+            };
+            let status = resp.status().as_u16();
+            let cookies_set =
+                self.record_cookies(resp.headers(), &current, page, status, hop, kind, &mut out);
+            out.hops.push(Hop {
+                url: current.clone(),
+                status,
+                cookies_set,
+            });
+            out.status = Some(status);
+            out.final_url = Some(current.clone());
+            if resp.status().is_redirection() {
+                if let Some(loc) = resp.headers().get(LOCATION) {
+                    let loc = String::from_utf8_lossy(loc.as_bytes()).into_owned();
+                    match current.join(loc.trim()) {
+                        Ok(next) if matches!(next.scheme(), "http" | "https") => {
+                            current = next;
+                            continue;
+                        }
+                        _ => {
+                            out.fail(
+                                WarningKind::BadRedirect,
+                                &current,
+                                format!(
+                                    "{current} redirects to '{loc}', which is not an http(s) URL"
+                                ),
+                            );
+                            return out;
+                        }
+                    }
+                }
+            }
+            out.content_type = resp
+                .headers()
+                .get(CONTENT_TYPE)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            if want_body {
+                self.read_body(&mut resp, &current, &mut out).await;
+            }
+            return out;
+        }
+        out.fail(
+            WarningKind::TooManyRedirects,
+            url,
+            format!(
+                "{url} redirected more than {} times; gave up",
+                self.max_redirects
+            ),
+        );
+        out
+    }
+
+    fn may_contact(&self, url: &Url) -> bool {
+        match (&self.only_hosts, url.host_str()) {
+            (None, _) => true,
+            (Some(allowed), Some(h)) => allowed.contains(&h.to_ascii_lowercase()),
+            (Some(_), None) => false,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_cookies(
+        &self,
+        headers: &HeaderMap,
+        response_url: &Url,
+        page: &Url,
+        status: u16,
+        hop: usize,
+        kind: ResourceKind,
+        out: &mut Fetched,
+    ) -> usize {
+        let now = OffsetDateTime::now_utc();
+        let mut n = 0;
+        for raw in headers.get_all(SET_COOKIE) {
+            let line = String::from_utf8_lossy(raw.as_bytes());
+            n += 1;
+            match parse_set_cookie(&line) {
+                Ok(parsed) => {
+                    let rejected = lock(&self.jar)
+                        .store(&parsed, response_url)
+                        .err()
+                        .map(|r| r.reason);
+                    out.observations.push(Observation {
+                        cookie: ObservedCookie::from_set_cookie(
+                            &parsed,
+                            response_url,
+                            now,
+                            self.keep_values,
+                        ),
+                        page_url: page.clone(),
+                        response_url: response_url.clone(),
+                        status,
+                        hop,
+                        resource: kind,
+                        source: Source::Http,
+                        time: now,
+                        rejected,
+                        problems: parsed.problems.clone(),
+                    });
+                }
+                Err(e) => {
+                    let excerpt: String = line
+                        .split('=')
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(60)
+                        .collect();
+                    out.warnings.push(Warning::new(
+                        WarningKind::MalformedSetCookie,
+                        Some(response_url),
+                        format!(
+                            "ignored a Set-Cookie header starting '{}': {e}",
+                            excerpt.escape_debug()
+                        ),
+                    ));
+                    out.malformed.push(MalformedCookie {
+                        page_url: page.clone(),
+                        response_url: response_url.clone(),
+                        excerpt,
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
+        n
+    }
+
+    async fn read_body(&self, resp: &mut reqwest::Response, url: &Url, out: &mut Fetched) {
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    let room = self.max_body.saturating_sub(out.body.len());
+                    if chunk.len() > room {
+                        out.body.extend_from_slice(&chunk[..room]);
+                        out.warnings.push(Warning::new(
+                            WarningKind::BodyTruncated,
+                            Some(url),
+                            format!(
+                                "the body of {url} is larger than --max-body ({} bytes); only the first {} bytes were read",
+                                self.max_body, self.max_body
+                            ),
+                        ));
+                        return;
+                    }
+                    out.body.extend_from_slice(&chunk);
+                }
+                Ok(None) => return,
+                Err(e) => {
+                    let (kind, msg) = describe(&e, url);
+                    out.warnings.push(Warning::new(
+                        kind,
+                        Some(url),
+                        format!("{msg} (while reading the body; kept what arrived)"),
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn lock(jar: &Mutex<Jar>) -> std::sync::MutexGuard<'_, Jar> {
+    // A panic while holding the jar cannot leave it half-written in a way that matters here.
+    jar.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn describe(e: &reqwest::Error, url: &Url) -> (WarningKind, String) {
+    if e.is_timeout() {
+        (
+            WarningKind::Timeout,
+            format!("{url} did not answer within the timeout (--timeout)"),
+        )
+    } else {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(e);
+        while let Some(s) = src {
+            msg = format!("{msg}: {s}");
+            src = s.source();
+        }
+        (
+            WarningKind::Transport,
+            format!("could not fetch {url}: {msg}"),
+        )
+    }
+}

@@ -1,0 +1,168 @@
+//! The breadth-first queue of pages: normalisation, de-duplication and the link-trap guard.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use url::Url;
+
+/// A page waiting to be visited.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageJob {
+    pub url: Url,
+    pub depth: usize,
+    pub found_on: Option<Url>,
+}
+
+/// What happened to a URL offered to the frontier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offer {
+    Queued,
+    Duplicate,
+    /// Too many pages share this URL pattern: probably an infinite URL space.
+    Trap(String),
+}
+
+#[derive(Debug, Default)]
+pub struct Frontier {
+    queue: VecDeque<PageJob>,
+    seen: HashSet<String>,
+    per_pattern: HashMap<String, usize>,
+    max_per_pattern: usize,
+    trapped: HashSet<String>,
+}
+
+impl Frontier {
+    pub fn new(max_per_pattern: usize) -> Frontier {
+        Frontier {
+            max_per_pattern,
+            ..Frontier::default()
+        }
+    }
+
+    /// Queues `job` unless its normalised URL was offered before or its pattern is full.
+    pub fn offer(&mut self, mut job: PageJob) -> Offer {
+        job.url = normalise(&job.url);
+        if !self.seen.insert(job.url.to_string()) {
+            return Offer::Duplicate;
+        }
+        if self.max_per_pattern > 0 {
+            let key = pattern(&job.url);
+            let n = self.per_pattern.entry(key.clone()).or_insert(0);
+            if *n >= self.max_per_pattern {
+                let first = self.trapped.insert(key.clone());
+                return if first {
+                    Offer::Trap(key)
+                } else {
+                    Offer::Duplicate
+                };
+            }
+            *n += 1;
+        }
+        self.queue.push_back(job);
+        Offer::Queued
+    }
+
+    pub fn pop(&mut self) -> Option<PageJob> {
+        self.queue.pop_front()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.queue.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.queue.len()
+    }
+}
+
+/// One spelling per page: no fragment, sorted query, no empty query. The `url` crate
+/// already lower-cases scheme and host and drops default ports.
+pub fn normalise(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    let mut pairs: Vec<(String, String)> = u
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if pairs.is_empty() {
+        u.set_query(None);
+    } else {
+        pairs.sort();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    u
+}
+
+/// The shape of a URL: host, path with digit runs folded to `N`, sorted query keys.
+/// `/calendar/2031/07?view=month` and `/calendar/2031/08?view=week` share one.
+pub fn pattern(url: &Url) -> String {
+    let mut out = String::new();
+    out.push_str(url.host_str().unwrap_or(""));
+    let mut in_digits = false;
+    for c in url.path().chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push('N');
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(c);
+        }
+    }
+    let mut keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    keys.sort();
+    keys.dedup();
+    if !keys.is_empty() {
+        out.push('?');
+        out.push_str(&keys.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(s: &str) -> PageJob {
+        PageJob {
+            url: Url::parse(s).unwrap(),
+            depth: 0,
+            found_on: None,
+        }
+    }
+
+    #[test]
+    fn same_page_spelled_differently_is_fetched_once() {
+        let mut f = Frontier::new(0);
+        assert_eq!(
+            f.offer(job("http://A.test:80/x?b=2&a=1#top")),
+            Offer::Queued
+        );
+        assert_eq!(f.offer(job("http://a.test/x?a=1&b=2")), Offer::Duplicate);
+        assert_eq!(f.offer(job("http://a.test/x?")), Offer::Queued);
+        assert_eq!(f.offer(job("http://a.test/x")), Offer::Duplicate);
+        assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn calendar_trap_is_capped_once() {
+        let mut f = Frontier::new(3);
+        let mut outcomes = Vec::new();
+        for m in 1..=6 {
+            outcomes.push(f.offer(job(&format!("http://a.test/calendar/2024/{m:02}"))));
+        }
+        assert_eq!(outcomes.iter().filter(|o| **o == Offer::Queued).count(), 3);
+        assert!(matches!(outcomes[3], Offer::Trap(_)));
+        assert_eq!(outcomes[4], Offer::Duplicate);
+    }
+
+    #[test]
+    fn pattern_folds_digits_and_query_values() {
+        let p = |s: &str| pattern(&Url::parse(s).unwrap());
+        assert_eq!(
+            p("http://a.test/c/2024/07?v=1"),
+            p("http://a.test/c/1999/12?v=9")
+        );
+        assert_ne!(p("http://a.test/c/2024"), p("http://a.test/d/2024"));
+    }
+}

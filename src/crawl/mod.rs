@@ -1,0 +1,24 @@
+//! The crawl: a breadth-first frontier of pages, their sub-resources, robots.txt and
+//! sitemaps, fetched under per-host limits. Produces plain data for the later stages.
+mod config;
+mod cookie_file;
+mod events;
+mod extract;
+mod fetch;
+mod frontier;
+mod pool;
+mod robots;
+mod scope;
+mod sitemap;
+
+pub use config::{CrawlConfig, Resolve, ScopeMode, SettingsSummary, DEFAULT_USER_AGENT};
+pub use cookie_file::parse_cookie_file;
+pub use events::{
+    Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
+};
+pub use extract::{extract, is_html, PageContent};
+pub use frontier::{normalise, pattern, Frontier, Offer, PageJob};
+pub use scope::Scope;
+
+mod run;
+pub use run::{crawl, Cancel, CrawlError, CrawlOutcome, Progress};

@@ -1,0 +1,15 @@
+//! cookiescan: audit the cookies a website sets.
+//!
+//! Data flows one way: [`crawl`] fetches pages and sub-resources and yields
+//! [`observe::Observation`]s; [`observe`] aggregates them into [`observe::CookieRecord`]s;
+//! [`knowledge`] classifies them; [`report`] renders a [`report::Report`].
+//! [`scan::scan`] runs the whole pipeline.
+pub mod cookies;
+pub mod crawl;
+pub mod demo;
+pub mod exit_codes;
+pub mod fixture;
+pub mod knowledge;
+pub mod observe;
+pub mod report;
+pub mod scan;

@@ -1,0 +1,138 @@
+//! What the crawl saw: one [`Observation`] per cookie sighting, aggregated into one
+//! [`CookieRecord`] per (name, domain, path).
+mod record;
+mod value;
+
+pub use record::{aggregate, AttributeVariant, CookieRecord, Party, Sighting};
+pub use value::looks_random;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use url::Url;
+
+use crate::cookies::{SameSite, SetCookie};
+
+/// What kind of response a cookie came on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    Page,
+    Script,
+    Stylesheet,
+    Image,
+    Iframe,
+    Media,
+    Robots,
+    Sitemap,
+    Other,
+}
+
+/// How a cookie became known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// A `Set-Cookie` response header.
+    Http,
+}
+
+/// A cookie as one response set it. The value is kept only when the user asked for values.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedCookie {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    pub value_len: usize,
+    /// The value looked like a random identifier (a classification hint; the value itself is not kept).
+    pub value_looks_random: bool,
+    /// Domain attribute, or the setting host for host-only cookies.
+    pub domain: String,
+    pub host_only: bool,
+    pub path: String,
+    /// Lifetime the server asked for, in seconds; None = session cookie.
+    pub lifetime_secs: Option<i64>,
+    pub secure: bool,
+    pub http_only: bool,
+    pub same_site: Option<SameSite>,
+    pub partitioned: bool,
+}
+
+/// One sighting of one cookie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Observation {
+    pub cookie: ObservedCookie,
+    /// The page whose visit caused the request.
+    pub page_url: Url,
+    /// The URL whose response carried the header (a redirect hop, a sub-resource...).
+    pub response_url: Url,
+    pub status: u16,
+    /// 0 for the first response of a fetch, 1 for the first redirect target, ...
+    pub hop: usize,
+    pub resource: ResourceKind,
+    pub source: Source,
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    /// Why a browser would have refused this cookie, if it would.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+}
+
+impl ObservedCookie {
+    /// The cookie as a browser would store it after `response_url` set it.
+    pub fn from_set_cookie(
+        parsed: &SetCookie,
+        response_url: &Url,
+        now: OffsetDateTime,
+        keep_value: bool,
+    ) -> ObservedCookie {
+        let host = response_url
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let (domain, host_only) = match &parsed.domain {
+            Some(d) if !d.is_empty() => (d.clone(), false),
+            _ => (host, true),
+        };
+        ObservedCookie {
+            name: parsed.name.clone(),
+            value: keep_value.then(|| parsed.value.clone()),
+            value_len: parsed.value.len(),
+            value_looks_random: looks_random(&parsed.value),
+            domain,
+            host_only,
+            path: parsed
+                .path
+                .clone()
+                .unwrap_or_else(|| default_path(response_url)),
+            lifetime_secs: parsed.lifetime_secs(now),
+            secure: parsed.secure,
+            http_only: parsed.http_only,
+            same_site: parsed.same_site,
+            partitioned: parsed.partitioned,
+        }
+    }
+}
+
+/// RFC 6265 §5.1.4 default-path: the request path up to, not including, its last `/`.
+pub fn default_path(url: &Url) -> String {
+    let path = url.path();
+    match path.rfind('/') {
+        Some(0) | None => "/".to_string(),
+        Some(i) => path[..i].to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_path_follows_rfc6265() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert_eq!(default_path(&u("http://a.test/")), "/");
+        assert_eq!(default_path(&u("http://a.test/x")), "/");
+        assert_eq!(default_path(&u("http://a.test/x/y")), "/x");
+        assert_eq!(default_path(&u("http://a.test/x/y/")), "/x/y");
+    }
+}

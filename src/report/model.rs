@@ -1,0 +1,96 @@
+//! The report every format renders.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::crawl::{
+    CrawlOutcome, MalformedCookie, PageVisit, ResourceVisit, SettingsSummary, Warning,
+};
+use crate::observe::{CookieRecord, Party};
+
+/// Bumped when a field changes meaning or disappears (adding fields does not bump it).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    pub pages_visited: usize,
+    pub pages_failed: usize,
+    pub pages_skipped: usize,
+    pub resources_fetched: usize,
+    pub cookies: usize,
+    pub first_party: usize,
+    pub third_party: usize,
+    pub rejected_by_browsers: usize,
+    pub malformed_set_cookie: usize,
+    pub warnings: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    /// Host of the first start URL.
+    pub site: String,
+    pub settings: SettingsSummary,
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub finished_at: OffsetDateTime,
+    pub duration_ms: u64,
+    /// True when the scan was interrupted (Ctrl-C) before it finished.
+    pub partial: bool,
+    pub summary: Summary,
+    pub cookies: Vec<CookieRecord>,
+    pub pages: Vec<PageVisit>,
+    pub resources: Vec<ResourceVisit>,
+    pub malformed_set_cookie: Vec<MalformedCookie>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Report {
+    pub fn new(
+        settings: SettingsSummary,
+        site: String,
+        outcome: CrawlOutcome,
+        cookies: Vec<CookieRecord>,
+    ) -> Report {
+        let summary = Summary {
+            pages_visited: outcome.pages.iter().filter(|p| p.status.is_some()).count(),
+            pages_failed: outcome.pages.iter().filter(|p| p.error.is_some()).count(),
+            pages_skipped: outcome.pages.iter().filter(|p| p.skipped.is_some()).count(),
+            resources_fetched: outcome.resources.len(),
+            cookies: cookies.len(),
+            first_party: cookies.iter().filter(|c| c.party == Party::First).count(),
+            third_party: cookies.iter().filter(|c| c.party == Party::Third).count(),
+            rejected_by_browsers: cookies.iter().filter(|c| c.rejected.is_some()).count(),
+            malformed_set_cookie: outcome.malformed.len(),
+            warnings: outcome.warnings.len(),
+        };
+        let duration = outcome.finished_at - outcome.started_at;
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: env!("CARGO_PKG_NAME").to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+            },
+            site,
+            settings,
+            started_at: outcome.started_at,
+            finished_at: outcome.finished_at,
+            duration_ms: u64::try_from(duration.whole_milliseconds()).unwrap_or(0),
+            partial: outcome.partial,
+            summary,
+            cookies,
+            pages: outcome.pages,
+            resources: outcome.resources,
+            malformed_set_cookie: outcome.malformed,
+            warnings: outcome.warnings,
+        }
+    }
+}

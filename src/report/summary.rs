@@ -1,0 +1,153 @@
+//! The terminal summary: what a person reads after `cookiescan scan`.
+
+use std::fmt::Write;
+
+use super::{human_duration, human_lifetime, Exporter, Report, ReportError};
+use crate::cookies::SameSite;
+use crate::observe::{CookieRecord, Party};
+
+pub struct SummaryExporter;
+
+impl Exporter for SummaryExporter {
+    fn render(&self, r: &Report) -> Result<Vec<u8>, ReportError> {
+        let mut out = String::new();
+        let s = &r.summary;
+        let _ = writeln!(
+            out,
+            "cookiescan {} · {} · {} pages in {}{}",
+            r.tool.version,
+            r.site,
+            s.pages_visited,
+            human_duration(r.duration_ms),
+            if r.partial {
+                " · PARTIAL (interrupted)"
+            } else {
+                ""
+            }
+        );
+        let _ = writeln!(out);
+        if r.cookies.is_empty() {
+            let _ = writeln!(out, "No cookies were set.");
+        } else {
+            out.push_str(&table(&r.cookies));
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{} cookies ({} first-party, {} third-party), {} a browser would refuse, {} malformed Set-Cookie lines",
+            s.cookies, s.first_party, s.third_party, s.rejected_by_browsers, s.malformed_set_cookie
+        );
+        let _ = writeln!(
+            out,
+            "{} pages visited, {} failed, {} skipped; {} sub-resources; {} warnings",
+            s.pages_visited, s.pages_failed, s.pages_skipped, s.resources_fetched, s.warnings
+        );
+        for w in r.warnings.iter().take(5) {
+            let _ = writeln!(out, "  warning: {}", w.message);
+        }
+        if r.warnings.len() > 5 {
+            let _ = writeln!(
+                out,
+                "  … {} more warnings in the JSON report",
+                r.warnings.len() - 5
+            );
+        }
+        Ok(out.into_bytes())
+    }
+}
+
+fn table(cookies: &[CookieRecord]) -> String {
+    let header = [
+        "NAME",
+        "DOMAIN",
+        "PARTY",
+        "LIFETIME",
+        "ATTRIBUTES",
+        "PAGES",
+        "FIRST SEEN ON",
+    ];
+    let rows: Vec<[String; 7]> = cookies
+        .iter()
+        .map(|c| {
+            [
+                clip(&c.name, 36),
+                clip(&c.domain, 28),
+                match c.party {
+                    Party::First => "1st".into(),
+                    Party::Third => "3rd".into(),
+                },
+                human_lifetime(c.lifetime_secs),
+                attributes(c),
+                c.pages_seen.to_string(),
+                clip(c.first_seen_url.as_str(), 50),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(&mut out, &header.map(String::from));
+    for row in &rows {
+        line(&mut out, row);
+    }
+    out
+}
+
+fn attributes(c: &CookieRecord) -> String {
+    let mut a = Vec::new();
+    if c.secure {
+        a.push("Secure");
+    }
+    if c.http_only {
+        a.push("HttpOnly");
+    }
+    a.push(match c.same_site {
+        Some(SameSite::Strict) => "Strict",
+        Some(SameSite::Lax) => "Lax",
+        Some(SameSite::None) => "None",
+        None => "-",
+    });
+    if c.rejected.is_some() {
+        a.push("REFUSED");
+    }
+    a.join(" ")
+}
+
+/// Shortens to `max` characters, and makes control characters visible: names and URLs come
+/// from websites and must not drive the terminal.
+fn clip(s: &str, max: usize) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if clean.chars().count() <= max {
+        clean
+    } else {
+        let cut: String = clean.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clip;
+
+    #[test]
+    fn clip_shortens_and_neutralises_control_characters() {
+        assert_eq!(clip("abc", 5), "abc");
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("a\x1b[31mb", 20), "a?[31mb");
+    }
+}
