@@ -1,0 +1,48 @@
+//! Shared by the integration tests: serve a fixture site, configure a scan of it.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cookiescan::crawl::{Cancel, CrawlConfig, Resolve};
+use cookiescan::fixture::{FixtureServer, SiteSpec};
+use cookiescan::report::Report;
+use url::Url;
+
+pub fn fixture_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+}
+
+/// Serves `fixtures/sites/NAME.toml` on 127.0.0.1.
+pub async fn serve(name: &str) -> FixtureServer {
+    let path = fixture_path(&format!("sites/{name}.toml"));
+    let text = std::fs::read_to_string(&path).expect("fixture site exists");
+    let spec = SiteSpec::from_toml(&text).expect("fixture site is valid TOML");
+    FixtureServer::start(spec).await.expect("fixture server starts")
+}
+
+/// A scan of `server` from `host` + `path`, with every fixture host resolved to it,
+/// no other host contacted, and limits small enough for tests.
+pub fn config(server: &FixtureServer, host: &str, path: &str) -> CrawlConfig {
+    let start = Url::parse(&format!("{}{path}", server.origin(host))).expect("valid start URL");
+    CrawlConfig {
+        start_urls: vec![start],
+        resolve: server.resolve_args().iter().map(|r| r.parse::<Resolve>().expect("valid")).collect(),
+        only_hosts: Some(server.hosts().to_vec()),
+        timeout: Duration::from_secs(5),
+        concurrency: 4,
+        ..CrawlConfig::default()
+    }
+}
+
+pub async fn scan(config: &CrawlConfig) -> Report {
+    cookiescan::scan::scan(config, &(), &Cancel::default()).await.expect("scan runs")
+}
+
+pub fn cookie<'a>(report: &'a Report, name: &str) -> Option<&'a cookiescan::observe::CookieRecord> {
+    report.cookies.iter().find(|c| c.name == name)
+}
+
+pub fn names(report: &Report) -> Vec<&str> {
+    report.cookies.iter().map(|c| c.name.as_str()).collect()
+}
