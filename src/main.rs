@@ -15,6 +15,7 @@ use cookiescan::crawl::{
     parse_cookie_file, Cancel, CrawlConfig, CrawlError, Progress, Resolve, ScopeMode,
 };
 use cookiescan::exit_codes::ExitCode;
+use cookiescan::knowledge::KnowledgeBase;
 use cookiescan::report::{Format, Report};
 
 #[derive(Parser)]
@@ -39,12 +40,32 @@ enum Command {
         crawl: Box<CrawlArgs>,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
     },
     /// Scan the built-in demo site on 127.0.0.1 (no network needed).
     Demo {
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
     },
+    /// Say what the known-cookie database knows about a cookie name, and why.
+    Lookup {
+        name: String,
+        /// The cookie's domain or the site it was seen on (breaks ties between vendors).
+        #[arg(long)]
+        domain: Option<String>,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+    },
+}
+
+#[derive(Args)]
+struct KnowledgeArgs {
+    /// Extra known-cookie entries: our TOML format or an Open Cookie Database CSV (repeatable; wins over built-ins).
+    #[arg(long, value_name = "FILE")]
+    cookie_db: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -146,24 +167,55 @@ fn run(cli: Cli) -> Result<ExitCode> {
             urls,
             crawl,
             output,
+            knowledge,
         } => {
             let mut config = crawl_config(&urls, &crawl)?;
             config.include_values = output.include_values;
-            runtime.block_on(scan_and_report(config, &output))
+            let kb = load_knowledge(&knowledge)?;
+            runtime.block_on(scan_and_report(config, &kb, &output))
         }
-        Command::Demo { output } => runtime.block_on(async {
-            let server = cookiescan::demo::start().await?;
-            let base = CrawlConfig {
-                include_values: output.include_values,
-                ..CrawlConfig::default()
-            };
-            let config = cookiescan::demo::config(&server, base);
-            scan_and_report(config, &output).await
-        }),
+        Command::Demo { output, knowledge } => {
+            let kb = load_knowledge(&knowledge)?;
+            runtime.block_on(async {
+                let server = cookiescan::demo::start().await?;
+                let base = CrawlConfig {
+                    include_values: output.include_values,
+                    ..CrawlConfig::default()
+                };
+                let config = cookiescan::demo::config(&server, base);
+                scan_and_report(config, &kb, &output).await
+            })
+        }
+        Command::Lookup {
+            name,
+            domain,
+            knowledge,
+        } => {
+            let kb = load_knowledge(&knowledge)?;
+            print!(
+                "{}",
+                cookiescan::knowledge::describe_lookup(&kb, &name, domain.as_deref())
+            );
+            Ok(ExitCode::Success)
+        }
     }
 }
 
-async fn scan_and_report(config: CrawlConfig, output: &OutputArgs) -> Result<ExitCode> {
+fn load_knowledge(args: &KnowledgeArgs) -> Result<KnowledgeBase> {
+    let mut kb = KnowledgeBase::builtin()?;
+    for path in &args.cookie_db {
+        for warning in kb.load_file(path)? {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(kb)
+}
+
+async fn scan_and_report(
+    config: CrawlConfig,
+    kb: &KnowledgeBase,
+    output: &OutputArgs,
+) -> Result<ExitCode> {
     let cancel = Arc::new(Cancel::default());
     let on_signal = Arc::clone(&cancel);
     tokio::spawn(async move {
@@ -181,7 +233,7 @@ async fn scan_and_report(config: CrawlConfig, output: &OutputArgs) -> Result<Exi
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     let progress = BarProgress(bar.clone());
-    let report = cookiescan::scan::scan(&config, &progress, &cancel).await;
+    let report = cookiescan::scan::scan(&config, kb, &progress, &cancel).await;
     bar.finish_and_clear();
     let report = report?;
     write_outputs(&report, output)?;

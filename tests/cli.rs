@@ -12,7 +12,11 @@ fn cookiescan() -> Command {
 }
 
 fn resolve_args(server: &cookiescan::fixture::FixtureServer) -> Vec<String> {
-    server.resolve_args().into_iter().flat_map(|r| ["--resolve".to_string(), r]).collect()
+    server
+        .resolve_args()
+        .into_iter()
+        .flat_map(|r| ["--resolve".to_string(), r])
+        .collect()
 }
 
 #[test]
@@ -25,7 +29,12 @@ fn usage_errors_exit_2_with_one_clear_line() {
         &["scan", "--resolve", "nonsense", "http://127.0.0.1:1/"],
         &["scan", "--header", "no-colon", "http://127.0.0.1:1/"],
         &["scan", "--max-body", "lots", "http://127.0.0.1:1/"],
-        &["scan", "--cookie-file", "/nonexistent/cookies.txt", "http://127.0.0.1:1/"],
+        &[
+            "scan",
+            "--cookie-file",
+            "/nonexistent/cookies.txt",
+            "http://127.0.0.1:1/",
+        ],
         &["frobnicate"],
     ];
     for args in cases {
@@ -54,15 +63,31 @@ fn unreachable_start_url_exits_3() {
 fn demo_runs_offline_and_lists_the_demo_cookies() {
     let mut c = cookiescan();
     c.args(["demo", "--quiet"]);
-    let out = assert_cmd::Command::from_std(c).assert().code(0).get_output().stdout.clone();
+    let out = assert_cmd::Command::from_std(c)
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let text = String::from_utf8(out).unwrap();
     for name in [
-        "csrftoken", "sessionid", "django_language", "session_id", "frontend_lang", "visitor_uuid",
-        "cookies_preferences", "YSC", "VISITOR_INFO1_LIVE", "VISITOR_PRIVACY_METADATA",
+        "csrftoken",
+        "sessionid",
+        "django_language",
+        "session_id",
+        "frontend_lang",
+        "visitor_uuid",
+        "cookies_preferences",
+        "YSC",
+        "VISITOR_INFO1_LIVE",
+        "VISITOR_PRIVACY_METADATA",
     ] {
         assert!(text.contains(name), "demo summary lacks {name}:\n{text}");
     }
-    assert!(!text.contains("admin_session"), "robots.txt was not respected");
+    assert!(
+        !text.contains("admin_session"),
+        "robots.txt was not respected"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -71,15 +96,29 @@ async fn scan_writes_json_report_without_values() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
     let mut c = cookiescan();
-    c.args(["scan", "--quiet", "--format", "json", "-o"]).arg(&out);
-    c.args(resolve_args(&server)).arg(format!("{}/", server.origin("www.site.test")));
-    let output = tokio::task::spawn_blocking(move || c.output()).await.unwrap().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    c.args(["scan", "--quiet", "--format", "json", "-o"])
+        .arg(&out);
+    c.args(resolve_args(&server))
+        .arg(format!("{}/", server.origin("www.site.test")));
+    let output = tokio::task::spawn_blocking(move || c.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     let stdout: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(file["schema_version"], 1);
     assert_eq!(file["cookies"], stdout["cookies"]);
-    assert!(file["cookies"].as_array().unwrap().iter().any(|c| c["name"] == "home"));
+    assert!(file["cookies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"] == "home"));
     assert!(!String::from_utf8_lossy(&output.stdout).contains("SECRETVALUE"));
 }
 
@@ -90,16 +129,33 @@ async fn ctrl_c_writes_a_partial_report_and_exits_130() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("partial.json");
     let mut c = cookiescan();
-    c.args(["scan", "--quiet", "--timeout", "60", "--no-sitemaps", "-o"]).arg(&out);
-    c.args(resolve_args(&server)).arg(format!("{}/after-hang", server.origin("www.site.test")));
+    c.args(["scan", "--quiet", "--timeout", "60", "--no-sitemaps", "-o"])
+        .arg(&out);
+    c.args(resolve_args(&server))
+        .arg(format!("{}/after-hang", server.origin("www.site.test")));
     c.stdout(Stdio::null()).stderr(Stdio::piped());
     let child = c.spawn().unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output()).await.unwrap().unwrap();
-    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(report["partial"], true);
-    assert!(report["pages"].as_array().unwrap().iter().any(|p| p["url"].as_str().unwrap().ends_with("/after-hang")));
+    assert!(report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["url"].as_str().unwrap().ends_with("/after-hang")));
 }

@@ -18,7 +18,8 @@ async fn redirect_chain_records_a_cookie_at_every_hop() {
     let statuses: Vec<u16> = page.redirects.iter().map(|h| h.status).collect();
     assert_eq!(statuses, vec![302, 301, 200]);
     for (i, name) in ["hop0", "hop1", "hop2"].iter().enumerate() {
-        let c = cookie(&report, name).unwrap_or_else(|| panic!("{name} missing: {:?}", names(&report)));
+        let c =
+            cookie(&report, name).unwrap_or_else(|| panic!("{name} missing: {:?}", names(&report)));
         assert_eq!(c.sightings[0].hop, i, "{name} recorded at the wrong hop");
         assert_eq!(c.sightings[0].response_url, page.redirects[i].url);
     }
@@ -32,9 +33,16 @@ async fn redirect_loop_is_detected_and_its_cookies_kept() {
     cfg.max_depth = Some(0);
     cfg.use_sitemaps = false;
     let report = scan(&cfg).await;
-    assert!(report.warnings.iter().any(|w| w.kind == WarningKind::RedirectLoop));
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::RedirectLoop));
     assert!(cookie(&report, "loop_a").is_some());
-    assert!(report.pages[0].error.as_deref().unwrap_or("").contains("redirect loop"));
+    assert!(report.pages[0]
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("redirect loop"));
 }
 
 #[tokio::test]
@@ -51,19 +59,36 @@ async fn site_walk_sees_subresources_sitemaps_robots_and_the_jar() {
     assert_eq!(tp.lifetime_secs, Some(63_072_000));
 
     // Only visible once the jar replays `session` (set on /login, replayed on /members).
-    assert!(cookie(&report, "member_pref").is_some(), "jar did not replay: {:?}", names(&report));
+    assert!(
+        cookie(&report, "member_pref").is_some(),
+        "jar did not replay: {:?}",
+        names(&report)
+    );
 
     // robots.txt disallows /private/: never fetched, listed as skipped.
     assert!(cookie(&report, "private_cookie").is_none());
-    assert!(report.pages.iter().any(|p| p.url.path() == "/private/secret" && p.skipped.is_some()));
+    assert!(report
+        .pages
+        .iter()
+        .any(|p| p.url.path() == "/private/secret" && p.skipped.is_some()));
 
     // Sitemap index -> sitemap -> a page nothing links to (query order normalised).
     assert!(cookie(&report, "sitemap_only").is_some());
-    assert!(report.pages.iter().any(|p| p.url.query() == Some("a=1&b=2")));
+    assert!(report
+        .pages
+        .iter()
+        .any(|p| p.url.query() == Some("a=1&b=2")));
 
     // Same-domain subdomain is in scope by default; /about is fetched once despite #team.
     assert!(cookie(&report, "cart").is_some());
-    assert_eq!(report.pages.iter().filter(|p| p.url.path() == "/about").count(), 1);
+    assert_eq!(
+        report
+            .pages
+            .iter()
+            .filter(|p| p.url.path() == "/about")
+            .count(),
+        1
+    );
     assert!(!report.partial);
 }
 
@@ -84,9 +109,16 @@ async fn infinite_calendar_is_capped_as_a_link_trap() {
     cfg.max_per_pattern = 10;
     cfg.use_sitemaps = false;
     let report = scan(&cfg).await;
-    let calendar = report.pages.iter().filter(|p| p.url.path().starts_with("/calendar/")).count();
+    let calendar = report
+        .pages
+        .iter()
+        .filter(|p| p.url.path().starts_with("/calendar/"))
+        .count();
     assert_eq!(calendar, 10);
-    assert!(report.warnings.iter().any(|w| w.kind == WarningKind::LinkTrap));
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::LinkTrap));
 }
 
 #[tokio::test]
@@ -109,7 +141,10 @@ async fn fifty_mib_body_is_cut_and_warned() {
     cfg.max_body = 1024 * 1024;
     let report = scan(&cfg).await;
     assert_eq!(report.pages[0].bytes, 1024 * 1024);
-    assert!(report.warnings.iter().any(|w| w.kind == WarningKind::BodyTruncated));
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::BodyTruncated));
     assert!(cookie(&report, "big").is_some());
 }
 
@@ -122,10 +157,20 @@ async fn server_that_never_answers_times_out_and_the_scan_completes() {
     let started = Instant::now();
     let report = scan(&cfg).await;
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert!(report.warnings.iter().any(|w| w.kind == WarningKind::Timeout));
-    let hang = report.pages.iter().find(|p| p.url.path() == "/hang").expect("hang page listed");
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::Timeout));
+    let hang = report
+        .pages
+        .iter()
+        .find(|p| p.url.path() == "/hang")
+        .expect("hang page listed");
     assert!(hang.error.is_some() && hang.status.is_none());
-    assert!(report.pages.iter().any(|p| p.url.path() == "/about" && p.status == Some(200)));
+    assert!(report
+        .pages
+        .iter()
+        .any(|p| p.url.path() == "/about" && p.status == Some(200)));
 }
 
 #[tokio::test]
@@ -136,9 +181,15 @@ async fn invalid_utf8_and_garbage_html_are_parsed_not_fatal() {
         cfg.max_depth = Some(1);
         cfg.use_sitemaps = false;
         let report = scan(&cfg).await;
-        assert!(report.pages.iter().any(|p| p.url.path() == "/about"), "{path}: link not followed");
+        assert!(
+            report.pages.iter().any(|p| p.url.path() == "/about"),
+            "{path}: link not followed"
+        );
         if path == "/utf8" {
-            assert!(report.warnings.iter().any(|w| w.kind == WarningKind::InvalidUtf8));
+            assert!(report
+                .warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::InvalidUtf8));
         }
     }
 }
@@ -152,17 +203,33 @@ async fn twenty_malformed_set_cookie_lines_are_each_recorded_or_reported() {
     let report = scan(&cfg).await;
     let page = &report.pages[0];
     assert_eq!(page.cookies_set, 20);
-    let recorded: usize = report.cookies.iter().map(|c| c.sightings_count).sum();
-    assert_eq!(recorded + report.malformed_set_cookie.len(), 20, "cookies: {:?}", names(&report));
+    let recorded: usize = report
+        .cookies
+        .iter()
+        .map(|c| c.record.sightings_count)
+        .sum();
+    assert_eq!(
+        recorded + report.malformed_set_cookie.len(),
+        20,
+        "cookies: {:?}",
+        names(&report)
+    );
     // Refused by a browser, with the reason: Domain mismatch, Secure over http, __Host- without Secure.
     for name in ["e", "g", "__Host-h", "n"] {
         let c = cookie(&report, name).unwrap_or_else(|| panic!("{name} not recorded"));
         assert!(c.rejected.is_some(), "{name} should be refused by browsers");
     }
     // Ignored lines become warnings that never carry the value.
-    let too_long = report.malformed_set_cookie.iter().find(|m| m.excerpt == "j").expect("oversized line reported");
+    let too_long = report
+        .malformed_set_cookie
+        .iter()
+        .find(|m| m.excerpt == "j")
+        .expect("oversized line reported");
     assert!(!too_long.reason.is_empty());
-    assert!(report.warnings.iter().all(|w| !w.message.contains("xxxxxxxx")));
+    assert!(report
+        .warnings
+        .iter()
+        .all(|w| !w.message.contains("xxxxxxxx")));
     // Unreadable Expires: kept, flagged as a problem, treated as a session cookie.
     let a = cookie(&report, "a").expect("a recorded");
     assert!(a.session && !a.problems.is_empty());
@@ -173,14 +240,29 @@ async fn cookie_values_never_reach_the_report_unless_asked() {
     let server = serve("basic").await;
     let cfg = config(&server, "www.site.test", "/");
     let report = scan(&cfg).await;
-    let json = String::from_utf8(cookiescan::report::Format::Json.exporter().render(&report).unwrap()).unwrap();
+    let json = String::from_utf8(
+        cookiescan::report::Format::Json
+            .exporter()
+            .render(&report)
+            .unwrap(),
+    )
+    .unwrap();
     assert!(json.contains("\"home\""));
-    assert!(!json.contains("SECRETVALUE"), "a cookie value leaked into the JSON report");
+    assert!(
+        !json.contains("SECRETVALUE"),
+        "a cookie value leaked into the JSON report"
+    );
 
     let mut with_values = cfg.clone();
     with_values.include_values = true;
     let report = scan(&with_values).await;
-    let json = String::from_utf8(cookiescan::report::Format::Json.exporter().render(&report).unwrap()).unwrap();
+    let json = String::from_utf8(
+        cookiescan::report::Format::Json
+            .exporter()
+            .render(&report)
+            .unwrap(),
+    )
+    .unwrap();
     assert!(json.contains("SECRETVALUE-HOME"));
 }
 
@@ -202,6 +284,8 @@ async fn unreachable_start_url_is_an_error() {
         timeout: Duration::from_secs(2),
         ..Default::default()
     };
-    let err = cookiescan::scan::scan(&cfg, &(), &cookiescan::crawl::Cancel::default()).await.unwrap_err();
+    let err = cookiescan::scan::scan(&cfg, util::kb(), &(), &cookiescan::crawl::Cancel::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("could not be reached"), "{err}");
 }

@@ -1,12 +1,15 @@
 //! The report every format renders.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::crawl::{
     CrawlOutcome, MalformedCookie, PageVisit, ResourceVisit, SettingsSummary, Warning,
 };
-use crate::observe::{CookieRecord, Party};
+use crate::knowledge::{Category, ClassifiedCookie, MatchKind};
+use crate::observe::Party;
 
 /// Bumped when a field changes meaning or disappears (adding fields does not bump it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -26,6 +29,10 @@ pub struct Summary {
     pub cookies: usize,
     pub first_party: usize,
     pub third_party: usize,
+    /// Cookies per consent category.
+    pub by_category: BTreeMap<Category, usize>,
+    /// Cookies classified by a heuristic guess, not by a database entry.
+    pub guessed: usize,
     pub rejected_by_browsers: usize,
     pub malformed_set_cookie: usize,
     pub warnings: usize,
@@ -46,7 +53,7 @@ pub struct Report {
     /// True when the scan was interrupted (Ctrl-C) before it finished.
     pub partial: bool,
     pub summary: Summary,
-    pub cookies: Vec<CookieRecord>,
+    pub cookies: Vec<ClassifiedCookie>,
     pub pages: Vec<PageVisit>,
     pub resources: Vec<ResourceVisit>,
     pub malformed_set_cookie: Vec<MalformedCookie>,
@@ -58,7 +65,7 @@ impl Report {
         settings: SettingsSummary,
         site: String,
         outcome: CrawlOutcome,
-        cookies: Vec<CookieRecord>,
+        cookies: Vec<ClassifiedCookie>,
     ) -> Report {
         let summary = Summary {
             pages_visited: outcome.pages.iter().filter(|p| p.status.is_some()).count(),
@@ -66,9 +73,31 @@ impl Report {
             pages_skipped: outcome.pages.iter().filter(|p| p.skipped.is_some()).count(),
             resources_fetched: outcome.resources.len(),
             cookies: cookies.len(),
-            first_party: cookies.iter().filter(|c| c.party == Party::First).count(),
-            third_party: cookies.iter().filter(|c| c.party == Party::Third).count(),
-            rejected_by_browsers: cookies.iter().filter(|c| c.rejected.is_some()).count(),
+            first_party: cookies
+                .iter()
+                .filter(|c| c.record.party == Party::First)
+                .count(),
+            third_party: cookies
+                .iter()
+                .filter(|c| c.record.party == Party::Third)
+                .count(),
+            by_category: cookies.iter().fold(BTreeMap::new(), |mut m, c| {
+                *m.entry(c.classification.category).or_insert(0) += 1;
+                m
+            }),
+            guessed: cookies
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.classification.match_kind,
+                        MatchKind::Heuristic | MatchKind::None
+                    )
+                })
+                .count(),
+            rejected_by_browsers: cookies
+                .iter()
+                .filter(|c| c.record.rejected.is_some())
+                .count(),
             malformed_set_cookie: outcome.malformed.len(),
             warnings: outcome.warnings.len(),
         };

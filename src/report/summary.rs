@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::{human_duration, human_lifetime, Exporter, Report, ReportError};
 use crate::cookies::SameSite;
+use crate::knowledge::{Classification, ClassifiedCookie};
 use crate::observe::{CookieRecord, Party};
 
 pub struct SummaryExporter;
@@ -37,6 +38,19 @@ impl Exporter for SummaryExporter {
             "{} cookies ({} first-party, {} third-party), {} a browser would refuse, {} malformed Set-Cookie lines",
             s.cookies, s.first_party, s.third_party, s.rejected_by_browsers, s.malformed_set_cookie
         );
+        let per_category: Vec<String> = s
+            .by_category
+            .iter()
+            .map(|(c, n)| format!("{n} {c}"))
+            .collect();
+        if !per_category.is_empty() {
+            let _ = writeln!(
+                out,
+                "by category: {} ({} guessed)",
+                per_category.join(", "),
+                s.guessed
+            );
+        }
         let _ = writeln!(
             out,
             "{} pages visited, {} failed, {} skipped; {} sub-resources; {} warnings",
@@ -56,30 +70,37 @@ impl Exporter for SummaryExporter {
     }
 }
 
-fn table(cookies: &[CookieRecord]) -> String {
+fn table(cookies: &[ClassifiedCookie]) -> String {
     let header = [
         "NAME",
         "DOMAIN",
         "PARTY",
+        "CATEGORY",
+        "VENDOR",
         "LIFETIME",
+        "EXPECTED",
+        "MATCH",
         "ATTRIBUTES",
         "PAGES",
-        "FIRST SEEN ON",
     ];
-    let rows: Vec<[String; 7]> = cookies
+    let rows: Vec<[String; 10]> = cookies
         .iter()
         .map(|c| {
+            let (r, k) = (&c.record, &c.classification);
             [
-                clip(&c.name, 36),
-                clip(&c.domain, 28),
-                match c.party {
+                clip(&r.name, 36),
+                clip(&r.domain, 28),
+                match r.party {
                     Party::First => "1st".into(),
                     Party::Third => "3rd".into(),
                 },
-                human_lifetime(c.lifetime_secs),
-                attributes(c),
-                c.pages_seen.to_string(),
-                clip(c.first_seen_url.as_str(), 50),
+                category(k),
+                clip(k.vendor.as_deref().unwrap_or("-"), 20),
+                human_lifetime(r.lifetime_secs),
+                k.expected_lifetime.clone().unwrap_or_else(|| "-".into()),
+                format!("{} {:.0}%", k.match_kind.as_str(), k.confidence * 100.0),
+                attributes(r),
+                r.pages_seen.to_string(),
             ]
         })
         .collect();
@@ -102,7 +123,33 @@ fn table(cookies: &[CookieRecord]) -> String {
     for row in &rows {
         line(&mut out, row);
     }
+    let _ = writeln!(
+        out,
+        "\nWhat each cookie is for (? = a guess, not a database entry):"
+    );
+    for c in cookies {
+        let k = &c.classification;
+        let why = match (&k.purpose, k.is_known()) {
+            (Some(p), true) => p.clone(),
+            (_, _) => k.reason.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<36}  {}",
+            clip(&c.record.name, 36),
+            clip(&why, 110)
+        );
+    }
     out
+}
+
+/// The category, with `?` when it is a heuristic guess.
+fn category(k: &Classification) -> String {
+    if k.is_known() {
+        k.category.to_string()
+    } else {
+        format!("{}?", k.category)
+    }
 }
 
 fn attributes(c: &CookieRecord) -> String {

@@ -2,15 +2,20 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use cookiescan::crawl::{Cancel, CrawlConfig, Resolve};
 use cookiescan::fixture::{FixtureServer, SiteSpec};
+use cookiescan::knowledge::{ClassifiedCookie, KnowledgeBase};
+use cookiescan::observe::CookieRecord;
 use cookiescan::report::Report;
 use url::Url;
 
 pub fn fixture_path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 /// Serves `fixtures/sites/NAME.toml` on 127.0.0.1.
@@ -18,7 +23,9 @@ pub async fn serve(name: &str) -> FixtureServer {
     let path = fixture_path(&format!("sites/{name}.toml"));
     let text = std::fs::read_to_string(&path).expect("fixture site exists");
     let spec = SiteSpec::from_toml(&text).expect("fixture site is valid TOML");
-    FixtureServer::start(spec).await.expect("fixture server starts")
+    FixtureServer::start(spec)
+        .await
+        .expect("fixture server starts")
 }
 
 /// A scan of `server` from `host` + `path`, with every fixture host resolved to it,
@@ -27,7 +34,11 @@ pub fn config(server: &FixtureServer, host: &str, path: &str) -> CrawlConfig {
     let start = Url::parse(&format!("{}{path}", server.origin(host))).expect("valid start URL");
     CrawlConfig {
         start_urls: vec![start],
-        resolve: server.resolve_args().iter().map(|r| r.parse::<Resolve>().expect("valid")).collect(),
+        resolve: server
+            .resolve_args()
+            .iter()
+            .map(|r| r.parse::<Resolve>().expect("valid"))
+            .collect(),
         only_hosts: Some(server.hosts().to_vec()),
         timeout: Duration::from_secs(5),
         concurrency: 4,
@@ -35,14 +46,34 @@ pub fn config(server: &FixtureServer, host: &str, path: &str) -> CrawlConfig {
     }
 }
 
-pub async fn scan(config: &CrawlConfig) -> Report {
-    cookiescan::scan::scan(config, &(), &Cancel::default()).await.expect("scan runs")
+/// The built-in knowledge base, parsed once per test binary.
+pub fn kb() -> &'static KnowledgeBase {
+    static KB: OnceLock<KnowledgeBase> = OnceLock::new();
+    KB.get_or_init(|| KnowledgeBase::builtin().expect("built-in database loads"))
 }
 
-pub fn cookie<'a>(report: &'a Report, name: &str) -> Option<&'a cookiescan::observe::CookieRecord> {
-    report.cookies.iter().find(|c| c.name == name)
+pub async fn scan(config: &CrawlConfig) -> Report {
+    cookiescan::scan::scan(config, kb(), &(), &Cancel::default())
+        .await
+        .expect("scan runs")
+}
+
+pub fn cookie<'a>(report: &'a Report, name: &str) -> Option<&'a CookieRecord> {
+    report
+        .cookies
+        .iter()
+        .map(|c| &c.record)
+        .find(|c| c.name == name)
+}
+
+pub fn classified<'a>(report: &'a Report, name: &str) -> Option<&'a ClassifiedCookie> {
+    report.cookies.iter().find(|c| c.record.name == name)
 }
 
 pub fn names(report: &Report) -> Vec<&str> {
-    report.cookies.iter().map(|c| c.name.as_str()).collect()
+    report
+        .cookies
+        .iter()
+        .map(|c| c.record.name.as_str())
+        .collect()
 }

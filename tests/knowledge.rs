@@ -1,0 +1,75 @@
+//! Classification end to end: the demo's cookies, user databases, `lookup`.
+mod util;
+
+use assert_cmd::Command;
+use cookiescan::knowledge::{Category, MatchKind};
+use predicates::prelude::*;
+
+#[tokio::test]
+async fn every_demo_cookie_is_classified_correctly() {
+    let server = cookiescan::demo::start().await.unwrap();
+    let cfg = cookiescan::demo::config(&server, cookiescan::crawl::CrawlConfig::default());
+    let report = util::scan(&cfg).await;
+    let expect = [
+        ("csrftoken", "Django", Category::Necessary),
+        ("sessionid", "Django", Category::Necessary),
+        ("django_language", "Django", Category::Functional),
+        ("messages", "Django", Category::Necessary),
+        ("session_id", "Odoo", Category::Necessary),
+        ("frontend_lang", "Odoo", Category::Functional),
+        ("visitor_uuid", "Odoo", Category::Analytics),
+        ("cookies_preferences", "Opendatasoft", Category::Necessary),
+        ("YSC", "YouTube", Category::Marketing),
+        ("VISITOR_INFO1_LIVE", "YouTube", Category::Marketing),
+        ("VISITOR_PRIVACY_METADATA", "YouTube", Category::Functional),
+    ];
+    for (name, vendor, category) in expect {
+        let c = util::classified(&report, name).unwrap_or_else(|| panic!("{name} not seen"));
+        let k = &c.classification;
+        assert_eq!(k.vendor.as_deref(), Some(vendor), "{name}");
+        assert_eq!(k.category, category, "{name}");
+        assert_eq!(k.match_kind, MatchKind::Exact, "{name}");
+        assert!(k.confidence >= 0.9 && k.purpose.is_some(), "{name}");
+    }
+    assert_eq!(report.summary.guessed, 0);
+}
+
+#[test]
+fn lookup_prints_the_match_and_why() {
+    Command::cargo_bin("cookiescan")
+        .unwrap()
+        .args(["lookup", "sessionid", "--domain", "instagram.com"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Instagram").and(predicate::str::contains("exact match")));
+}
+
+#[test]
+fn open_cookie_database_csv_is_accepted_and_bad_rows_are_warned() {
+    let csv = util::fixture_path("ocd/sample.csv");
+    Command::cargo_bin("cookiescan")
+        .unwrap()
+        .arg("lookup")
+        .arg("--cookie-db")
+        .arg(&csv)
+        .arg("_ga")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning:").and(predicate::str::contains("sample.csv:")));
+}
+
+#[test]
+fn a_broken_cookie_db_is_a_usage_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("mine.toml");
+    std::fs::write(&bad, "[[cookie]]\nname = \"x\"\nvendor = \"v\"\ncategory = \"necessary\"\npurpose = \"p\"\ncolour = \"red\"\n").unwrap();
+    Command::cargo_bin("cookiescan")
+        .unwrap()
+        .arg("lookup")
+        .arg("--cookie-db")
+        .arg(&bad)
+        .arg("x")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("mine.toml"));
+}
