@@ -12,4 +12,9 @@ fn main() {
         assert_eq!(c.links.len(), 20);
     }
     println!("extract: {:?} per page", t.elapsed() / 10000);
+    let t = Instant::now();
+    for k in 0..200000 {
+        let _ = u.join(&format!("/p/{k}")).unwrap();
+    }
+    println!("join: {:?}", t.elapsed() / 200000);
 }

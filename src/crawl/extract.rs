@@ -1,7 +1,12 @@
 //! What an HTML page links to and loads (scraper). Pure: bytes in, URLs out.
 
-use scraper::{Html, Selector};
-use std::sync::OnceLock;
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 use url::Url;
 
 use crate::observe::ResourceKind;
@@ -15,94 +20,143 @@ pub struct PageContent {
     pub inline_scripts: Vec<String>,
 }
 
-struct Selectors {
-    base: Selector,
-    links: Selector,
-    resources: Vec<(Selector, &'static str, ResourceKind)>,
-    iframes: Selector,
-    inline_scripts: Selector,
+/// What the tokenizer found, before URLs are resolved against `<base href>`.
+#[derive(Default)]
+struct Found {
+    base: Option<String>,
+    links: Vec<String>,
+    iframes: Vec<String>,
+    resources: Vec<(String, ResourceKind)>,
+    inline_scripts: Vec<String>,
+    script: Option<String>,
 }
 
-fn selectors() -> &'static Selectors {
-    static S: OnceLock<Selectors> = OnceLock::new();
-    S.get_or_init(|| {
-        let sel = |s: &str| Selector::parse(s).expect("static selectors are valid");
-        Selectors {
-            base: sel("base[href]"),
-            links: sel("a[href], area[href]"),
-            resources: vec![
-                (sel("script[src]"), "src", ResourceKind::Script),
-                (
-                    sel("link[href][rel~=stylesheet]"),
-                    "href",
-                    ResourceKind::Stylesheet,
-                ),
-                (
-                    sel("link[href][rel~=preload], link[href][rel~=modulepreload]"),
-                    "href",
-                    ResourceKind::Other,
-                ),
-                (sel("link[href][rel~=icon]"), "href", ResourceKind::Image),
-                (sel("img[src]"), "src", ResourceKind::Image),
-                (sel("input[type=image][src]"), "src", ResourceKind::Image),
-                (
-                    sel("video[src], audio[src], source[src], track[src], video[poster]"),
-                    "src",
-                    ResourceKind::Media,
-                ),
-                (sel("embed[src]"), "src", ResourceKind::Other),
-                (sel("object[data]"), "data", ResourceKind::Other),
-            ],
-            iframes: sel("iframe[src], frame[src]"),
-            inline_scripts: sel("script:not([src])"),
+/// The WHATWG tokenizer alone (no tree, no selectors): a crawl only needs start tags and
+/// inline script text, and building a DOM per page costs several times more (see README).
+struct Sink(RefCell<Found>);
+
+impl TokenSink for Sink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut f = self.0.borrow_mut();
+        match token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => return f.start_tag(&tag),
+            Token::TagToken(tag) if &*tag.name == "script" => {
+                if let Some(code) = f.script.take() {
+                    if !code.trim().is_empty() {
+                        f.inline_scripts.push(code);
+                    }
+                }
+            }
+            Token::CharacterTokens(text) => {
+                if let Some(code) = f.script.as_mut() {
+                    code.push_str(&text);
+                }
+            }
+            _ => {}
         }
-    })
+        TokenSinkResult::Continue
+    }
 }
 
-/// Parses `html` fetched from `page_url`. Invalid markup is parsed as browsers do (html5ever).
+impl Found {
+    fn start_tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
+        let attr = |name: &str| {
+            tag.attrs
+                .iter()
+                .find(|a| &*a.name.local == name)
+                .map(|a| a.value.to_string())
+        };
+        let mut resource = |value: Option<String>, kind| {
+            if let Some(v) = value {
+                self.resources.push((v, kind));
+            }
+        };
+        match &*tag.name {
+            "a" | "area" => self.links.extend(attr("href")),
+            "base" if self.base.is_none() => self.base = attr("href"),
+            "iframe" | "frame" => {
+                self.iframes.extend(attr("src"));
+                return TokenSinkResult::RawData(RawKind::Rawtext);
+            }
+            "img" => resource(attr("src"), ResourceKind::Image),
+            "input" if attr("type").is_some_and(|t| t.eq_ignore_ascii_case("image")) => {
+                resource(attr("src"), ResourceKind::Image)
+            }
+            "video" | "audio" | "source" | "track" => {
+                resource(attr("src"), ResourceKind::Media);
+                resource(attr("poster"), ResourceKind::Media);
+            }
+            "embed" => resource(attr("src"), ResourceKind::Other),
+            "object" => resource(attr("data"), ResourceKind::Other),
+            "link" => {
+                let rel = attr("rel").unwrap_or_default().to_ascii_lowercase();
+                let has = |w: &str| rel.split_ascii_whitespace().any(|r| r == w);
+                let kind = if has("stylesheet") {
+                    Some(ResourceKind::Stylesheet)
+                } else if has("icon") {
+                    Some(ResourceKind::Image)
+                } else if has("preload") || has("modulepreload") {
+                    Some(ResourceKind::Other)
+                } else {
+                    None
+                };
+                if let Some(k) = kind {
+                    resource(attr("href"), k);
+                }
+            }
+            "script" => {
+                match attr("src") {
+                    Some(src) => resource(Some(src), ResourceKind::Script),
+                    None if is_javascript(&attr("type").unwrap_or_default()) => {
+                        self.script = Some(String::new())
+                    }
+                    None => {}
+                }
+                return TokenSinkResult::RawData(RawKind::ScriptData);
+            }
+            "style" | "xmp" | "noembed" | "noframes" => {
+                return TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "title" | "textarea" => return TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => return TokenSinkResult::Plaintext,
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Reads `html` fetched from `page_url`. Invalid markup is tokenized as browsers do.
 pub fn extract(html: &str, page_url: &Url) -> PageContent {
-    let doc = Html::parse_document(html);
-    let s = selectors();
-    let base = doc
-        .select(&s.base)
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page_url.join(h).ok())
+    let tokenizer = Tokenizer::new(
+        Sink(RefCell::new(Found::default())),
+        TokenizerOpts::default(),
+    );
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let found = tokenizer.sink.0.into_inner();
+    let base = found
+        .base
+        .as_deref()
+        .and_then(|h| page_url.join(h.trim()).ok())
         .unwrap_or_else(|| page_url.clone());
-    let resolve = |raw: &str| -> Option<Url> {
-        let raw = raw.trim();
-        let u = base.join(raw).ok()?;
+    let resolve = |raw: &String| -> Option<Url> {
+        let u = base.join(raw.trim()).ok()?;
         matches!(u.scheme(), "http" | "https").then_some(u)
     };
-    let mut out = PageContent::default();
-    for a in doc.select(&s.links) {
-        if let Some(u) = a.value().attr("href").and_then(resolve) {
-            out.links.push(u);
-        }
+    PageContent {
+        links: found.links.iter().filter_map(resolve).collect(),
+        iframes: found.iframes.iter().filter_map(resolve).collect(),
+        resources: found
+            .resources
+            .iter()
+            .filter_map(|(u, k)| resolve(u).map(|u| (u, *k)))
+            .collect(),
+        inline_scripts: found.inline_scripts,
     }
-    for f in doc.select(&s.iframes) {
-        if let Some(u) = f.value().attr("src").and_then(resolve) {
-            out.iframes.push(u);
-        }
-    }
-    for (sel, attr, kind) in &s.resources {
-        for el in doc.select(sel) {
-            let value = el.value().attr(attr).or_else(|| el.value().attr("poster"));
-            if let Some(u) = value.and_then(resolve) {
-                out.resources.push((u, *kind));
-            }
-        }
-    }
-    for script in doc.select(&s.inline_scripts) {
-        let kind = script.value().attr("type").unwrap_or("text/javascript");
-        if is_javascript(kind) {
-            let code: String = script.text().collect();
-            if !code.trim().is_empty() {
-                out.inline_scripts.push(code);
-            }
-        }
-    }
-    out
 }
 
 fn is_javascript(mime: &str) -> bool {

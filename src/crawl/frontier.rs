@@ -40,8 +40,10 @@ impl Frontier {
 
     /// Queues `job` unless its normalised URL was offered before or its pattern is full.
     pub fn offer(&mut self, mut job: PageJob) -> Offer {
-        job.url = normalise(&job.url);
-        if !self.seen.insert(job.url.to_string()) {
+        if !is_normal(&job.url) {
+            job.url = normalise(&job.url);
+        }
+        if self.seen.contains(job.url.as_str()) || !self.seen.insert(job.url.as_str().to_owned()) {
             return Offer::Duplicate;
         }
         if self.max_per_pattern > 0 {
@@ -72,6 +74,12 @@ impl Frontier {
     pub fn len(&self) -> usize {
         self.queue.len()
     }
+}
+
+/// Already in the one spelling `normalise` gives (cheap: no allocation). Only URLs without
+/// a query qualify: re-encoding a query can change its spelling.
+fn is_normal(url: &Url) -> bool {
+    url.fragment().is_none() && url.query().is_none()
 }
 
 /// One spelling per page: no fragment, sorted query, no empty query. The `url` crate

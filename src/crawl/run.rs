@@ -280,7 +280,16 @@ fn page_content(fetched: &Fetched) -> Option<PageContent> {
         return None;
     }
     let html = String::from_utf8_lossy(&fetched.body);
-    Some(extract(&html, url))
+    let mut content = extract(&html, url);
+    // Normalised here, in parallel, so the crawl loop only looks links up.
+    let mut seen = HashSet::new();
+    content.links = content
+        .links
+        .iter()
+        .map(super::frontier::normalise)
+        .filter(|u| seen.insert(u.as_str().to_owned()))
+        .collect();
+    Some(content)
 }
 
 fn handle_page(
