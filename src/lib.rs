@@ -4,6 +4,7 @@
 //! [`observe::Observation`]s; [`observe`] aggregates them into [`observe::CookieRecord`]s;
 //! [`knowledge`] classifies them; [`report`] renders a [`report::Report`].
 //! [`scan::scan`] runs the whole pipeline.
+pub mod compliance;
 pub mod cookies;
 pub mod crawl;
 pub mod demo;
@@ -11,5 +12,6 @@ pub mod exit_codes;
 pub mod fixture;
 pub mod knowledge;
 pub mod observe;
+pub mod policy;
 pub mod report;
 pub mod scan;

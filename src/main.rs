@@ -8,15 +8,15 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use regex::Regex;
 use url::Url;
 
-use cookiescan::crawl::{
-    parse_cookie_file, Cancel, CrawlConfig, CrawlError, Progress, Resolve, ScopeMode,
-};
+use cookiescan::compliance::{ComplianceSettings, FailOn};
+use cookiescan::crawl::{parse_cookie_file, Cancel, CrawlConfig, CrawlError, Progress, ScopeMode};
 use cookiescan::exit_codes::ExitCode;
 use cookiescan::knowledge::KnowledgeBase;
+use cookiescan::policy::{Config, PolicyError, ScanSection};
 use cookiescan::report::{Format, Report};
+use cookiescan::scan::{Policy, ScanError};
 
 #[derive(Parser)]
 #[command(
@@ -31,20 +31,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Crawl a site and report every cookie it sets.
+    /// Crawl a site, classify every cookie it sets, compare them with the declared policy.
     Scan {
-        /// Start URL(s); a bare domain means https://DOMAIN/.
-        #[arg(required = true)]
+        /// Start URL(s); a bare domain means https://DOMAIN/. Default: [scan] urls in the config.
         urls: Vec<String>,
         #[command(flatten)]
         crawl: Box<CrawlArgs>,
+        #[command(flatten)]
+        policy: PolicyArgs,
         #[command(flatten)]
         output: OutputArgs,
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
-    /// Scan the built-in demo site on 127.0.0.1 (no network needed).
+    /// Scan the built-in demo site on 127.0.0.1 (no network needed) with its deliberately incomplete policy.
     Demo {
+        #[command(flatten)]
+        policy: PolicyArgs,
         #[command(flatten)]
         output: OutputArgs,
         #[command(flatten)]
@@ -59,50 +62,80 @@ enum Command {
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
+    /// Write a commented cookiescan.toml, or one declaring what a finished scan observed.
+    Init {
+        /// A JSON report (from `scan -o`) whose cookies to declare.
+        #[arg(long, value_name = "REPORT.json")]
+        from: Option<PathBuf>,
+        /// Start URL to put in [scan] urls.
+        #[arg(long)]
+        url: Option<String>,
+        /// Where to write it ("-" for stdout).
+        #[arg(long, short = 'o', default_value = cookiescan::policy::CONFIG_FILE)]
+        output: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Work with published cookie policies.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
 }
 
-#[derive(Args)]
-struct KnowledgeArgs {
-    /// Extra known-cookie entries: our TOML format or an Open Cookie Database CSV (repeatable; wins over built-ins).
-    #[arg(long, value_name = "FILE")]
-    cookie_db: Vec<PathBuf>,
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Read a cookie policy (HTML, Markdown, text from a PDF; file or URL) and print its declared cookies.
+    Extract {
+        source: String,
+        /// toml (paste into cookiescan.toml) or csv.
+        #[arg(long, default_value = "toml", value_parser = ["toml", "csv"])]
+        format: String,
+        /// Map HOST:PORT to ADDR when fetching a URL, as curl does.
+        #[arg(long, value_name = "HOST:PORT:ADDR")]
+        resolve: Vec<String>,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+    },
 }
 
 #[derive(Args)]
 struct CrawlArgs {
-    /// Which URLs are pages of the site.
-    #[arg(long, value_enum, default_value = "domain")]
-    scope: ScopeMode,
+    /// Which URLs are pages of the site [default: domain].
+    #[arg(long, value_enum)]
+    scope: Option<ScopeMode>,
     /// Only crawl URLs matching this regex (repeatable).
     #[arg(long, value_name = "REGEX")]
     include: Vec<String>,
     /// Never crawl URLs matching this regex (repeatable).
     #[arg(long, value_name = "REGEX")]
     exclude: Vec<String>,
-    #[arg(long, default_value_t = 500)]
-    max_pages: usize,
+    /// Pages to visit at most [default: 500].
+    #[arg(long)]
+    max_pages: Option<usize>,
     #[arg(long)]
     max_depth: Option<usize>,
-    /// Pages per URL pattern (digits folded) before it counts as a link trap; 0 = no cap.
-    #[arg(long, default_value_t = 50)]
-    max_per_pattern: usize,
-    /// Requests in flight at once, all hosts together.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
-    /// Requests in flight at once to one host.
-    #[arg(long, default_value_t = 4)]
-    per_host_concurrency: usize,
+    /// Pages per URL pattern (digits folded) before it counts as a link trap; 0 = no cap [default: 50].
+    #[arg(long)]
+    max_per_pattern: Option<usize>,
+    /// Requests in flight at once, all hosts together [default: 8].
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Requests in flight at once to one host [default: 4].
+    #[arg(long)]
+    per_host_concurrency: Option<usize>,
     /// Requests per second per host (e.g. 2, or 0.5 for one every two seconds).
     #[arg(long)]
     rate: Option<f64>,
-    /// Seconds to wait for one request.
-    #[arg(long, default_value_t = 15.0)]
-    timeout: f64,
-    /// Largest body read per response (bytes; K, M, G suffixes are KiB, MiB, GiB).
-    #[arg(long, default_value = "10M", value_parser = parse_size)]
-    max_body: usize,
-    #[arg(long, default_value = cookiescan::crawl::DEFAULT_USER_AGENT)]
-    user_agent: String,
+    /// Seconds to wait for one request [default: 15].
+    #[arg(long)]
+    timeout: Option<f64>,
+    /// Largest body read per response: bytes, or with K, M, G [default: 10M].
+    #[arg(long)]
+    max_body: Option<String>,
+    #[arg(long)]
+    user_agent: Option<String>,
     /// Extra request header, 'Name: value' (repeatable).
     #[arg(long, value_name = "HEADER")]
     header: Vec<String>,
@@ -120,7 +153,20 @@ struct CrawlArgs {
     no_sitemaps: bool,
     /// Map HOST:PORT to ADDR, as curl does (repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR")]
-    resolve: Vec<Resolve>,
+    resolve: Vec<String>,
+}
+
+#[derive(Args)]
+struct PolicyArgs {
+    /// The config file [default: ./cookiescan.toml when present].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Declared cookies from a policy page or document (file or URL), a CSV or a TOML file (repeatable).
+    #[arg(long, value_name = "FILE|URL")]
+    policy: Vec<String>,
+    /// Which findings make the exit code 1 [default: error; demo: never].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
 }
 
 #[derive(Args)]
@@ -139,6 +185,13 @@ struct OutputArgs {
     quiet: bool,
 }
 
+#[derive(Args)]
+struct KnowledgeArgs {
+    /// Extra known-cookie entries: our TOML format or an Open Cookie Database CSV (repeatable; wins over built-ins).
+    #[arg(long, value_name = "FILE")]
+    cookie_db: Vec<PathBuf>,
+}
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -149,8 +202,14 @@ fn main() -> std::process::ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            match e.downcast_ref::<CrawlError>() {
-                Some(CrawlError::Unreachable { .. }) | Some(CrawlError::Client(_)) => {
+            let unreachable = |c: &CrawlError| {
+                matches!(c, CrawlError::Unreachable { .. } | CrawlError::Client(_))
+            };
+            match (
+                e.downcast_ref::<CrawlError>(),
+                e.downcast_ref::<ScanError>(),
+            ) {
+                (Some(c), _) | (_, Some(ScanError::Crawl(c))) if unreachable(c) => {
                     ExitCode::ScanFailed
                 }
                 _ => ExitCode::Usage,
@@ -166,24 +225,51 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan {
             urls,
             crawl,
+            policy,
             output,
             knowledge,
         } => {
-            let mut config = crawl_config(&urls, &crawl)?;
-            config.include_values = output.include_values;
+            let config = Config::discover(policy.config.as_deref())?;
+            let cli_section = scan_section(&urls, &crawl, &policy);
+            let mut crawl_config = cli_section.or(config.scan.clone()).to_crawl_config()?;
+            crawl_config.cookies = user_cookies(&crawl)?;
+            crawl_config.include_values = output.include_values;
             let kb = load_knowledge(&knowledge)?;
-            runtime.block_on(scan_and_report(config, &kb, &output))
+            let fail_on = policy
+                .fail_on
+                .or(config.compliance.fail_on)
+                .unwrap_or(FailOn::Error);
+            runtime.block_on(scan_and_report(
+                crawl_config,
+                &config,
+                &policy.policy,
+                &kb,
+                &output,
+                fail_on,
+            ))
         }
-        Command::Demo { output, knowledge } => {
+        Command::Demo {
+            policy,
+            output,
+            knowledge,
+        } => {
+            let config = match &policy.config {
+                Some(path) => Config::load(path)?,
+                None => Config::parse(
+                    cookiescan::demo::DEMO_CONFIG,
+                    "fixtures/demo/cookiescan.toml",
+                )?,
+            };
             let kb = load_knowledge(&knowledge)?;
+            let fail_on = policy.fail_on.unwrap_or(FailOn::Never);
             runtime.block_on(async {
                 let server = cookiescan::demo::start().await?;
                 let base = CrawlConfig {
                     include_values: output.include_values,
                     ..CrawlConfig::default()
                 };
-                let config = cookiescan::demo::config(&server, base);
-                scan_and_report(config, &kb, &output).await
+                let crawl_config = cookiescan::demo::config(&server, base);
+                scan_and_report(crawl_config, &config, &policy.policy, &kb, &output, fail_on).await
             })
         }
         Command::Lookup {
@@ -198,7 +284,92 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::Success)
         }
+        Command::Init {
+            from,
+            url,
+            output,
+            force,
+        } => init(from.as_deref(), url.as_deref(), &output, force),
+        Command::Policy {
+            command:
+                PolicyCommand::Extract {
+                    source,
+                    format,
+                    resolve,
+                    knowledge,
+                },
+        } => {
+            let kb = load_knowledge(&knowledge)?;
+            let section = ScanSection {
+                urls: Some(vec![source.clone()]),
+                resolve: Some(resolve),
+                ..Default::default()
+            };
+            let crawl = if source.starts_with("http://") || source.starts_with("https://") {
+                section.to_crawl_config()?
+            } else {
+                CrawlConfig::default()
+            };
+            let (policy, notes) = runtime.block_on(Policy::load(
+                &Config::default(),
+                std::slice::from_ref(&source),
+                &crawl,
+                &kb,
+            ))?;
+            for n in &notes {
+                eprintln!("note: {n}");
+            }
+            let text = match format.as_str() {
+                "csv" => cookiescan::policy::to_csv(&policy.declared),
+                _ => cookiescan::policy::to_toml(&policy.declared),
+            };
+            print!("{text}");
+            eprintln!("{} cookies declared in {source}", policy.declared.len());
+            Ok(ExitCode::Success)
+        }
     }
+}
+
+fn scan_section(urls: &[String], a: &CrawlArgs, p: &PolicyArgs) -> ScanSection {
+    let some_vec = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
+    ScanSection {
+        urls: some_vec(&urls.to_vec()),
+        scope: a.scope,
+        include: some_vec(&a.include),
+        exclude: some_vec(&a.exclude),
+        max_pages: a.max_pages,
+        max_depth: a.max_depth,
+        max_per_pattern: a.max_per_pattern,
+        concurrency: a.concurrency,
+        per_host_concurrency: a.per_host_concurrency,
+        rate: a.rate,
+        timeout: a.timeout,
+        max_body: a.max_body.clone(),
+        user_agent: a.user_agent.clone(),
+        headers: some_vec(&a.header),
+        ignore_robots: a.ignore_robots.then_some(true),
+        sitemaps: a.no_sitemaps.then_some(false),
+        resolve: some_vec(&a.resolve),
+        policy: p.policy.first().cloned(),
+    }
+}
+
+fn user_cookies(a: &CrawlArgs) -> Result<Vec<(String, String)>> {
+    let mut cookies = Vec::new();
+    for c in &a.cookie {
+        let (n, v) = c
+            .split_once('=')
+            .with_context(|| format!("--cookie '{c}' must be written NAME=VALUE"))?;
+        cookies.push((n.trim().to_string(), v.to_string()));
+    }
+    if let Some(path) = &a.cookie_file {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("could not read the cookie file {}", path.display()))?;
+        let parsed = parse_cookie_file(&text)
+            .map_err(|e| anyhow::anyhow!("cookie file {}: {e}", path.display()))?;
+        cookies.extend(parsed);
+    }
+    Ok(cookies)
 }
 
 fn load_knowledge(args: &KnowledgeArgs) -> Result<KnowledgeBase> {
@@ -212,10 +383,28 @@ fn load_knowledge(args: &KnowledgeArgs) -> Result<KnowledgeBase> {
 }
 
 async fn scan_and_report(
-    config: CrawlConfig,
+    crawl: CrawlConfig,
+    config: &Config,
+    extra_policies: &[String],
     kb: &KnowledgeBase,
     output: &OutputArgs,
+    fail_on: FailOn,
 ) -> Result<ExitCode> {
+    // --policy replaces [scan] policy; both add to the config's own [[cookie]] entries.
+    let sources: Vec<String> = if extra_policies.is_empty() {
+        config.scan.policy.iter().cloned().collect()
+    } else {
+        extra_policies.to_vec()
+    };
+    let (policy, notes) = Policy::load(config, &sources, &crawl, kb).await?;
+    for n in &notes {
+        eprintln!("note: {n}");
+    }
+    let mut rules = ComplianceSettings::default();
+    rules
+        .max_lifetime_days
+        .extend(config.compliance.max_lifetime_days.clone());
+
     let cancel = Arc::new(Cancel::default());
     let on_signal = Arc::clone(&cancel);
     tokio::spawn(async move {
@@ -232,13 +421,24 @@ async fn scan_and_report(
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
-    let progress = BarProgress(bar.clone());
-    let report = cookiescan::scan::scan(&config, kb, &progress, &cancel).await;
+    let report = cookiescan::scan::scan(
+        &crawl,
+        kb,
+        &policy,
+        &rules,
+        &BarProgress(bar.clone()),
+        &cancel,
+    )
+    .await;
     bar.finish_and_clear();
     let report = report?;
     write_outputs(&report, output)?;
-    Ok(if report.partial {
-        ExitCode::Interrupted
+    if report.partial {
+        return Ok(ExitCode::Interrupted);
+    }
+    let failing = report.findings.iter().any(|f| fail_on.fails(f.severity));
+    Ok(if failing {
+        ExitCode::Findings
     } else {
         ExitCode::Success
     })
@@ -259,10 +459,40 @@ fn write_outputs(report: &Report, output: &OutputArgs) -> Result<()> {
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| {
         format!(
-            "could not write the report to {}: check the folder exists and is writable",
+            "could not write {}: check the folder exists and is writable",
             path.display()
         )
     })
+}
+
+fn init(from: Option<&Path>, url: Option<&str>, output: &Path, force: bool) -> Result<ExitCode> {
+    let text = match from {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("could not read the report {}", path.display()))?;
+            let report: Report = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{} is not a cookiescan JSON report: write one with `cookiescan scan -o report.json`", path.display()))?;
+            let start = url
+                .map(str::to_string)
+                .or_else(|| report.settings.start_urls.first().cloned());
+            cookiescan::policy::init_from_observed(start.as_deref(), &report.cookies)
+        }
+        None => cookiescan::policy::init_starter(url),
+    };
+    if output == Path::new("-") {
+        print!("{text}");
+        return Ok(ExitCode::Success);
+    }
+    if output.exists() && !force {
+        return Err(PolicyError::Setting(format!(
+            "{} already exists: pass --force to overwrite it, or -o - to print",
+            output.display()
+        ))
+        .into());
+    }
+    write_file(output, text.as_bytes())?;
+    eprintln!("wrote {}", output.display());
+    Ok(ExitCode::Success)
 }
 
 struct BarProgress(ProgressBar);
@@ -272,97 +502,4 @@ impl Progress for BarProgress {
         self.0.set_position(pages_done as u64);
         self.0.set_message(url.to_string());
     }
-}
-
-fn crawl_config(urls: &[String], a: &CrawlArgs) -> Result<CrawlConfig> {
-    let start_urls = urls
-        .iter()
-        .map(|u| parse_start_url(u))
-        .collect::<Result<Vec<_>>>()?;
-    let regexes = |list: &[String], flag: &str| -> Result<Vec<Regex>> {
-        list.iter()
-            .map(|r| {
-                Regex::new(r)
-                    .with_context(|| format!("{flag} '{r}' is not a valid regular expression"))
-            })
-            .collect()
-    };
-    let mut headers = Vec::new();
-    for h in &a.header {
-        let (n, v) = h
-            .split_once(':')
-            .with_context(|| format!("--header '{h}' must be written 'Name: value'"))?;
-        headers.push((n.trim().to_string(), v.trim().to_string()));
-    }
-    let mut cookies = Vec::new();
-    for c in &a.cookie {
-        let (n, v) = c
-            .split_once('=')
-            .with_context(|| format!("--cookie '{c}' must be written NAME=VALUE"))?;
-        cookies.push((n.trim().to_string(), v.to_string()));
-    }
-    if let Some(path) = &a.cookie_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("could not read the cookie file {}", path.display()))?;
-        let parsed = parse_cookie_file(&text)
-            .map_err(|e| anyhow::anyhow!("cookie file {}: {e}", path.display()))?;
-        cookies.extend(parsed);
-    }
-    if !(a.timeout > 0.0 && a.timeout.is_finite()) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
-    }
-    if a.rate.is_some_and(|r| !(r > 0.0 && r.is_finite())) {
-        anyhow::bail!("--rate must be a positive number of requests per second");
-    }
-    Ok(CrawlConfig {
-        start_urls,
-        scope: a.scope,
-        include: regexes(&a.include, "--include")?,
-        exclude: regexes(&a.exclude, "--exclude")?,
-        max_pages: a.max_pages,
-        max_depth: a.max_depth,
-        max_per_pattern: a.max_per_pattern,
-        concurrency: a.concurrency.max(1),
-        per_host_concurrency: a.per_host_concurrency.max(1),
-        rate: a.rate,
-        timeout: Duration::from_secs_f64(a.timeout),
-        max_body: a.max_body,
-        user_agent: a.user_agent.clone(),
-        headers,
-        cookies,
-        respect_robots: !a.ignore_robots,
-        use_sitemaps: !a.no_sitemaps,
-        resolve: a.resolve.clone(),
-        ..CrawlConfig::default()
-    })
-}
-
-fn parse_start_url(raw: &str) -> Result<Url> {
-    let with_scheme = if raw.contains("://") {
-        raw.to_string()
-    } else {
-        format!("https://{raw}/")
-    };
-    let url = Url::parse(&with_scheme).with_context(|| {
-        format!("'{raw}' is not a valid URL: give an http(s) URL such as https://example.org/")
-    })?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        anyhow::bail!("'{raw}' is not an http(s) URL: give one such as https://example.org/");
-    }
-    Ok(url)
-}
-
-fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let (num, mult) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => (&t[..t.len() - 1], 1024),
-        Some('M') => (&t[..t.len() - 1], 1024 * 1024),
-        Some('G') => (&t[..t.len() - 1], 1024 * 1024 * 1024),
-        _ => (t, 1),
-    };
-    num.trim()
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .ok_or_else(|| format!("'{s}' is not a size: write bytes, or a number with K, M or G"))
 }

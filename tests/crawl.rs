@@ -52,7 +52,7 @@ async fn site_walk_sees_subresources_sitemaps_robots_and_the_jar() {
     let report = scan(&cfg).await;
 
     // Third-party sub-resource (an image) setting a cookie on its own domain.
-    let tp = cookie(&report, "tp_id").expect("third-party cookie recorded");
+    let tp = cookie(&report, "IDE").expect("third-party cookie recorded");
     assert_eq!(tp.party, Party::Third);
     assert_eq!(tp.domain, "tracker.test");
     assert_eq!(tp.sightings[0].resource, ResourceKind::Image);
@@ -284,8 +284,15 @@ async fn unreachable_start_url_is_an_error() {
         timeout: Duration::from_secs(2),
         ..Default::default()
     };
-    let err = cookiescan::scan::scan(&cfg, util::kb(), &(), &cookiescan::crawl::Cancel::default())
-        .await
-        .unwrap_err();
+    let err = cookiescan::scan::scan(
+        &cfg,
+        util::kb(),
+        &cookiescan::scan::Policy::default(),
+        &cookiescan::compliance::ComplianceSettings::default(),
+        &(),
+        &cookiescan::crawl::Cancel::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("could not be reached"), "{err}");
 }

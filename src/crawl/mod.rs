@@ -21,4 +21,4 @@ pub use frontier::{normalise, pattern, Frontier, Offer, PageJob};
 pub use scope::Scope;
 
 mod run;
-pub use run::{crawl, Cancel, CrawlError, CrawlOutcome, Progress};
+pub use run::{crawl, fetch_document, Cancel, CrawlError, CrawlOutcome, Progress};

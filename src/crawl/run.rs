@@ -515,3 +515,23 @@ async fn seed_from_sitemaps(
         absorb(&mut st.out, fetched);
     }
 }
+
+/// Fetches one document (a published cookie policy) with the scan's client settings.
+pub async fn fetch_document(
+    config: &CrawlConfig,
+    url: &Url,
+) -> Result<(Vec<u8>, Option<String>), CrawlError> {
+    let fetcher = build_fetcher(config)?;
+    let f = fetcher.fetch(url, url, ResourceKind::Other, true).await;
+    match (f.status, f.error) {
+        (_, Some(e)) => Err(CrawlError::Unreachable {
+            url: url.to_string(),
+            reason: e,
+        }),
+        (Some(s), None) if s >= 400 => Err(CrawlError::Unreachable {
+            url: url.to_string(),
+            reason: format!("it answered HTTP {s}"),
+        }),
+        _ => Ok((f.body, f.content_type)),
+    }
+}

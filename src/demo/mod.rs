@@ -37,3 +37,6 @@ pub fn config(server: &FixtureServer, mut base: CrawlConfig) -> CrawlConfig {
     base.only_hosts = Some(server.hosts().to_vec());
     base
 }
+
+/// The demo's declared policy (deliberately incomplete), compiled in.
+pub const DEMO_CONFIG: &str = include_str!("../../fixtures/demo/cookiescan.toml");

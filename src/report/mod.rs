@@ -2,11 +2,13 @@
 mod format;
 mod json;
 mod model;
+mod policy;
 mod summary;
 
 pub use format::{human_duration, human_lifetime};
 pub use json::JsonExporter;
 pub use model::{Report, Summary, ToolInfo, SCHEMA_VERSION};
+pub use policy::{DeclarationStatus, IgnoreStatus, PolicyReport};
 pub use summary::SummaryExporter;
 
 /// Renders a report in one format. Adding a format is one new file and one [`Format`] arm.

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::PolicyReport;
+use crate::compliance::{Finding, SeverityCounts};
 use crate::crawl::{
     CrawlOutcome, MalformedCookie, PageVisit, ResourceVisit, SettingsSummary, Warning,
 };
@@ -36,6 +38,8 @@ pub struct Summary {
     pub rejected_by_browsers: usize,
     pub malformed_set_cookie: usize,
     pub warnings: usize,
+    /// Findings per severity.
+    pub findings: SeverityCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,7 +57,9 @@ pub struct Report {
     /// True when the scan was interrupted (Ctrl-C) before it finished.
     pub partial: bool,
     pub summary: Summary,
+    pub findings: Vec<Finding>,
     pub cookies: Vec<ClassifiedCookie>,
+    pub policy: PolicyReport,
     pub pages: Vec<PageVisit>,
     pub resources: Vec<ResourceVisit>,
     pub malformed_set_cookie: Vec<MalformedCookie>,
@@ -66,6 +72,8 @@ impl Report {
         site: String,
         outcome: CrawlOutcome,
         cookies: Vec<ClassifiedCookie>,
+        findings: Vec<Finding>,
+        policy: PolicyReport,
     ) -> Report {
         let summary = Summary {
             pages_visited: outcome.pages.iter().filter(|p| p.status.is_some()).count(),
@@ -100,6 +108,7 @@ impl Report {
                 .count(),
             malformed_set_cookie: outcome.malformed.len(),
             warnings: outcome.warnings.len(),
+            findings: SeverityCounts::of(&findings),
         };
         let duration = outcome.finished_at - outcome.started_at;
         Report {
@@ -115,7 +124,9 @@ impl Report {
             duration_ms: u64::try_from(duration.whole_milliseconds()).unwrap_or(0),
             partial: outcome.partial,
             summary,
+            findings,
             cookies,
+            policy,
             pages: outcome.pages,
             resources: outcome.resources,
             malformed_set_cookie: outcome.malformed,

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{human_duration, human_lifetime, Exporter, Report, ReportError};
+use crate::compliance::Severity;
 use crate::cookies::SameSite;
 use crate::knowledge::{Classification, ClassifiedCookie};
 use crate::observe::{CookieRecord, Party};
@@ -56,6 +57,7 @@ impl Exporter for SummaryExporter {
             "{} pages visited, {} failed, {} skipped; {} sub-resources; {} warnings",
             s.pages_visited, s.pages_failed, s.pages_skipped, s.resources_fetched, s.warnings
         );
+        findings(&mut out, r);
         for w in r.warnings.iter().take(5) {
             let _ = writeln!(out, "  warning: {}", w.message);
         }
@@ -68,6 +70,31 @@ impl Exporter for SummaryExporter {
         }
         Ok(out.into_bytes())
     }
+}
+
+fn findings(out: &mut String, r: &Report) {
+    if r.findings.is_empty() {
+        let _ = writeln!(out, "\nNo findings.");
+        return;
+    }
+    let _ = writeln!(out, "\nFindings:");
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        for f in r.findings.iter().filter(|f| f.severity == sev) {
+            let _ = writeln!(
+                out,
+                "  {:<7} {:<22} {}",
+                sev.as_str(),
+                f.rule,
+                clip(&f.message, 140)
+            );
+        }
+    }
+    let c = &r.summary.findings;
+    let _ = writeln!(
+        out,
+        "{} errors, {} warnings, {} info",
+        c.error, c.warning, c.info
+    );
 }
 
 fn table(cookies: &[ClassifiedCookie]) -> String {

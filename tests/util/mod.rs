@@ -5,11 +5,13 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use cookiescan::compliance::ComplianceSettings;
 use cookiescan::crawl::{Cancel, CrawlConfig, Resolve};
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::knowledge::{ClassifiedCookie, KnowledgeBase};
 use cookiescan::observe::CookieRecord;
 use cookiescan::report::Report;
+use cookiescan::scan::Policy;
 use url::Url;
 
 pub fn fixture_path(rel: &str) -> PathBuf {
@@ -53,7 +55,13 @@ pub fn kb() -> &'static KnowledgeBase {
 }
 
 pub async fn scan(config: &CrawlConfig) -> Report {
-    cookiescan::scan::scan(config, kb(), &(), &Cancel::default())
+    scan_with(config, &Policy::default()).await
+}
+
+/// A scan compared with `policy`, under the default rule settings.
+pub async fn scan_with(config: &CrawlConfig, policy: &Policy) -> Report {
+    let rules = ComplianceSettings::default();
+    cookiescan::scan::scan(config, kb(), policy, &rules, &(), &Cancel::default())
         .await
         .expect("scan runs")
 }

@@ -1,0 +1,157 @@
+//! What each column of a cookie table holds. Headers help, but the cells decide: the
+//! Outscale table heads its cookie names "Description" and its titles "Name".
+
+use super::labels::{category_of_cell, is_lifetime};
+use super::names::{name_score, strong_shape};
+use super::repair::join_hosts;
+use crate::policy::headers::{header_role, header_role_exact, Role};
+use crate::policy::oracle::NameOracle;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    Name,
+    Category,
+    Provider,
+    Domain,
+    Purpose,
+    Lifetime,
+    /// A short title ("Site language", "Zendesk"): the provider when it reads like one,
+    /// else the start of the purpose.
+    Label,
+    Ignore,
+}
+
+/// Rows looked at to decide the roles; enough for any real table, and bounds the work.
+pub const SAMPLE_ROWS: usize = 200;
+const MIN_NAME_SCORE: f32 = 0.35;
+
+/// Whether a row is a header: mostly known header words in short cells, and nothing
+/// shaped like a cookie name (`cookies_preferences` would read as "cookies preferences").
+pub fn is_header_row(cells: &[String], oracle: &dyn NameOracle) -> bool {
+    let filled: Vec<&String> = cells.iter().filter(|c| !c.is_empty()).collect();
+    if filled.len() < 2 || filled.iter().any(|c| c.split_whitespace().count() > 6) {
+        return false;
+    }
+    let named = filled.iter().any(|c| {
+        c.split_whitespace()
+            .any(|t| oracle.is_known(t) || (strong_shape(t) && header_role_exact(t).is_none()))
+    });
+    let mapped = filled
+        .iter()
+        .filter(|c| c.split_whitespace().count() <= 4 && header_role(c).is_some())
+        .count();
+    mapped * 2 >= filled.len() && !named
+}
+
+/// The role of every column, or `None` when no column holds cookie names.
+pub fn assign(
+    header: Option<&[String]>,
+    body: &[&[String]],
+    oracle: &dyn NameOracle,
+) -> Option<Vec<Col>> {
+    let ncols = body
+        .iter()
+        .map(|r| r.len())
+        .chain(header.map(<[String]>::len))
+        .max()?;
+    let hroles: Vec<Option<Role>> = (0..ncols)
+        .map(|c| header.and_then(|h| h.get(c)).and_then(|h| header_role(h)))
+        .collect();
+    let stats: Vec<Stats> = (0..ncols).map(|c| Stats::of(body, c, oracle)).collect();
+
+    let name_col = (0..ncols)
+        .filter(|&c| stats[c].filled > 0)
+        .map(|c| {
+            let bonus = match hroles[c] {
+                Some(Role::Name) => 0.2,
+                Some(_) => -0.1,
+                None => 0.0,
+            };
+            (c, stats[c].name + bonus)
+        })
+        .filter(|&(_, s)| s >= MIN_NAME_SCORE)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?
+        .0;
+
+    let cat_col = (0..ncols)
+        .filter(|&c| c != name_col)
+        .filter(|&c| {
+            let s = &stats[c];
+            (hroles[c] == Some(Role::Category) && (s.category >= 0.3 || s.filled == 0))
+                || (s.category >= 0.6 && s.words <= 6.0)
+        })
+        .max_by(|&a, &b| {
+            stats[a]
+                .category
+                .total_cmp(&stats[b].category)
+                .then(b.cmp(&a))
+        });
+
+    let mut roles = Vec::with_capacity(ncols);
+    let mut have_provider = false;
+    for c in 0..ncols {
+        let s = &stats[c];
+        let h = hroles[c];
+        let role = if c == name_col {
+            Col::Name
+        } else if Some(c) == cat_col {
+            Col::Category
+        } else if h == Some(Role::Match) {
+            Col::Ignore
+        } else if (h == Some(Role::Domain) && s.domain >= 0.2) || s.domain >= 0.5 {
+            Col::Domain
+        } else if h == Some(Role::Lifetime)
+            || s.lifetime >= 0.6
+            || (h == Some(Role::Category) && s.lifetime >= 0.5)
+        {
+            Col::Lifetime
+        } else if h == Some(Role::Category) {
+            // "Type" holding "HTTP" or "First party": not a category we can use.
+            Col::Ignore
+        } else if h == Some(Role::Provider) && !have_provider {
+            have_provider = true;
+            Col::Provider
+        } else if h == Some(Role::Purpose) || h == Some(Role::Provider) || s.words >= 5.0 {
+            Col::Purpose
+        } else {
+            Col::Label
+        };
+        roles.push(role);
+    }
+    Some(roles)
+}
+
+/// Column statistics over the sampled rows; each is a fraction or mean over filled cells.
+struct Stats {
+    filled: usize,
+    name: f32,
+    category: f32,
+    domain: f32,
+    lifetime: f32,
+    words: f32,
+}
+
+impl Stats {
+    fn of(body: &[&[String]], c: usize, oracle: &dyn NameOracle) -> Stats {
+        let cells: Vec<&str> = body
+            .iter()
+            .filter_map(|r| r.get(c))
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let n = cells.len().max(1) as f32;
+        let frac = |f: &dyn Fn(&str) -> bool| cells.iter().filter(|s| f(s)).count() as f32 / n;
+        Stats {
+            filled: cells.len(),
+            name: cells.iter().map(|s| name_score(s, oracle)).sum::<f32>() / n,
+            category: frac(&|s| category_of_cell(s).is_some()),
+            domain: frac(&|s| !join_hosts(s).0.is_empty()),
+            lifetime: frac(&is_lifetime),
+            words: cells
+                .iter()
+                .map(|s| s.split_whitespace().count() as f32)
+                .sum::<f32>()
+                / n,
+        }
+    }
+}

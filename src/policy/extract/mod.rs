@@ -1,0 +1,294 @@
+//! Declared cookies out of a published policy: HTML, Markdown or text from a PDF.
+//!
+//! Every format becomes a list of blocks (headings, paragraphs, tables); tables go
+//! through one column-role reader whatever their syntax, paragraphs through the prose
+//! reader. Headings above give rows and sentences their category.
+
+mod columns;
+mod html;
+mod labels;
+mod markdown;
+mod names;
+mod paragraphs;
+mod prose;
+mod repair;
+mod rows;
+mod table;
+mod text;
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::knowledge::Category;
+use crate::policy::declared::DeclaredCookie;
+use crate::policy::oracle::NameOracle;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Html,
+    Markdown,
+    Text,
+    /// HTML when the text is mostly markup, otherwise Markdown/text (read alike).
+    Auto,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Extraction {
+    pub cookies: Vec<DeclaredCookie>,
+    pub repairs: Vec<Repair>,
+    pub warnings: Vec<String>,
+}
+
+/// A name or host the extractor rewrote; `original` is the text as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repair {
+    pub original: String,
+    pub repaired: String,
+    pub line: usize,
+    pub how: String,
+}
+
+pub(crate) enum Block {
+    /// Levels 1–6 are real heading levels; 7 is bold-only or a `<summary>`/caption-like
+    /// line; 8 is a short line guessed to be a heading.
+    Heading {
+        level: u8,
+        text: String,
+        line: usize,
+    },
+    /// Consecutive lines of one paragraph, joined with '\n'.
+    Para {
+        text: String,
+        line: usize,
+    },
+    Table(Grid),
+}
+
+pub(crate) struct Grid {
+    pub rows: Vec<GridRow>,
+    pub caption: Option<String>,
+}
+
+pub(crate) struct GridRow {
+    pub cells: Vec<String>,
+    pub line: usize,
+    pub kind: RowKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RowKind {
+    Cells,
+    /// A text-table line whose first cell is empty: either the wrapped rest of the row above
+    /// or a new row without a first cell; decided once the name column is known.
+    MayContinue,
+    /// A heading met between rows (page breaks put them there); `cells[0]` is its text.
+    Heading,
+}
+
+/// The category the nearest heading gives what follows it.
+#[derive(Clone, Debug)]
+pub(crate) struct Ctx {
+    pub category: Category,
+    pub label: String,
+    pub level: u8,
+}
+
+/// Where results go while a document is read.
+pub(crate) struct Sink<'a> {
+    pub origin: &'a str,
+    pub oracle: &'a dyn NameOracle,
+    pub repairs: Vec<Repair>,
+    pub warnings: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(origin: &'a str, oracle: &'a dyn NameOracle) -> Sink<'a> {
+        Sink {
+            origin,
+            oracle,
+            repairs: Vec::new(),
+            warnings: Vec::new(),
+            seen: HashSet::new(),
+        }
+    }
+
+    pub fn repair(&mut self, original: &str, repaired: &str, line: usize, how: &str) {
+        if self
+            .seen
+            .insert(format!("r\u{1}{original}\u{1}{repaired}\u{1}{line}"))
+        {
+            let r = Repair {
+                original: original.to_string(),
+                repaired: repaired.to_string(),
+                line,
+                how: how.to_string(),
+            };
+            self.repairs.push(r);
+        }
+    }
+
+    pub fn warn(&mut self, line: usize, msg: impl AsRef<str>) {
+        let w = format!("{}:{line}: {}", self.origin, msg.as_ref());
+        if self.seen.insert(format!("w\u{1}{w}")) {
+            self.warnings.push(w);
+        }
+    }
+
+    /// `pk_id` declared where the database knows `_pk_id`: kept as declared, but said.
+    pub fn check_lookalike(&mut self, name: &str, known: bool, line: usize) {
+        if known {
+            return;
+        }
+        let alts = match name.strip_prefix('_') {
+            Some(rest) => vec![rest.to_string(), format!("_{name}")],
+            None => vec![format!("_{name}"), format!("__{name}")],
+        };
+        if let Some(alt) = alts
+            .iter()
+            .find(|a| !a.is_empty() && self.oracle.is_known(a))
+        {
+            self.warn(
+                line,
+                format!("'{name}' is kept as declared but looks like the known cookie '{alt}'"),
+            );
+        }
+    }
+}
+
+/// Reads the cookies a policy declares. Never fails: what cannot be read is skipped and,
+/// where it matters, named in `warnings`.
+pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle) -> Extraction {
+    let mut sink = Sink::new(origin, oracle);
+    let kind = match kind {
+        DocKind::Auto if html::looks_like_html(text) => DocKind::Html,
+        DocKind::Auto => DocKind::Text,
+        k => k,
+    };
+    let (blocks, cut) = match kind {
+        DocKind::Html => html::blocks(text, MAX_TEXT_BYTES),
+        _ => {
+            let (head, cut) = within_budget(text);
+            (text::blocks(head), cut)
+        }
+    };
+    if cut {
+        sink.warnings.push(format!(
+            "{origin}: only the first {} MB of text were read; a cookie policy is far smaller, so pass the policy page itself",
+            MAX_TEXT_BYTES >> 20
+        ));
+    }
+    let mut found: Vec<(DeclaredCookie, bool)> = Vec::new();
+    let mut ctx: Option<Ctx> = None;
+    let mut prose = paragraphs::Paragraphs::default();
+    for block in &blocks {
+        match block {
+            Block::Heading { level, text, line } => {
+                prose.flush(&mut found, &mut sink);
+                update_ctx(&mut ctx, *level, text);
+                prose.para(text, *line, ctx.as_ref(), &mut found, &mut sink);
+                prose.flush(&mut found, &mut sink);
+            }
+            Block::Para { text, line } => {
+                prose.para(text, *line, ctx.as_ref(), &mut found, &mut sink)
+            }
+            Block::Table(grid) => {
+                prose.flush(&mut found, &mut sink);
+                for c in rows::table_cookies(grid, ctx.as_ref(), &mut sink) {
+                    found.push((c, true));
+                }
+            }
+        }
+    }
+    prose.flush(&mut found, &mut sink);
+    if found.is_empty() {
+        sink.warnings
+            .push(format!("{origin}: no declared cookie found"));
+    }
+    Extraction {
+        cookies: settle(found),
+        repairs: sink.repairs,
+        warnings: sink.warnings,
+    }
+}
+
+/// Text read from one document. Real policies are well under 1 MB; the cap keeps a
+/// pathological input (20 MB of dense tables) to seconds even in a debug build.
+pub const MAX_TEXT_BYTES: usize = 2 << 20;
+
+/// The document cut at the last line break within the budget, and whether it was cut.
+fn within_budget(text: &str) -> (&str, bool) {
+    if text.len() <= MAX_TEXT_BYTES {
+        return (text, false);
+    }
+    let mut end = MAX_TEXT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').unwrap_or(end);
+    (&text[..end], true)
+}
+
+/// A category heading starts a context; another heading of the same or a higher level
+/// ends it. Small or guessed headings without category words ("Hotjar", a logo line) do
+/// not end it unless they read like a section title.
+fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
+    if let Some(category) = labels::category_in_heading(text) {
+        // "2. Strictly necessary cookies" is labelled without its numbering.
+        let label = names::clean_cell(text)
+            .trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | ')' | '#' | ' '))
+            .trim_end_matches([' ', ':'])
+            .to_string();
+        *ctx = Some(Ctx {
+            category,
+            label,
+            level,
+        });
+        return;
+    }
+    if let Some(c) = ctx {
+        let words = text.split_whitespace().count();
+        if level <= c.level && (level <= 6 || words >= 3) {
+            *ctx = None;
+        }
+    }
+}
+
+/// Tables are the declaration; a name only mentioned in prose counts when no table
+/// declares it. Exact repeats (same name, provider, category, domains) are dropped.
+fn settle(found: Vec<(DeclaredCookie, bool)>) -> Vec<DeclaredCookie> {
+    use std::collections::HashMap;
+    let tabled: HashSet<String> = found
+        .iter()
+        .filter(|(_, t)| *t)
+        .map(|(c, _)| c.name.to_lowercase())
+        .collect();
+    let mut out: Vec<DeclaredCookie> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (c, from_table) in found {
+        if !from_table && tabled.contains(&c.name.to_lowercase()) {
+            continue;
+        }
+        let key = format!(
+            "{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{:?}",
+            c.name, c.match_kind, c.provider, c.category, c.domains
+        );
+        match seen.get(&key) {
+            Some(&i) => {
+                let o = &mut out[i];
+                if o.purpose.is_none() {
+                    o.purpose = c.purpose;
+                }
+                if o.lifetime.is_none() {
+                    o.lifetime = c.lifetime;
+                }
+            }
+            None => {
+                seen.insert(key, out.len());
+                out.push(c);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,281 @@
+//! Cookie names out of a table cell: `_pk_ses _pk_id`, `session_id, visitor_uuid`,
+//! `pk_id and _pk_ses`, `All cookies starting with _hj`, split names repaired.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::repair::{is_host, join_names};
+use crate::knowledge::Category;
+use crate::policy::declared::{classify_name, DeclMatch};
+use crate::policy::oracle::NameOracle;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub name: String,
+    pub kind: DeclMatch,
+    pub known: bool,
+    /// Set when the name differs from what was written: (written, how).
+    pub repair: Option<(String, &'static str)>,
+}
+
+const STOP: &[&str] = &[
+    "and", "or", "et", "ou", "und", "oder", "y", "o", "e", "en", "the", "le", "la", "les", "de",
+    "des", "du", "a", "an", "un", "une", "cookie", "cookies", "traceur", "traceurs", "name",
+    "names", "nom", "noms", "etc", "also", "as", "well", "ainsi", "que",
+];
+
+/// Strips the inline markup PDF-to-text, Markdown and HTML leave in cells; line breaks
+/// (`<br>`, `<p>`) become newlines, which separate names.
+pub fn clean_cell(cell: &str) -> String {
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    static LINK: OnceLock<Regex> = OnceLock::new();
+    // Only real tag names: `_ga_<container-id>` is a placeholder, not markup.
+    let tag = TAG.get_or_init(|| {
+        Regex::new(r"(?i)</?(u|b|i|em|strong|code|span|a|br|p|div|li|ul|ol|sup|sub|mark|small|font|s|tt|kbd)(?:\s[^<>]*)?/?>")
+            .expect("tag pattern is valid")
+    });
+    let link =
+        LINK.get_or_init(|| Regex::new(r"\[([^\]]*)\]\([^)]*\)").expect("link pattern is valid"));
+    let mut s = std::borrow::Cow::Borrowed(cell);
+    if s.contains('<') {
+        s = tag
+            .replace_all(&s, |c: &regex::Captures| {
+                let t = c[1].to_ascii_lowercase();
+                if matches!(t.as_str(), "br" | "p" | "div" | "li" | "ul" | "ol") {
+                    "\n"
+                } else {
+                    ""
+                }
+            })
+            .into_owned()
+            .into();
+    }
+    if s.contains("](") {
+        s = link.replace_all(&s, "$1").into_owned().into();
+    }
+    if s.contains('&') {
+        s = s.replace("&nbsp;", " ").into();
+    }
+    // One pass: no backticks or `**`, spaces collapsed, line breaks kept (they separate
+    // names), blank lines dropped.
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut pending_space = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {}
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+            }
+            '\n' => {
+                pending_space = false;
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            c if c.is_whitespace() => pending_space = !out.is_empty() && !out.ends_with('\n'),
+            c => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.push(c);
+            }
+        }
+    }
+    if out.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// Whether a token has the shape of a cookie name and not of a word.
+pub fn strong_shape(t: &str) -> bool {
+    t.contains('_')
+        || (t.chars().any(|c| c.is_ascii_digit())
+            && t.chars().any(|c| c.is_ascii_alphabetic())
+            && !t.contains('.'))
+}
+
+fn name_chars(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 128
+        && t.chars().any(|c| c.is_ascii_alphanumeric())
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.*$:<>{}[]#@!%+~|".contains(c))
+}
+
+fn trim_token(t: &str) -> &str {
+    t.trim_start_matches(['"', '\'', '‘', '“', '«', '(', '['])
+        .trim_end_matches(['.', ',', ':', ';', '"', '\'', '’', '”', '»', ')', ']'])
+}
+
+/// All cookie names a name cell declares, in order.
+pub fn split_names(cell: &str, oracle: &dyn NameOracle) -> Vec<Found> {
+    static PREFIX: OnceLock<Regex> = OnceLock::new();
+    static PAREN: OnceLock<Regex> = OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| {
+        Regex::new(r#"(?i)\b(?:starting|beginning|begins|starts|prefixed|commençant|commencant|débutant|debutant|beginnend|empiezan|iniziano)\s+(?:with|by|par|mit|con|por)?\s*["'“‘«]?([A-Za-z0-9_.\-]+)"#)
+            .expect("prefix pattern is valid")
+    });
+    let paren = PAREN.get_or_init(|| Regex::new(r"\([^()]*\)").expect("paren pattern is valid"));
+    static HOLDER: OnceLock<Regex> = OnceLock::new();
+    // `_ga_<ID du conteneur>`: a placeholder with spaces would split into two "names".
+    let holder = HOLDER.get_or_init(|| {
+        Regex::new(r"([A-Za-z0-9_.\-])(?:<[^<>\n]{1,40}>|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\])")
+            .expect("placeholder pattern is valid")
+    });
+    let mut text = clean_cell(cell);
+    // The regexes are the slow part in debug builds; most cells need none of them.
+    if text.contains(['<', '{', '[']) {
+        text = holder.replace_all(&text, "$1*").into_owned();
+    }
+    let mut out: Vec<Found> = Vec::new();
+    let lower = text.to_lowercase();
+    let has_prefix_words = [
+        "start", "begin", "prefix", "commen", "débu", "debu", "beginn", "empiez", "inizi",
+    ]
+    .iter()
+    .any(|w| lower.contains(w));
+    for c in prefix.captures_iter(if has_prefix_words { &text } else { "" }) {
+        let stem = c[1].trim_end_matches(['.', ',', ';']);
+        if name_chars(stem) && !stem.contains('*') {
+            out.push(Found {
+                name: stem.to_string(),
+                kind: DeclMatch::Prefix,
+                known: oracle.is_known(stem),
+                repair: None,
+            });
+        }
+    }
+    if has_prefix_words {
+        text = prefix.replace_all(&text, " ").into_owned();
+    }
+    if text.contains('(') {
+        text = paren.replace_all(&text, " ").into_owned();
+    }
+    // A sentence in a name cell ("Cookies set by Google, such as _ga"): keep only what
+    // clearly is a name. Judged on the whole cell so a list's last words ("…, so") do not
+    // pass for names.
+    let plain = text
+        .split_whitespace()
+        .map(trim_token)
+        .filter(|t| !t.is_empty() && t.chars().all(char::is_alphabetic))
+        .count();
+    let prose = plain >= 4;
+    for segment in text.split([',', ';', '/', '|', '\n', '&', '+']) {
+        let tokens: Vec<&str> = segment
+            .split_whitespace()
+            .map(trim_token)
+            .filter(|t| !t.is_empty() && !STOP.contains(&t.to_lowercase().as_str()))
+            .filter(|t| name_chars(t))
+            .filter(|t| !prose || strong_shape(t) || oracle.is_known(t))
+            .collect();
+        for j in join_names(&tokens, oracle) {
+            if !acceptable(&j.name, j.known) {
+                continue;
+            }
+            let mut name = j.name.clone();
+            let mut repair = (j.written != j.name).then(|| {
+                (
+                    j.written.clone(),
+                    "joined fragments split by stray spaces into a known name",
+                )
+            });
+            if let Some(canon) = oracle
+                .canonical(&name)
+                .filter(|c| c != &name && c.eq_ignore_ascii_case(&name))
+            {
+                let how = if repair.is_some() {
+                    "joined fragments and took the name database's spelling"
+                } else {
+                    "took the name database's spelling"
+                };
+                repair = Some((j.written.clone(), how));
+                name = canon;
+            }
+            let (name, kind) = classify_name(&name);
+            if !out.iter().any(|f| f.name == name && f.kind == kind) {
+                out.push(Found {
+                    name,
+                    kind,
+                    known: j.known,
+                    repair,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Rejects words that sit in name cells but are not names: URLs, e-mail addresses, host
+/// names, category words, numbers.
+fn acceptable(name: &str, known: bool) -> bool {
+    if known {
+        return true;
+    }
+    let lower = name.to_lowercase();
+    !(lower.contains("://")
+        || lower.starts_with("www.")
+        || lower.contains('@')
+        || is_host(&lower)
+        || name.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || Category::from_label(name).is_some())
+}
+
+/// How much a cell looks like a list of cookie names, 0..=1, to find the name column.
+pub fn name_score(cell: &str, oracle: &dyn NameOracle) -> f32 {
+    if cell.split_whitespace().count() > 10 {
+        return 0.0;
+    }
+    let found = split_names(cell, oracle);
+    if found.is_empty() {
+        return 0.0;
+    }
+    let sum: f32 = found
+        .iter()
+        .map(|f| {
+            if f.known {
+                1.0
+            } else if strong_shape(&f.name) || f.kind != DeclMatch::Exact {
+                0.7
+            } else if f.name.len() >= 2 && f.name.chars().all(|c| !c.is_ascii_lowercase()) {
+                0.4
+            } else {
+                0.1
+            }
+        })
+        .sum();
+    sum / found.len() as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::oracle::ListOracle;
+
+    fn names(cell: &str) -> Vec<String> {
+        let o = ListOracle::new(["sessionid", "_hjSession"], ["_pk_id.", "_pk_ses.", "_hj"]);
+        split_names(cell, &o).into_iter().map(|f| f.name).collect()
+    }
+
+    #[test]
+    fn several_names_per_cell() {
+        assert_eq!(names("pk_id and _pk_ses"), ["pk_id", "_pk_ses"]);
+        assert_eq!(
+            names("session_id, visitor_uuid, frontend_lang"),
+            ["session_id", "visitor_uuid", "frontend_lang"]
+        );
+        assert_eq!(names("_ga<br>_gid"), ["_ga", "_gid"]);
+        assert_eq!(names("Sessionid"), ["sessionid"]);
+        assert_eq!(names("`_ga_<container-id>` (Google)"), ["_ga_"]);
+        assert_eq!(names("_ga_<ID du conteneur>"), ["_ga_"]);
+        assert_eq!(
+            names("All cookies starting with _hj are set by Hotjar"),
+            ["_hj"]
+        );
+        assert_eq!(names("Necessary"), Vec::<String>::new());
+        assert_eq!(names("https://example.com www.x.fr"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,170 @@
+//! Paragraphs: "Name: _ga / Provider: Google / Expiry: 2 years" records (cookie banners'
+//! declaration lists) and otherwise prose. A record may run over several paragraphs
+//! (one `<li>` per field), so it stays open until something else comes.
+
+use super::labels::{category_in_heading, category_of_cell, is_lifetime};
+use super::names::split_names;
+use super::prose::mentions;
+use super::repair::join_hosts;
+use super::text::is_bullet;
+use super::{Ctx, Sink};
+use crate::policy::declared::{DeclaredCookie, SourceRef};
+use crate::policy::headers::{header_role, Role};
+
+#[derive(Default)]
+pub struct Paragraphs {
+    /// Cookies of the open record (one per name in its Name field) and whether its last
+    /// field was the purpose, which may continue on the next line.
+    record: Vec<DeclaredCookie>,
+    in_purpose: bool,
+}
+
+impl Paragraphs {
+    pub fn para(
+        &mut self,
+        text: &str,
+        line0: usize,
+        ctx: Option<&Ctx>,
+        found: &mut Vec<(DeclaredCookie, bool)>,
+        sink: &mut Sink,
+    ) {
+        if self.record.is_empty() && !text.lines().any(|l| field(l).is_some()) {
+            found.extend(
+                mentions(text, line0, ctx, sink)
+                    .into_iter()
+                    .map(|c| (c, false)),
+            );
+            return;
+        }
+        let mut prose: Option<(String, usize)> = None;
+        for (k, l) in text.lines().enumerate() {
+            let line = line0 + k;
+            if let Some((role, key, value)) = field(l) {
+                if self.take(role, key, value, line, ctx, found, sink) {
+                    if let Some((p, at)) = prose.take() {
+                        found.extend(mentions(&p, at, ctx, sink).into_iter().map(|c| (c, false)));
+                    }
+                    continue;
+                }
+            } else if self.in_purpose && !is_bullet(l.trim()) {
+                for c in &mut self.record {
+                    if let Some(p) = c.purpose.as_mut() {
+                        p.push(' ');
+                        p.push_str(l.trim());
+                    }
+                }
+                continue;
+            }
+            self.flush(found, sink);
+            match prose.as_mut() {
+                Some((p, _)) => {
+                    p.push('\n');
+                    p.push_str(l);
+                }
+                None => prose = Some((l.to_string(), line)),
+            }
+        }
+        if let Some((p, at)) = prose {
+            found.extend(mentions(&p, at, ctx, sink).into_iter().map(|c| (c, false)));
+        }
+    }
+
+    /// Applies one field; false when it does not belong to a record.
+    #[allow(clippy::too_many_arguments)]
+    fn take(
+        &mut self,
+        role: Role,
+        key: &str,
+        value: &str,
+        line: usize,
+        ctx: Option<&Ctx>,
+        found: &mut Vec<(DeclaredCookie, bool)>,
+        sink: &mut Sink,
+    ) -> bool {
+        self.in_purpose = false;
+        if role == Role::Name {
+            let names = split_names(value, sink.oracle);
+            if names.is_empty() {
+                return false;
+            }
+            self.flush(found, sink);
+            // "Analytics cookies: _ga, _gid" names its category in the key.
+            let keyed = category_of_cell(key)
+                .or_else(|| category_in_heading(key))
+                .map(|c| (c, key.to_string()));
+            let context = keyed.or_else(|| ctx.map(|c| (c.category, c.label.clone())));
+            for f in names {
+                if let Some((written, how)) = &f.repair {
+                    sink.repair(written, &f.name, line, how);
+                }
+                sink.check_lookalike(&f.name, f.known, line);
+                let mut c = DeclaredCookie::new(f.name, f.kind);
+                if let Some((cat, label)) = &context {
+                    c.category = Some(*cat);
+                    c.category_label = Some(label.clone());
+                }
+                c.source = Some(SourceRef {
+                    file: sink.origin.to_string(),
+                    line,
+                });
+                self.record.push(c);
+            }
+            return true;
+        }
+        if self.record.is_empty() {
+            return false;
+        }
+        let value = value.trim().to_string();
+        for c in &mut self.record {
+            match role {
+                Role::Provider => c.provider = Some(value.clone()),
+                Role::Category => {
+                    c.category = category_of_cell(&value).or_else(|| category_in_heading(&value));
+                    c.category_label = Some(value.clone());
+                }
+                Role::Domain => c.domains = join_hosts(&value).0,
+                Role::Purpose => {
+                    c.purpose = Some(value.clone());
+                    self.in_purpose = true;
+                }
+                Role::Lifetime => c.lifetime = Some(value.clone()),
+                Role::Name | Role::Match => {}
+            }
+        }
+        if role == Role::Category && self.record.first().is_some_and(|c| c.category.is_none()) {
+            sink.warn(
+                line,
+                format!("category '{value}' is not a known category word"),
+            );
+        }
+        if role == Role::Lifetime && !is_lifetime(&value) {
+            sink.warn(
+                line,
+                format!("lifetime '{value}' does not read as a duration"),
+            );
+        }
+        true
+    }
+
+    pub fn flush(&mut self, found: &mut Vec<(DeclaredCookie, bool)>, _sink: &mut Sink) {
+        self.in_purpose = false;
+        // Records are as formal as a table row.
+        found.extend(self.record.drain(..).map(|c| (c, true)));
+    }
+}
+
+/// `Name: _ga`, `- **Expiry**: 2 years`: a known field word, a colon, a value.
+fn field(line: &str) -> Option<(Role, &str, &str)> {
+    let t = line.trim().trim_start_matches(['-', '*', '•', ' ']);
+    let (key, value) = t.split_once([':', '：'])?;
+    let key = key.trim().trim_matches('*').trim();
+    if key.is_empty()
+        || key.len() > 40
+        || key.split_whitespace().count() > 4
+        || value.trim().is_empty()
+    {
+        return None;
+    }
+    let value = value.trim().trim_start_matches("**").trim();
+    header_role(key).map(|r| (r, key, value))
+}
