@@ -114,6 +114,7 @@ struct CrawlArgs {
     /// Pages to visit at most [default: 500].
     #[arg(long)]
     max_pages: Option<usize>,
+    /// Links to follow from a start URL (0 = only the start pages).
     #[arg(long)]
     max_depth: Option<usize>,
     /// Pages per URL pattern (digits folded) before it counts as a link trap; 0 = no cap [default: 50].
@@ -134,6 +135,7 @@ struct CrawlArgs {
     /// Largest body read per response: bytes, or with K, M, G [default: 10M].
     #[arg(long)]
     max_body: Option<String>,
+    /// User-Agent header [default: cookiescan/VERSION (+URL)].
     #[arg(long)]
     user_agent: Option<String>,
     /// Extra request header, 'Name: value' (repeatable).
@@ -230,7 +232,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             knowledge,
         } => {
             let config = Config::discover(policy.config.as_deref())?;
-            let cli_section = scan_section(&urls, &crawl, &policy);
+            let cli_section = scan_section(&urls, &crawl);
             let mut crawl_config = cli_section.or(config.scan.clone()).to_crawl_config()?;
             crawl_config.cookies = user_cookies(&crawl)?;
             crawl_config.include_values = output.include_values;
@@ -330,7 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn scan_section(urls: &[String], a: &CrawlArgs, p: &PolicyArgs) -> ScanSection {
+fn scan_section(urls: &[String], a: &CrawlArgs) -> ScanSection {
     let some_vec = |v: &Vec<String>| (!v.is_empty()).then(|| v.clone());
     ScanSection {
         urls: some_vec(&urls.to_vec()),
@@ -350,7 +352,8 @@ fn scan_section(urls: &[String], a: &CrawlArgs, p: &PolicyArgs) -> ScanSection {
         ignore_robots: a.ignore_robots.then_some(true),
         sitemaps: a.no_sitemaps.then_some(false),
         resolve: some_vec(&a.resolve),
-        policy: p.policy.first().cloned(),
+        // --policy is handled by scan_and_report: it replaces the file's [scan] policy.
+        policy: None,
     }
 }
 

@@ -96,8 +96,16 @@ async fn scan_writes_json_report_without_values() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
     let mut c = cookiescan();
-    c.args(["scan", "--quiet", "--fail-on", "never", "--format", "json", "-o"])
-        .arg(&out);
+    c.args([
+        "scan",
+        "--quiet",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        "-o",
+    ])
+    .arg(&out);
     c.args(resolve_args(&server))
         .arg(format!("{}/", server.origin("www.site.test")));
     let output = tokio::task::spawn_blocking(move || c.output())
