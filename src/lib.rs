@@ -15,3 +15,4 @@ pub mod observe;
 pub mod policy;
 pub mod report;
 pub mod scan;
+pub mod scripts;

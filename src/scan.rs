@@ -5,7 +5,7 @@ use url::Url;
 use crate::compliance::{evaluate, ComplianceSettings, Context};
 use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, Progress};
 use crate::knowledge::{classify_records, KnowledgeBase};
-use crate::observe::aggregate;
+use crate::observe::{aggregate, script_findings};
 use crate::policy::{DeclaredCookie, Ignore, PolicyError};
 use crate::report::{PolicyReport, Report};
 
@@ -41,9 +41,18 @@ pub async fn scan(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report, ScanError> {
-    let outcome = crawl(config, progress, cancel).await?;
+    let mut outcome = crawl(config, progress, cancel).await?;
     let site = site_host(&config.start_urls);
-    let cookies = classify_records(kb, aggregate(&outcome.observations, &site), &site);
+    // Script analysis is CPU-bound: off the async runtime's threads.
+    let bodies = std::mem::take(&mut outcome.scripts);
+    let resources = outcome.resources.clone();
+    let found = tokio::task::spawn_blocking(move || script_findings(&bodies, &resources))
+        .await
+        .unwrap_or_default();
+    // HTTP sightings first, so a script's write joins the record its header created.
+    let mut observations = std::mem::take(&mut outcome.observations);
+    observations.extend(found.observations);
+    let cookies = classify_records(kb, aggregate(&observations, &site), &site);
     let ctx = Context::new(
         &cookies,
         &policy.declared,
@@ -54,14 +63,19 @@ pub async fn scan(
     let findings = evaluate(&ctx);
     let policy_report = PolicyReport::new(policy, &ctx);
     drop(ctx);
-    Ok(Report::new(
+    let mut report = Report::new(
         config.summary(),
         site,
         outcome,
         cookies,
         findings,
         policy_report,
-    ))
+    );
+    report.summary.scripts_analysed = found.scripts.len();
+    report.summary.storage_keys = found.storage.len();
+    report.scripts = found.scripts;
+    report.storage = found.storage;
+    Ok(report)
 }
 
 fn site_host(start: &[Url]) -> String {

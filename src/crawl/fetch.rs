@@ -196,6 +196,7 @@ impl Fetcher {
                         time: now,
                         rejected,
                         problems: parsed.problems.clone(),
+                        script: None,
                     });
                 }
                 Err(e) => {

@@ -192,6 +192,15 @@ impl Index {
         hit || self.any_regex.is_match(name)
     }
 
+    /// A whole name the database knows (ignoring case): an exact entry, or a prefix entry's
+    /// stem (`_pk_id`). Not names that are merely the start of a prefix family.
+    pub(crate) fn is_complete(&self, name: &str) -> bool {
+        let lower = name.trim().trim_end_matches('*').to_ascii_lowercase();
+        !lower.is_empty()
+            && (self.any_exact.contains_key(lower.as_str())
+                || self.stems.contains_key(lower.as_str()))
+    }
+
     /// The database's spelling of `name` (ignoring case), for exact entries, prefix entries
     /// (the prefix respelled, the rest kept) and prefix stems. `None` for unknown names and
     /// names known only through a regex.

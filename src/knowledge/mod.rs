@@ -230,6 +230,12 @@ impl KnowledgeBase {
         self.index.is_known(name)
     }
 
+    /// Is `name` a whole known name (an exact entry or a prefix's stem, ignoring case), as
+    /// opposed to a name only a prefix or regex family covers? Split-name repair uses it.
+    pub fn is_complete_name(&self, name: &str) -> bool {
+        self.index.is_complete(name)
+    }
+
     /// The database's spelling of a name a policy wrote with odd case ("Sessionid" →
     /// "sessionid"); for a prefix entry the prefix is respelled and the rest kept. `None` when
     /// unknown or known only through a regex.

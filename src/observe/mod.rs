@@ -1,8 +1,10 @@
 //! What the crawl saw: one [`Observation`] per cookie sighting, aggregated into one
 //! [`CookieRecord`] per (name, domain, path).
+mod from_scripts;
 mod record;
 mod value;
 
+pub use from_scripts::{script_findings, ScriptFindings, ScriptSummary, StorageItem};
 pub use record::{aggregate, AttributeVariant, CookieRecord, Party, Sighting};
 pub use value::looks_random;
 
@@ -33,6 +35,8 @@ pub enum ResourceKind {
 pub enum Source {
     /// A `Set-Cookie` response header.
     Http,
+    /// JavaScript that writes it (static analysis or a known tracker signature).
+    Script,
 }
 
 /// A cookie as one response set it. The value is kept only when the user asked for values.
@@ -50,6 +54,10 @@ pub struct ObservedCookie {
     pub path: String,
     /// Lifetime the server asked for, in seconds; None = session cookie.
     pub lifetime_secs: Option<i64>,
+    /// False when only a tracker signature implies the cookie: its lifetime is then unknown,
+    /// not "session".
+    #[serde(default = "yes")]
+    pub lifetime_known: bool,
     pub secure: bool,
     pub http_only: bool,
     pub same_site: Option<SameSite>,
@@ -76,6 +84,9 @@ pub struct Observation {
     pub rejected: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
+    /// For `source: script`: where and how the write was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<crate::scripts::Evidence>,
 }
 
 impl ObservedCookie {
@@ -106,12 +117,17 @@ impl ObservedCookie {
                 .clone()
                 .unwrap_or_else(|| default_path(response_url)),
             lifetime_secs: parsed.lifetime_secs(now),
+            lifetime_known: true,
             secure: parsed.secure,
             http_only: parsed.http_only,
             same_site: parsed.same_site,
             partitioned: parsed.partitioned,
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// RFC 6265 §5.1.4 default-path: the request path up to, not including, its last `/`.

@@ -62,9 +62,11 @@ pub struct CookieRecord {
     pub pages_seen: usize,
     pub sightings_count: usize,
     pub sources: BTreeSet<Source>,
-    /// Longest lifetime asked for, in seconds; None when only ever a session cookie.
+    /// Longest lifetime asked for, in seconds; None when only ever a session cookie (or unknown).
     pub lifetime_secs: Option<i64>,
     pub session: bool,
+    /// False when only a tracker signature implies this cookie: no lifetime was seen.
+    pub lifetime_known: bool,
     pub secure: bool,
     pub http_only: bool,
     pub same_site: Option<SameSite>,
@@ -80,8 +82,11 @@ pub struct CookieRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     pub value_looks_random: bool,
-    /// Up to 20 sightings as evidence, in the order they happened.
+    /// Up to 20 HTTP sightings as evidence, in the order they happened.
     pub sightings: Vec<Sighting>,
+    /// Up to 20 scripts that write it: location, line, column, snippet, method, confidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub script_evidence: Vec<crate::scripts::Evidence>,
 }
 
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
@@ -92,29 +97,54 @@ pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRec
     for obs in observations {
         let c = &obs.cookie;
         let key = (c.name.clone(), c.domain.clone(), c.path.clone());
-        let i = *index.entry(key).or_insert_with(|| {
-            records.push(new_record(obs, site_host));
-            pages.push(HashSet::new());
-            records.len() - 1
-        });
+        // A script's write joins the HTTP record of the same cookie even when the script
+        // left the domain or path implicit: one row per cookie, with both kinds of evidence.
+        let joined = match obs.source {
+            Source::Script if !index.contains_key(&key) => records
+                .iter()
+                .position(|r| same_cookie(&r.name, &c.name) && related(&r.domain, &c.domain)),
+            _ => None,
+        };
+        let i = match joined {
+            Some(i) => i,
+            None => *index.entry(key).or_insert_with(|| {
+                records.push(new_record(obs, site_host));
+                pages.push(HashSet::new());
+                records.len() - 1
+            }),
+        };
         let rec = &mut records[i];
+        // A name read from code (`_pk_id.1.a1b2`) is more precise than a signature's `_pk_id.*`.
+        if rec.name.ends_with('*') && !c.name.ends_with('*') {
+            rec.name.clone_from(&c.name);
+        }
         pages[i].insert(obs.page_url.as_str());
         rec.sightings_count += 1;
         rec.sources.insert(obs.source);
         rec.value_looks_random |= c.value_looks_random;
-        if let Some(l) = c.lifetime_secs {
-            rec.lifetime_secs = Some(rec.lifetime_secs.map_or(l, |old| old.max(l)));
-            rec.session = false;
-        }
-        let variant = AttributeVariant {
-            lifetime_secs: c.lifetime_secs,
-            secure: c.secure,
-            http_only: c.http_only,
-            same_site: c.same_site,
-            partitioned: c.partitioned,
-        };
-        if !rec.variants.contains(&variant) {
-            rec.variants.push(variant);
+        // What a script asks for counts only where no response set the cookie: the header is
+        // what the browser keeps, the script's guessable attributes are secondary.
+        if obs.source == Source::Http || rec.sightings.is_empty() {
+            if c.lifetime_known && !rec.lifetime_known {
+                rec.lifetime_known = true;
+            }
+            if let Some(l) = c.lifetime_secs {
+                rec.lifetime_secs = Some(rec.lifetime_secs.map_or(l, |old| old.max(l)));
+                rec.session = false;
+            }
+            if !rec.lifetime_known {
+                rec.session = false;
+            }
+            let variant = AttributeVariant {
+                lifetime_secs: c.lifetime_secs,
+                secure: c.secure,
+                http_only: c.http_only,
+                same_site: c.same_site,
+                partitioned: c.partitioned,
+            };
+            if !rec.variants.contains(&variant) {
+                rec.variants.push(variant);
+            }
         }
         if rec.rejected.is_none() {
             rec.rejected.clone_from(&obs.rejected);
@@ -129,8 +159,16 @@ pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRec
                 rec.values.push(v.clone());
             }
         }
-        if rec.sightings.len() < MAX_SIGHTINGS {
-            rec.sightings.push(sighting(obs));
+        match &obs.script {
+            Some(ev)
+                if rec.script_evidence.len() < MAX_SIGHTINGS
+                    && !rec.script_evidence.contains(ev) =>
+            {
+                rec.script_evidence.push(ev.clone())
+            }
+            Some(_) => {}
+            None if rec.sightings.len() < MAX_SIGHTINGS => rec.sightings.push(sighting(obs)),
+            None => {}
         }
     }
     for (rec, seen) in records.iter_mut().zip(pages) {
@@ -152,7 +190,8 @@ fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {
         sightings_count: 0,
         sources: BTreeSet::new(),
         lifetime_secs: None,
-        session: true,
+        session: c.lifetime_known,
+        lifetime_known: c.lifetime_known,
         secure: c.secure,
         http_only: c.http_only,
         same_site: c.same_site,
@@ -163,7 +202,24 @@ fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {
         values: Vec::new(),
         value_looks_random: false,
         sightings: Vec::new(),
+        script_evidence: Vec::new(),
     }
+}
+
+/// `_pk_id.*` (a name a script builds at run time) is the same cookie as `_pk_id.1.a1b2`.
+fn same_cookie(recorded: &str, new: &str) -> bool {
+    recorded == new
+        || new
+            .strip_suffix('*')
+            .is_some_and(|p| recorded.starts_with(p))
+        || recorded
+            .strip_suffix('*')
+            .is_some_and(|p| new.starts_with(p))
+}
+
+/// One domain is the other or a parent of it (a host-only write vs a Domain= cookie).
+fn related(a: &str, b: &str) -> bool {
+    a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}"))
 }
 
 fn sighting(obs: &Observation) -> Sighting {

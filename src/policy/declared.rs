@@ -11,7 +11,7 @@ pub enum DeclMatch {
     Exact,
     /// `name` is the fixed start of the cookie name (`_pk_id.*`, `_ga_<container-id>`).
     Prefix,
-    /// `name` is a glob with `*` where any characters may stand (`_ga_*_id`), as policies write.
+    /// `name` is a glob with `*` where any characters may stand (`_ga_*_id`).
     Pattern,
     /// `name` is a regular expression (`pattern =` in cookiescan.toml), anchored at both ends.
     Regex,

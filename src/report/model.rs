@@ -11,7 +11,7 @@ use crate::crawl::{
     CrawlOutcome, MalformedCookie, PageVisit, ResourceVisit, SettingsSummary, Warning,
 };
 use crate::knowledge::{Category, ClassifiedCookie, MatchKind};
-use crate::observe::Party;
+use crate::observe::{Party, ScriptSummary, StorageItem};
 
 /// Bumped when a field changes meaning or disappears (adding fields does not bump it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -40,6 +40,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Findings per severity.
     pub findings: SeverityCounts,
+    /// Scripts that write cookies or storage, or match a tracker signature.
+    pub scripts_analysed: usize,
+    pub storage_keys: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,6 +67,10 @@ pub struct Report {
     pub resources: Vec<ResourceVisit>,
     pub malformed_set_cookie: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
+    /// Which script sets which cookie (static analysis and signatures).
+    pub scripts: Vec<ScriptSummary>,
+    /// `localStorage`/`sessionStorage` keys scripts set.
+    pub storage: Vec<StorageItem>,
 }
 
 impl Report {
@@ -109,6 +116,8 @@ impl Report {
             malformed_set_cookie: outcome.malformed.len(),
             warnings: outcome.warnings.len(),
             findings: SeverityCounts::of(&findings),
+            scripts_analysed: 0,
+            storage_keys: 0,
         };
         let duration = outcome.finished_at - outcome.started_at;
         Report {
@@ -131,6 +140,8 @@ impl Report {
             resources: outcome.resources,
             malformed_set_cookie: outcome.malformed,
             warnings: outcome.warnings,
+            scripts: Vec::new(),
+            storage: Vec::new(),
         }
     }
 }

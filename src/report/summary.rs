@@ -123,7 +123,11 @@ fn table(cookies: &[ClassifiedCookie]) -> String {
                 },
                 category(k),
                 clip(k.vendor.as_deref().unwrap_or("-"), 20),
-                human_lifetime(r.lifetime_secs),
+                if r.lifetime_known {
+                    human_lifetime(r.lifetime_secs)
+                } else {
+                    "unknown".into()
+                },
                 k.expected_lifetime.clone().unwrap_or_else(|| "-".into()),
                 format!("{} {:.0}%", k.match_kind.as_str(), k.confidence * 100.0),
                 attributes(r),

@@ -145,7 +145,7 @@ impl Stats {
             filled: cells.len(),
             name: cells.iter().map(|s| name_score(s, oracle)).sum::<f32>() / n,
             category: frac(&|s| category_of_cell(s).is_some()),
-            domain: frac(&|s| !join_hosts(s).0.is_empty()),
+            domain: frac(&|s| s.split_whitespace().count() <= 12 && !join_hosts(s).0.is_empty()),
             lifetime: frac(&is_lifetime),
             words: cells
                 .iter()

@@ -43,8 +43,20 @@ pub fn category_in_sentence(text: &str) -> Option<(Category, String)> {
     scan(text, 80, true)
 }
 
+/// Words that start no category label; skipping them saves most lookups.
+const NEVER_FIRST: &[&str] = &[
+    "the", "a", "an", "of", "to", "and", "or", "in", "on", "for", "is", "are", "we", "our", "you",
+    "your", "this", "that", "these", "it", "by", "with", "as", "be", "de", "la", "le", "les",
+    "des", "du", "et", "à", "pour", "un", "une", "vos", "votre", "nous", "der", "die", "das",
+    "und", "cookie", "cookies",
+];
+
 fn scan(text: &str, max_words: usize, skip_vague: bool) -> Option<(Category, String)> {
-    let folded = fold_confusables(text);
+    let folded = if text.is_ascii() {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        fold_confusables(text).into()
+    };
     let words: Vec<&str> = folded
         .split(|c: char| {
             c.is_whitespace()
@@ -71,6 +83,9 @@ fn scan(text: &str, max_words: usize, skip_vague: bool) -> Option<(Category, Str
         return None;
     }
     for i in 0..words.len() {
+        if NEVER_FIRST.iter().any(|w| w.eq_ignore_ascii_case(words[i])) {
+            continue;
+        }
         for len in (1..=3.min(words.len() - i)).rev() {
             let phrase = words[i..i + len].join(" ");
             let lower = phrase.to_lowercase();

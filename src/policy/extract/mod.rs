@@ -6,23 +6,28 @@
 
 mod columns;
 mod html;
+mod html_table;
 mod labels;
+mod layout;
 mod markdown;
 mod names;
 mod paragraphs;
 mod prose;
 mod repair;
 mod rows;
+mod sentence;
+mod sink;
 mod table;
 mod text;
-
-use std::collections::HashSet;
+mod words;
 
 use serde::{Deserialize, Serialize};
 
 use crate::knowledge::Category;
 use crate::policy::declared::DeclaredCookie;
 use crate::policy::oracle::NameOracle;
+
+pub(crate) use sink::Sink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocKind {
@@ -94,69 +99,6 @@ pub(crate) struct Ctx {
     pub level: u8,
 }
 
-/// Where results go while a document is read.
-pub(crate) struct Sink<'a> {
-    pub origin: &'a str,
-    pub oracle: &'a dyn NameOracle,
-    pub repairs: Vec<Repair>,
-    pub warnings: Vec<String>,
-    seen: HashSet<String>,
-}
-
-impl<'a> Sink<'a> {
-    pub fn new(origin: &'a str, oracle: &'a dyn NameOracle) -> Sink<'a> {
-        Sink {
-            origin,
-            oracle,
-            repairs: Vec::new(),
-            warnings: Vec::new(),
-            seen: HashSet::new(),
-        }
-    }
-
-    pub fn repair(&mut self, original: &str, repaired: &str, line: usize, how: &str) {
-        if self
-            .seen
-            .insert(format!("r\u{1}{original}\u{1}{repaired}\u{1}{line}"))
-        {
-            let r = Repair {
-                original: original.to_string(),
-                repaired: repaired.to_string(),
-                line,
-                how: how.to_string(),
-            };
-            self.repairs.push(r);
-        }
-    }
-
-    pub fn warn(&mut self, line: usize, msg: impl AsRef<str>) {
-        let w = format!("{}:{line}: {}", self.origin, msg.as_ref());
-        if self.seen.insert(format!("w\u{1}{w}")) {
-            self.warnings.push(w);
-        }
-    }
-
-    /// `pk_id` declared where the database knows `_pk_id`: kept as declared, but said.
-    pub fn check_lookalike(&mut self, name: &str, known: bool, line: usize) {
-        if known {
-            return;
-        }
-        let alts = match name.strip_prefix('_') {
-            Some(rest) => vec![rest.to_string(), format!("_{name}")],
-            None => vec![format!("_{name}"), format!("__{name}")],
-        };
-        if let Some(alt) = alts
-            .iter()
-            .find(|a| !a.is_empty() && self.oracle.is_known(a))
-        {
-            self.warn(
-                line,
-                format!("'{name}' is kept as declared but looks like the known cookie '{alt}'"),
-            );
-        }
-    }
-}
-
 /// Reads the cookies a policy declares. Never fails: what cannot be read is skipped and,
 /// where it matters, named in `warnings`.
 pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle) -> Extraction {
@@ -195,9 +137,22 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             }
             Block::Table(grid) => {
                 prose.flush(&mut found, &mut sink);
-                for c in rows::table_cookies(grid, ctx.as_ref(), &mut sink) {
-                    found.push((c, true));
+                let cookies = rows::table_cookies(grid, ctx.as_ref(), &mut sink);
+                if cookies.is_empty() {
+                    // Not a cookie table (or not one we can read): its text may still
+                    // name cookies.
+                    for r in &grid.rows {
+                        prose.para(
+                            &r.cells.join("  "),
+                            r.line,
+                            ctx.as_ref(),
+                            &mut found,
+                            &mut sink,
+                        );
+                    }
+                    prose.flush(&mut found, &mut sink);
                 }
+                found.extend(cookies.into_iter().map(|c| (c, true)));
             }
         }
     }
@@ -258,7 +213,7 @@ fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
 /// Tables are the declaration; a name only mentioned in prose counts when no table
 /// declares it. Exact repeats (same name, provider, category, domains) are dropped.
 fn settle(found: Vec<(DeclaredCookie, bool)>) -> Vec<DeclaredCookie> {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
     let tabled: HashSet<String> = found
         .iter()
         .filter(|(_, t)| *t)

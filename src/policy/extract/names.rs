@@ -113,6 +113,12 @@ fn trim_token(t: &str) -> &str {
 
 /// All cookie names a name cell declares, in order.
 pub fn split_names(cell: &str, oracle: &dyn NameOracle) -> Vec<Found> {
+    split_names_checked(cell, oracle).0
+}
+
+/// `split_names`, plus the pieces of the cell that look like one name split by spaces but
+/// could not be joined (no known name results): `django_langua ge` without a database.
+pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, Vec<String>) {
     static PREFIX: OnceLock<Regex> = OnceLock::new();
     static PAREN: OnceLock<Regex> = OnceLock::new();
     let prefix = PREFIX.get_or_init(|| {
@@ -127,11 +133,25 @@ pub fn split_names(cell: &str, oracle: &dyn NameOracle) -> Vec<Found> {
             .expect("placeholder pattern is valid")
     });
     let mut text = clean_cell(cell);
+    if text.contains("://") || text.contains("www.") {
+        // URLs are split on `/` below and would leave "https" behind.
+        text = text
+            .lines()
+            .map(|l| {
+                l.split_whitespace()
+                    .filter(|w| !w.contains("://") && !w.starts_with("www."))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     // The regexes are the slow part in debug builds; most cells need none of them.
     if text.contains(['<', '{', '[']) {
         text = holder.replace_all(&text, "$1*").into_owned();
     }
     let mut out: Vec<Found> = Vec::new();
+    let mut doubtful = Vec::new();
     let lower = text.to_lowercase();
     let has_prefix_words = [
         "start", "begin", "prefix", "commen", "débu", "debu", "beginn", "empiez", "inizi",
@@ -172,7 +192,11 @@ pub fn split_names(cell: &str, oracle: &dyn NameOracle) -> Vec<Found> {
             .filter(|t| name_chars(t))
             .filter(|t| !prose || strong_shape(t) || oracle.is_known(t))
             .collect();
-        for j in join_names(&tokens, oracle) {
+        let groups = join_names(&tokens, oracle);
+        if groups.len() >= 2 && groups.iter().any(|g| !g.known && g.name.len() <= 3) {
+            doubtful.push(tokens.join(" "));
+        }
+        for j in groups {
             if !acceptable(&j.name, j.known) {
                 continue;
             }
@@ -206,7 +230,7 @@ pub fn split_names(cell: &str, oracle: &dyn NameOracle) -> Vec<Found> {
             }
         }
     }
-    out
+    (out, doubtful)
 }
 
 /// Rejects words that sit in name cells but are not names: URLs, e-mail addresses, host

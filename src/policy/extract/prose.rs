@@ -5,41 +5,35 @@ use super::labels::{
     category_in_heading, category_in_sentence, category_of_cell, lifetime_in, looks_like_provider,
 };
 use super::names::{strong_shape, Found};
-use super::repair::{is_host, join_hosts, join_names};
+use super::repair::{is_host, join_names};
+use super::sentence::{floor, sentences, what_sentence_says, Said};
+use super::words::{tokens, Tok};
 use super::{Ctx, Sink};
 use crate::knowledge::Category;
 use crate::policy::declared::{classify_name, DeclMatch, DeclaredCookie, SourceRef};
 
-/// Characters of context kept on each side when looking for a name's sentence.
-const SENTENCE_REACH: usize = 400;
+/// Names read from running text in one document; a real policy mentions a few hundred at
+/// most, and the cap keeps pathological input (megabytes of `a_b a_b …`) to seconds.
+const MAX_PROSE_NAMES: usize = 20_000;
+const MAX_RUN: usize = 48;
+/// How far back the start of a name's line is looked for.
+const LINE_REACH: usize = 200;
 /// Words that, right before a word, say it is a cookie name.
 const NAMING: &[&str] = &["named", "called", "nommé", "appelé", "intitulé"];
 const CUE_BEFORE: &[&str] = &["cookie", "cookies", "traceur"];
 const CUE_AFTER: &[&str] = &["cookie", "cookies", "traceur"];
-const STOP: &[&str] = &[
-    "and", "or", "et", "ou", "und", "the", "le", "la", "les", "de", "des", "du", "a", "an", "we",
-    "use", "cookie", "cookies",
-];
 const FILE_EXT: &[&str] = &[
     ".pdf", ".html", ".htm", ".php", ".js", ".css", ".png", ".jpg", ".svg", ".json", ".xml", ".txt",
 ];
-
-struct Tok<'t> {
-    start: usize,
-    end: usize,
-    core: &'t str,
-    code: bool,
-    quoted: bool,
-    /// Punctuation after the token ends a run of name fragments.
-    stop_after: bool,
-    namey: bool,
-}
 
 /// A paragraph and where its lines start, to give each name its line.
 struct Place<'t> {
     text: &'t str,
     newlines: &'t [usize],
     line0: usize,
+    /// Sentence spans in order, and what each sentence says, worked out once per sentence.
+    sentences: Vec<(usize, usize)>,
+    said: Vec<Option<Said>>,
 }
 
 /// Declarations found in one paragraph of prose.
@@ -51,17 +45,27 @@ pub fn mentions(
 ) -> Vec<DeclaredCookie> {
     let toks = tokens(text);
     let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
-    let at = Place {
+    let sentences = sentences(text);
+    let said = vec![None; sentences.len()];
+    let mut at = Place {
         text,
         newlines: &newlines,
         line0,
+        sentences,
+        said,
     };
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
+        if sink.prose_names >= MAX_PROSE_NAMES {
+            sink.warn(at.line0, format!("more than {MAX_PROSE_NAMES} cookie names in running text; the rest of the text was not read"));
+            break;
+        }
         // A run of name-like tokens near an underscore may be one name split by spaces.
+        // Runs are cut at MAX_RUN tokens: a split name has a handful of pieces, and the
+        // cut keeps the name cap effective on text that is all name-like words.
         let mut j = i;
-        while j < toks.len() && toks[j].namey {
+        while j < toks.len() && toks[j].namey && j - i < MAX_RUN {
             j += 1;
             if toks[j - 1].stop_after {
                 break;
@@ -80,15 +84,24 @@ pub fn mentions(
                 let span = (k, k + width - 1);
                 k += width;
                 let repair = (g.written != g.name).then_some(g.written.as_str());
-                if let Some(c) =
-                    consider(&at, &toks, span, &g.name, repair, Some(g.known), ctx, sink)
-                {
+                if let Some(c) = consider(
+                    &mut at,
+                    &toks,
+                    span,
+                    &g.name,
+                    repair,
+                    Some(g.known),
+                    ctx,
+                    sink,
+                ) {
                     out.push(c);
                 }
             }
         } else {
             for k in i..j {
-                if let Some(c) = consider(&at, &toks, (k, k), toks[k].core, None, None, ctx, sink) {
+                if let Some(c) =
+                    consider(&mut at, &toks, (k, k), toks[k].core, None, None, ctx, sink)
+                {
                     out.push(c);
                 }
             }
@@ -101,7 +114,7 @@ pub fn mentions(
 /// The declaration for tokens `span` (inclusive) read as `name`, when they are one.
 #[allow(clippy::too_many_arguments)]
 fn consider(
-    at: &Place,
+    at: &mut Place,
     toks: &[Tok],
     span: (usize, usize),
     name: &str,
@@ -140,88 +153,8 @@ fn consider(
     found.name = n;
     found.kind = kind;
     let line = at.line0 + at.newlines.partition_point(|&p| p < start);
-    Some(declare(at.text, start, end, found, line, ctx, sink))
-}
-
-fn tokens(text: &str) -> Vec<Tok<'_>> {
-    let base = text.as_ptr() as usize;
-    let mut in_code = false;
-    let mut out = Vec::new();
-    for raw in text.split_whitespace() {
-        let start = raw.as_ptr() as usize - base;
-        let opens = raw.starts_with('`');
-        let code = in_code || opens;
-        if opens && !(raw.len() > 1 && raw.ends_with('`')) {
-            in_code = true;
-        }
-        if in_code && raw.ends_with('`') && (raw.len() > 1 || !opens) {
-            in_code = false;
-        }
-        let quoted = raw.starts_with(['"', '\'', '‘', '“', '«']);
-        let url = raw.contains("://") || raw.starts_with("www.") || raw.contains('@');
-        // `*emphasis*` and `**bold**` go, the wildcard of `_pk_id.*` stays.
-        let core = raw.trim_matches('`');
-        let core = match core.strip_prefix('*') {
-            Some(c) => c
-                .trim_start_matches('*')
-                .trim_end_matches(['*', '.', ',', ';', ':']),
-            None => core,
-        };
-        let core = core
-            .trim_start_matches(['"', '\'', '‘', '“', '«', '(', '['])
-            .trim_end_matches([
-                '.', ',', ':', ';', '"', '\'', '’', '”', '»', ')', ']', '!', '?', '`',
-            ]);
-        let stop_after = raw.ends_with([',', ';', '.', ':', ')', '!', '?', '`']) || url;
-        let namey = !url
-            && !core.is_empty()
-            && core.len() <= 128
-            && core.bytes().any(|b| b.is_ascii_alphanumeric())
-            && core
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_-.*$<>{}[]#".contains(&b))
-            && !(core.len() <= 7 && STOP.iter().any(|s| s.eq_ignore_ascii_case(core)));
-        out.push(Tok {
-            start,
-            end: start + raw.len(),
-            core,
-            code,
-            quoted,
-            stop_after,
-            namey,
-        });
-    }
-    strip_emphasis(text, &mut out);
-    out
-}
-
-/// Markdown `_emphasised words_` would read as names `_Last` and `2025_`: drop the
-/// underscores of such a pair (on one line, a few words apart, outside code).
-fn strip_emphasis(text: &str, toks: &mut [Tok]) {
-    let single = |s: &str, lead: bool| {
-        if lead {
-            s.starts_with('_') && !s.starts_with("__") && !s[1..].contains('_')
-        } else {
-            s.ends_with('_') && !s.ends_with("__") && !s[..s.len() - 1].contains('_')
-        }
-    };
-    let mut i = 0;
-    while i < toks.len() {
-        if toks[i].code || !single(toks[i].core, true) {
-            i += 1;
-            continue;
-        }
-        let close = (i + 1..toks.len().min(i + 12))
-            .take_while(|&j| !text[toks[i].end..toks[j].start].contains('\n'))
-            .find(|&j| single(toks[j].core, false) && !toks[j].code);
-        if let Some(j) = close {
-            toks[i].core = &toks[i].core[1..];
-            toks[j].core = &toks[j].core[..toks[j].core.len() - 1];
-            i = j + 1;
-        } else {
-            i += 1;
-        }
-    }
+    sink.prose_names += 1;
+    Some(declare(at, start, end, found, line, ctx, sink))
 }
 
 /// Whether a word in prose is a declared cookie name; `Some(known)` when it is.
@@ -251,10 +184,9 @@ fn accept(
         let cue_after = is_cue(next, CUE_AFTER);
         if is_cue(prev, NAMING) && (tok.quoted || known()) {
             known()
-        } else if allcaps && oracle.canonical(name).as_deref() == Some(name) {
-            true
-        } else if (tok.quoted || (cue_after && !plain_word) || is_cue(prev, CUE_BEFORE))
-            && oracle.is_known(name)
+        } else if (allcaps && oracle.canonical(name).as_deref() == Some(name))
+            || ((tok.quoted || (cue_after && !plain_word) || is_cue(prev, CUE_BEFORE))
+                && oracle.is_known(name))
         {
             true
         } else {
@@ -274,7 +206,7 @@ fn accept(
 }
 
 fn declare(
-    text: &str,
+    at: &mut Place,
     start: usize,
     end: usize,
     found: Found,
@@ -282,9 +214,22 @@ fn declare(
     ctx: Option<&Ctx>,
     sink: &mut Sink,
 ) -> DeclaredCookie {
-    let (s0, s1) = sentence(text, start, end);
-    let sent = flat(&text[s0..s1]);
-    let line_text = text[..start].rsplit('\n').next().unwrap_or("");
+    let text = at.text;
+    let k = at
+        .sentences
+        .partition_point(|&(_, e)| e <= start)
+        .min(at.sentences.len().saturating_sub(1));
+    let (_, s1) = at.sentences.get(k).copied().unwrap_or((start, end));
+    let raw = at.sentences.get(k).map_or("", |&(a, b)| &text[a..b]);
+    let Some(said) = at.said.get_mut(k) else {
+        return DeclaredCookie::new(found.name, found.kind);
+    };
+    let said = said.get_or_insert_with(|| what_sentence_says(raw));
+    // "Analytics cookies: _ga, _gid" names the category before the colon of its line.
+    let line_text = text[floor(text, start.saturating_sub(LINE_REACH))..start]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("");
     let lead = line_text
         .split_once(':')
         .map(|(l, _)| l.trim_start_matches(['-', '*', '•', ' ']))
@@ -297,15 +242,19 @@ fn declare(
         Some((c, l)) => (Some(c), Some(l.trim().to_string())),
         None => match ctx {
             Some(c) => (Some(c.category), Some(c.label.clone())),
-            None => match category_in_sentence(&sent) {
-                Some((c, l)) => (Some(c), Some(l)),
+            None => match said
+                .category
+                .get_or_insert_with(|| category_in_sentence(&said.flat))
+            {
+                Some((c, l)) => (Some(*c), Some(l.clone())),
                 None => (None, None),
             },
         },
     };
     let mut provider = None;
     let mut domains: Vec<String> = Vec::new();
-    let after = text[end..].trim_start();
+    let after = &text[end..floor(text, (end + 120).min(text.len()))];
+    let after = after.trim_start();
     // "the _ga cookie (Google Analytics)"
     let after = ["cookies", "cookie"]
         .iter()
@@ -323,11 +272,9 @@ fn declare(
             provider = Some(inner.to_string());
         }
     }
-    if provider.is_none() {
-        provider = by_provider(&sent);
-    }
-    for h in join_hosts(&text[s0..s1]).0 {
-        if !domains.contains(&h) && !sent.contains(&format!("://{h}")) {
+    let provider = provider.or_else(|| said.provider.clone());
+    for h in said.domains.iter().cloned() {
+        if !domains.contains(&h) {
             domains.push(h);
         }
     }
@@ -342,77 +289,18 @@ fn declare(
         category_label: label,
         provider,
         domains,
-        purpose: Some(sent.clone()),
         // "sets _pk_ses for 30 minutes and _pk_id for 13 months": the words after the
         // name first.
-        lifetime: lifetime_in(&text[end..s1.max(end)]).or_else(|| lifetime_in(&sent)),
+        // (A part of the sentence states a lifetime only if the sentence does.)
+        lifetime: said
+            .lifetime
+            .as_ref()
+            .and_then(|_| lifetime_in(&text[end..s1.max(end)]))
+            .or_else(|| said.lifetime.clone()),
+        purpose: Some(said.flat.clone()),
         source: Some(SourceRef {
             file: sink.origin.to_string(),
             line,
         }),
     }
-}
-
-/// "set by Google", "déposé par Hotjar".
-fn by_provider(sentence: &str) -> Option<String> {
-    let words: Vec<&str> = sentence.split_whitespace().collect();
-    let at = words.windows(2).position(|w| {
-        matches!(
-            w[0].to_lowercase().as_str(),
-            "set" | "placed" | "provided" | "served" | "déposé" | "déposés" | "fourni" | "fournis"
-        ) && matches!(w[1], "by" | "par")
-    })?;
-    let name: Vec<&str> = words[at + 2..]
-        .iter()
-        .take(3)
-        .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .map(|w| w.trim_end_matches(['.', ',', ';', ':', ')']))
-        .collect();
-    let name = name.join(" ");
-    looks_like_provider(&name).then_some(name)
-}
-
-/// Byte range of the sentence around `start..end`, bounded so long lines stay linear.
-fn sentence(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let lo = floor(text, start.saturating_sub(SENTENCE_REACH));
-    let hi = floor(text, (end + SENTENCE_REACH).min(text.len()));
-    let before = &text[lo..start];
-    let s0 = ends_at(before).map_or(lo, |i| lo + i);
-    let after = &text[end..hi];
-    let s1 = after
-        .char_indices()
-        .find(|&(i, c)| {
-            (matches!(c, '.' | '!' | '?')
-                && after[i + c.len_utf8()..].starts_with(char::is_whitespace))
-                || (c == '\n' && after[i + 1..].trim_start().starts_with(['-', '*', '•']))
-        })
-        .map_or(hi, |(i, c)| end + i + c.len_utf8());
-    (s0, s1)
-}
-
-fn ends_at(before: &str) -> Option<usize> {
-    before
-        .char_indices()
-        .rev()
-        .find(|&(i, c)| {
-            (matches!(c, '.' | '!' | '?')
-                && before[i + c.len_utf8()..].starts_with(char::is_whitespace))
-                || (c == '\n' && before[i + 1..].trim_start().starts_with(['-', '*', '•']))
-        })
-        .map(|(i, c)| i + c.len_utf8())
-}
-
-fn floor(text: &str, mut i: usize) -> usize {
-    while i > 0 && !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn flat(s: &str) -> String {
-    s.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_start_matches(['-', '*', '•', ' '])
-        .to_string()
 }

@@ -33,6 +33,7 @@ pub fn join_names(tokens: &[&str], oracle: &dyn NameOracle) -> Vec<Joined> {
     // best[i]: score and first-group length for the tokens from i on.
     let mut best: Vec<((i64, i64, i64), usize)> = vec![((0, 0, 0), 0); n + 1];
     let known_alone: Vec<bool> = tokens.iter().map(|t| oracle.is_known(t)).collect();
+    let complete_alone: Vec<bool> = tokens.iter().map(|t| oracle.is_complete(t)).collect();
     for i in (0..n).rev() {
         let mut pick: Option<((i64, i64, i64), usize)> = None;
         for len in 1..=MAX_GROUP.min(n - i) {
@@ -45,10 +46,20 @@ pub fn join_names(tokens: &[&str], oracle: &dyn NameOracle) -> Vec<Joined> {
             } else {
                 // A complete known name is not glued to what follows (that could only be
                 // "known" through an open prefix), unless it visibly ends mid-name.
-                if known_alone[i] && !tokens[i].ends_with(['_', '-', '.']) {
+                let open_end = tokens[i].ends_with(['_', '-', '.']);
+                if complete_alone[i] && !open_end {
                     break;
                 }
-                if !oracle.is_known(&tokens[i..i + len].concat()) {
+                let joined = tokens[i..i + len].concat();
+                // A piece only an open prefix family covers (`wordpress_gd` under `wordpress_`)
+                // is glued on only when that makes a whole known name, never just a longer
+                // member of the same family (`_pk_id.1` + `foo`).
+                let ok = if known_alone[i] && !open_end {
+                    oracle.is_complete(&joined)
+                } else {
+                    oracle.is_known(&joined)
+                };
+                if !ok {
                     continue;
                 }
                 (1, 0, -(len as i64 - 1))
@@ -138,6 +149,23 @@ pub fn join_hosts(cell: &str) -> (Vec<String>, Vec<(String, String)>) {
         }
     }
     (hosts, repairs)
+}
+
+/// Host names mentioned in running text ("set on doubleclick.net"), not inside URLs, and
+/// without the split repair tables need.
+pub fn hosts_in_prose(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in text
+        .split_whitespace()
+        .filter(|t| t.contains('.') && !t.contains("://") && !t.contains('@'))
+    {
+        let h = host_part(t);
+        let h = h.trim_end_matches('.');
+        if is_host(h) && !out.iter().any(|o| o == h) {
+            out.push(h.to_string());
+        }
+    }
+    out
 }
 
 /// Lower-cased host from a URL or host token, without markup or trailing punctuation.

@@ -4,7 +4,7 @@ use super::columns::{assign, is_header_row, Col, SAMPLE_ROWS};
 use super::labels::{
     category_in_heading, category_of_cell, is_lifetime, lifetime_in, looks_like_provider,
 };
-use super::names::{clean_cell, split_names};
+use super::names::{clean_cell, split_names_checked};
 use super::repair::join_hosts;
 use super::{Ctx, Grid, RowKind, Sink};
 use crate::knowledge::Category;
@@ -147,7 +147,10 @@ fn row_cookies(
     let Some(name_cell) = cells_of(Col::Name).first().copied() else {
         return;
     };
-    let found = split_names(name_cell, sink.oracle);
+    let (found, doubtful) = split_names_checked(name_cell, sink.oracle);
+    for d in doubtful {
+        sink.warn(line, format!("'{d}' may be one cookie name split by stray spaces; no known name joins it, so its parts are kept as written"));
+    }
     if found.is_empty() {
         return;
     }

@@ -94,7 +94,7 @@ mod tests {
         let text = "Provider\tFunction\tCookie name(s)\tPurposes\nAcme\tAuth (front and\tsessionid\tTo remember\n\tback office)\t\tthe user\n\n# acme**logo**\n\nAcme\tAPI\tcsrftoken\tTo call\nAfter the table.";
         let lines: Vec<&str> = text.lines().collect();
         let (g, next) = tab_table_at(&lines, 0).expect("a table");
-        assert_eq!(next, 8);
+        assert_eq!(next, 7);
         let kinds: Vec<bool> = g
             .rows
             .iter()

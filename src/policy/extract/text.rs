@@ -1,6 +1,6 @@
 //! Markdown and plain text (as `pdftotext` gives it) into blocks.
 
-use super::{markdown, table, Block};
+use super::{layout, markdown, table, Block};
 
 /// Longest line taken as a guessed heading, in words.
 const HEADING_WORDS: usize = 10;
@@ -16,8 +16,9 @@ pub fn blocks(text: &str) -> Vec<Block> {
     };
     let mut i = 0;
     while i < lines.len() {
-        if let Some((grid, next)) =
-            markdown::table_at(&lines, i).or_else(|| table::tab_table_at(&lines, i))
+        if let Some((grid, next)) = markdown::table_at(&lines, i)
+            .or_else(|| table::tab_table_at(&lines, i))
+            .or_else(|| layout::layout_table_at(&lines, i))
         {
             flush(&mut para, &mut out);
             out.push(Block::Table(grid));
@@ -83,7 +84,8 @@ fn guessed_heading(lines: &[&str], i: usize) -> bool {
     let after_blank = i + 1 >= lines.len() || lines[i + 1].trim().is_empty();
     before_blank
         && after_blank
-        && !(is_bullet(t) && !t.starts_with(|c: char| c.is_ascii_digit()))
+        // "2. Analytics" is a numbered heading, "- Analytics" a list item.
+        && (!is_bullet(t) || t.starts_with(|c: char| c.is_ascii_digit()))
         && t.split_whitespace().count() <= HEADING_WORDS
         && t.chars().count() <= 90
         && !t.ends_with(['.', ',', ';'])

@@ -1,0 +1,269 @@
+//! Cookies scripts would set: the crawl's script bodies and resource URLs run through static
+//! analysis (`scripts::analyze`) and tracker signatures, turned into [`Observation`]s with
+//! source `script` so they join the same records as HTTP sightings.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use url::Url;
+
+use super::{default_path, Observation, ObservedCookie, ResourceKind, Source};
+use crate::cookies::{parse_cookie_date, SameSite};
+use crate::crawl::{ResourceVisit, ScriptBody};
+use crate::scripts::{
+    analyze, AnalysisMode, CookieName, Evidence, Party, ScriptAnalysis, ScriptCookie, ScriptSource,
+    SignatureHit, Signatures, StorageKind,
+};
+
+/// What one script does, for the report's "which script set which cookie".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScriptSummary {
+    /// Script URL, or page URL + "inline #n".
+    pub location: String,
+    pub page_url: Url,
+    pub mode: AnalysisMode,
+    /// Cookie names it writes (`name*` for a prefix, `?` when the name is computed at run time).
+    pub cookies: Vec<String>,
+    pub storage: Vec<String>,
+    /// Tracker and widget signatures it matched.
+    pub signatures: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// A `localStorage`/`sessionStorage` key a script sets (ePrivacy covers those too).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorageItem {
+    pub kind: StorageKind,
+    pub key: String,
+    pub page_url: Url,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Default)]
+pub struct ScriptFindings {
+    pub observations: Vec<Observation>,
+    pub scripts: Vec<ScriptSummary>,
+    pub storage: Vec<StorageItem>,
+}
+
+/// Analyses every script the crawl fetched (identical code once) and matches every resource
+/// URL against the signatures.
+pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> ScriptFindings {
+    let sigs = Signatures::builtin();
+    let now = OffsetDateTime::now_utc();
+    let mut out = ScriptFindings::default();
+    let mut cache: HashMap<u64, ScriptAnalysis> = HashMap::new();
+    let mut summarised: HashMap<String, usize> = HashMap::new();
+    // Signature cookies go after parsed writes, so exact names found in code name the records.
+    let mut implied = Vec::new();
+    for body in scripts {
+        let src = match (&body.url, body.inline_index) {
+            (Some(u), _) => ScriptSource::external(&body.code, u.as_str()),
+            (None, n) => ScriptSource::inline(&body.code, body.page_url.as_str(), n.unwrap_or(0)),
+        };
+        let analysis = cache
+            .entry(hash(&body.code))
+            .or_insert_with(|| analyze(&src))
+            .clone();
+        let hits = sigs.match_code(&src);
+        let page = &body.page_url;
+        for c in analysis.cookies.iter().filter(|c| !c.deletion) {
+            if let Some(obs) = from_write(c, page, &src.location, now) {
+                out.observations.push(obs);
+            }
+        }
+        for hit in &hits {
+            implied.extend(from_signature(hit, page, now));
+        }
+        for s in &analysis.storage {
+            out.storage.push(StorageItem {
+                kind: s.kind,
+                key: display(&s.key),
+                page_url: page.clone(),
+                evidence: s.evidence.clone(),
+            });
+        }
+        // One summary per script location: the same inline snippet on many pages differs in location.
+        if !summarised.contains_key(&src.location)
+            && (analysis.mode != AnalysisMode::Skipped || !hits.is_empty())
+        {
+            summarised.insert(src.location.clone(), out.scripts.len());
+            out.scripts.push(ScriptSummary {
+                location: src.location.clone(),
+                page_url: page.clone(),
+                mode: analysis.mode,
+                cookies: analysis
+                    .cookies
+                    .iter()
+                    .filter(|c| !c.deletion)
+                    .map(|c| display(&c.name))
+                    .collect(),
+                storage: analysis.storage.iter().map(|s| display(&s.key)).collect(),
+                signatures: hits.iter().map(|h| h.id.clone()).collect(),
+                warnings: analysis.warnings.clone(),
+            });
+        }
+    }
+    // Resources whose URL alone implies cookies (an iframe embed, a pixel, a script URL).
+    for r in resources {
+        for hit in sigs.match_url(r.url.as_str()) {
+            implied.extend(from_signature(&hit, &r.page_url, now));
+            if let Some(i) = summarised.get(r.url.as_str()) {
+                out.scripts[*i].signatures.push(hit.id.clone());
+            } else if r.kind != ResourceKind::Script {
+                summarised.insert(r.url.to_string(), out.scripts.len());
+                out.scripts.push(ScriptSummary {
+                    location: r.url.to_string(),
+                    page_url: r.page_url.clone(),
+                    mode: AnalysisMode::Skipped,
+                    cookies: Vec::new(),
+                    storage: Vec::new(),
+                    signatures: vec![hit.id.clone()],
+                    warnings: Vec::new(),
+                });
+            }
+        }
+    }
+    out.observations.extend(implied);
+    for s in &mut out.scripts {
+        s.signatures.sort();
+        s.signatures.dedup();
+    }
+    out
+}
+
+fn from_write(
+    c: &ScriptCookie,
+    page: &Url,
+    location: &str,
+    now: OffsetDateTime,
+) -> Option<Observation> {
+    let name = match &c.name {
+        CookieName::Exact(n) => n.clone(),
+        CookieName::Prefix(p) => format!("{p}*"),
+        CookieName::Unresolved => return None,
+    };
+    let a = &c.attrs;
+    let lifetime = a.max_age_secs.or_else(|| {
+        a.expires
+            .as_deref()
+            .and_then(parse_cookie_date)
+            .map(|t| (t - now).whole_seconds())
+    });
+    let same_site = a
+        .same_site
+        .as_deref()
+        .and_then(|s| match s.to_ascii_lowercase().as_str() {
+            "strict" => Some(SameSite::Strict),
+            "lax" => Some(SameSite::Lax),
+            "none" => Some(SameSite::None),
+            _ => None,
+        });
+    let domain = a
+        .domain
+        .as_deref()
+        .map(|d| d.trim_start_matches('.').to_ascii_lowercase());
+    let cookie = ObservedCookie {
+        name,
+        value: None,
+        value_len: 0,
+        value_looks_random: false,
+        host_only: domain.is_none(),
+        domain: domain.unwrap_or_else(|| page.host_str().unwrap_or_default().to_ascii_lowercase()),
+        path: a.path.clone().unwrap_or_else(|| default_path(page)),
+        lifetime_secs: lifetime,
+        lifetime_known: true,
+        secure: a.secure.unwrap_or(false),
+        http_only: false,
+        same_site,
+        partitioned: false,
+    };
+    Some(script_observation(
+        cookie,
+        page,
+        location,
+        c.evidence.clone(),
+        now,
+    ))
+}
+
+fn from_signature(hit: &SignatureHit, page: &Url, now: OffsetDateTime) -> Vec<Observation> {
+    let site_host = page.host_str().unwrap_or_default().to_ascii_lowercase();
+    hit.cookies
+        .iter()
+        .filter_map(|implied| {
+            let name = match &implied.name {
+                CookieName::Exact(n) => n.clone(),
+                CookieName::Prefix(p) => format!("{p}*"),
+                CookieName::Unresolved => return None,
+            };
+            let domain = match (implied.party, &implied.domain) {
+                (Party::Third, Some(d)) => d.trim_start_matches('.').to_ascii_lowercase(),
+                _ => site_host.clone(),
+            };
+            let cookie = ObservedCookie {
+                name,
+                value: None,
+                value_len: 0,
+                value_looks_random: false,
+                host_only: false,
+                domain,
+                path: "/".to_string(),
+                lifetime_secs: None,
+                lifetime_known: false,
+                secure: false,
+                http_only: false,
+                same_site: None,
+                partitioned: false,
+            };
+            Some(script_observation(
+                cookie,
+                page,
+                &hit.evidence.location,
+                hit.evidence.clone(),
+                now,
+            ))
+        })
+        .collect()
+}
+
+fn script_observation(
+    cookie: ObservedCookie,
+    page: &Url,
+    location: &str,
+    evidence: Evidence,
+    now: OffsetDateTime,
+) -> Observation {
+    // The script's URL when it has one; inline scripts are located on their page.
+    let response_url = Url::parse(location).unwrap_or_else(|_| page.clone());
+    Observation {
+        cookie,
+        page_url: page.clone(),
+        response_url,
+        status: 0,
+        hop: 0,
+        resource: ResourceKind::Script,
+        source: Source::Script,
+        time: now,
+        rejected: None,
+        problems: Vec::new(),
+        script: Some(evidence),
+    }
+}
+
+fn display(name: &CookieName) -> String {
+    match name {
+        CookieName::Exact(n) => n.clone(),
+        CookieName::Prefix(p) => format!("{p}*"),
+        CookieName::Unresolved => "?".to_string(),
+    }
+}
+
+fn hash(code: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    code.hash(&mut h);
+    h.finish()
+}
