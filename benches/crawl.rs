@@ -73,7 +73,15 @@ fn run_cookiescan(origin: &str, resolve: &str, pages: u64) -> (f64, i64, u64) {
     let report = dir.join("report.json");
     let start = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_cookiescan"))
-        .args(["scan", "--quiet", "--no-sitemaps", "--max-per-pattern", "0"])
+        .args([
+            "scan",
+            "--quiet",
+            "--fail-on",
+            "never",
+            "--no-sitemaps",
+            "--max-per-pattern",
+            "0",
+        ])
         .args(["--max-pages", &pages.to_string()])
         .args([
             "--concurrency",
