@@ -1,12 +1,14 @@
 //! What an HTML page links to and loads (scraper). Pure: bytes in, URLs out.
 
-use std::cell::RefCell;
+//! What an HTML page links to and loads. Pure: text in, URLs out.
+//!
+//! A single forward scan over the bytes, not a DOM: a crawl needs only start tags, a few
+//! attributes and inline script text. The scan follows the HTML tokenizer where it matters
+//! for links (comments, raw-text elements such as `<script>` and `<textarea>`, quoted and
+//! unquoted attributes, character references, first of duplicate attributes) and never
+//! recurses or backtracks, so hostile markup costs linear time. Measured on the crawl
+//! benchmark's pages it is several times faster than html5ever's tokenizer (see README).
 
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
 use url::Url;
 
 use crate::observe::ResourceKind;
@@ -20,7 +22,7 @@ pub struct PageContent {
     pub inline_scripts: Vec<String>,
 }
 
-/// What the tokenizer found, before URLs are resolved against `<base href>`.
+/// What the scan found, before URLs are resolved against `<base href>`.
 #[derive(Default)]
 struct Found {
     base: Option<String>,
@@ -28,116 +30,38 @@ struct Found {
     iframes: Vec<String>,
     resources: Vec<(String, ResourceKind)>,
     inline_scripts: Vec<String>,
-    script: Option<String>,
 }
 
-/// The WHATWG tokenizer alone (no tree, no selectors): a crawl only needs start tags and
-/// inline script text, and building a DOM per page costs several times more (see README).
-struct Sink(RefCell<Found>);
+/// The attributes the crawl reads; others are skipped without allocating.
+#[derive(Default)]
+struct Attrs {
+    href: Option<String>,
+    src: Option<String>,
+    rel: Option<String>,
+    kind: Option<String>,
+    data: Option<String>,
+    poster: Option<String>,
+}
 
-impl TokenSink for Sink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let mut f = self.0.borrow_mut();
-        match token {
-            Token::TagToken(tag) if tag.kind == TagKind::StartTag => return f.start_tag(&tag),
-            Token::TagToken(tag) if &*tag.name == "script" => {
-                if let Some(code) = f.script.take() {
-                    if !code.trim().is_empty() {
-                        f.inline_scripts.push(code);
-                    }
-                }
-            }
-            Token::CharacterTokens(text) => {
-                if let Some(code) = f.script.as_mut() {
-                    code.push_str(&text);
-                }
-            }
-            _ => {}
-        }
-        TokenSinkResult::Continue
+impl Attrs {
+    fn slot(&mut self, name: &[u8]) -> Option<&mut Option<String>> {
+        let slot = match name {
+            n if n.eq_ignore_ascii_case(b"href") => &mut self.href,
+            n if n.eq_ignore_ascii_case(b"src") => &mut self.src,
+            n if n.eq_ignore_ascii_case(b"rel") => &mut self.rel,
+            n if n.eq_ignore_ascii_case(b"type") => &mut self.kind,
+            n if n.eq_ignore_ascii_case(b"data") => &mut self.data,
+            n if n.eq_ignore_ascii_case(b"poster") => &mut self.poster,
+            _ => return None,
+        };
+        // The first of duplicate attributes wins, as in browsers.
+        slot.is_none().then_some(slot)
     }
 }
 
-impl Found {
-    fn start_tag(&mut self, tag: &Tag) -> TokenSinkResult<()> {
-        let attr = |name: &str| {
-            tag.attrs
-                .iter()
-                .find(|a| &*a.name.local == name)
-                .map(|a| a.value.to_string())
-        };
-        let mut resource = |value: Option<String>, kind| {
-            if let Some(v) = value {
-                self.resources.push((v, kind));
-            }
-        };
-        match &*tag.name {
-            "a" | "area" => self.links.extend(attr("href")),
-            "base" if self.base.is_none() => self.base = attr("href"),
-            "iframe" | "frame" => {
-                self.iframes.extend(attr("src"));
-                return TokenSinkResult::RawData(RawKind::Rawtext);
-            }
-            "img" => resource(attr("src"), ResourceKind::Image),
-            "input" if attr("type").is_some_and(|t| t.eq_ignore_ascii_case("image")) => {
-                resource(attr("src"), ResourceKind::Image)
-            }
-            "video" | "audio" | "source" | "track" => {
-                resource(attr("src"), ResourceKind::Media);
-                resource(attr("poster"), ResourceKind::Media);
-            }
-            "embed" => resource(attr("src"), ResourceKind::Other),
-            "object" => resource(attr("data"), ResourceKind::Other),
-            "link" => {
-                let rel = attr("rel").unwrap_or_default().to_ascii_lowercase();
-                let has = |w: &str| rel.split_ascii_whitespace().any(|r| r == w);
-                let kind = if has("stylesheet") {
-                    Some(ResourceKind::Stylesheet)
-                } else if has("icon") {
-                    Some(ResourceKind::Image)
-                } else if has("preload") || has("modulepreload") {
-                    Some(ResourceKind::Other)
-                } else {
-                    None
-                };
-                if let Some(k) = kind {
-                    resource(attr("href"), k);
-                }
-            }
-            "script" => {
-                match attr("src") {
-                    Some(src) => resource(Some(src), ResourceKind::Script),
-                    None if is_javascript(&attr("type").unwrap_or_default()) => {
-                        self.script = Some(String::new())
-                    }
-                    None => {}
-                }
-                return TokenSinkResult::RawData(RawKind::ScriptData);
-            }
-            "style" | "xmp" | "noembed" | "noframes" => {
-                return TokenSinkResult::RawData(RawKind::Rawtext)
-            }
-            "title" | "textarea" => return TokenSinkResult::RawData(RawKind::Rcdata),
-            "plaintext" => return TokenSinkResult::Plaintext,
-            _ => {}
-        }
-        TokenSinkResult::Continue
-    }
-}
-
-/// Reads `html` fetched from `page_url`. Invalid markup is tokenized as browsers do.
+/// Reads `html` fetched from `page_url`. Invalid markup is read as far as it makes sense.
 pub fn extract(html: &str, page_url: &Url) -> PageContent {
-    let tokenizer = Tokenizer::new(
-        Sink(RefCell::new(Found::default())),
-        TokenizerOpts::default(),
-    );
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(html));
-    let _ = tokenizer.feed(&input);
-    tokenizer.end();
-    let found = tokenizer.sink.0.into_inner();
+    let found = scan(html);
     let base = found
         .base
         .as_deref()
@@ -157,6 +81,230 @@ pub fn extract(html: &str, page_url: &Url) -> PageContent {
             .collect(),
         inline_scripts: found.inline_scripts,
     }
+}
+
+fn scan(html: &str) -> Found {
+    let b = html.as_bytes();
+    let mut f = Found::default();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<') {
+        i += lt + 1;
+        let rest = &b[i..];
+        if rest.starts_with(b"!--") {
+            i = html[i + 3..].find("-->").map_or(b.len(), |e| i + 3 + e + 3);
+            continue;
+        }
+        if rest
+            .first()
+            .is_some_and(|c| matches!(c, b'!' | b'?' | b'/'))
+        {
+            i = html[i..].find('>').map_or(b.len(), |e| i + e + 1);
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[i..i + name_len].to_ascii_lowercase();
+        let (attrs, end) = attributes(html, i + name_len);
+        i = end;
+        if let Some(raw_end) = f.start_tag(&name, attrs, html, i) {
+            i = raw_end;
+        }
+        if name == "plaintext" {
+            break;
+        }
+    }
+    f
+}
+
+/// Reads attributes from `i` to the end of the tag; returns them and the index after `>`.
+fn attributes(html: &str, mut i: usize) -> (Attrs, usize) {
+    let b = html.as_bytes();
+    let mut attrs = Attrs::default();
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (attrs, b.len());
+        }
+        if b[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        let start = i;
+        // An attribute name may start with any character but space, '/' or '>' (even `=`).
+        i += html[i..].chars().next().map_or(1, char::len_utf8);
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let name = &b[start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let (value, next) = match b.get(i) {
+            Some(q @ (b'"' | b'\'')) => {
+                let close = html[i + 1..]
+                    .find(*q as char)
+                    .map_or(b.len(), |e| i + 1 + e);
+                (&html[i + 1..close], (close + 1).min(b.len()))
+            }
+            _ => {
+                let end = html[i..]
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .map_or(b.len(), |e| i + e);
+                (&html[i..end], end)
+            }
+        };
+        i = next;
+        if let Some(slot) = attrs.slot(name) {
+            *slot = Some(decode_references(value));
+        }
+    }
+}
+
+impl Found {
+    /// Records one start tag. For raw-text elements returns where their text ends, so the
+    /// scan does not read `<a>` inside a script or a textarea as a link.
+    fn start_tag(&mut self, name: &str, a: Attrs, html: &str, at: usize) -> Option<usize> {
+        let mut resource = |value: Option<String>, kind| {
+            if let Some(v) = value {
+                self.resources.push((v, kind));
+            }
+        };
+        match name {
+            "a" | "area" => self.links.extend(a.href),
+            "base" if self.base.is_none() => self.base = a.href,
+            "img" => resource(a.src, ResourceKind::Image),
+            "input"
+                if a.kind
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("image")) =>
+            {
+                resource(a.src, ResourceKind::Image)
+            }
+            "video" | "audio" | "source" | "track" => {
+                resource(a.src, ResourceKind::Media);
+                resource(a.poster, ResourceKind::Media);
+            }
+            "embed" => resource(a.src, ResourceKind::Other),
+            "object" => resource(a.data, ResourceKind::Other),
+            "link" => {
+                let rel = a.rel.unwrap_or_default().to_ascii_lowercase();
+                let has = |w: &str| rel.split_ascii_whitespace().any(|r| r == w);
+                let kind = if has("stylesheet") {
+                    Some(ResourceKind::Stylesheet)
+                } else if has("icon") {
+                    Some(ResourceKind::Image)
+                } else if has("preload") || has("modulepreload") {
+                    Some(ResourceKind::Other)
+                } else {
+                    None
+                };
+                if let Some(k) = kind {
+                    resource(a.href, k);
+                }
+            }
+            "iframe" | "frame" => {
+                self.iframes.extend(a.src);
+                return Some(raw_text_end(html, at, name).1);
+            }
+            "script" => {
+                let inline = a.src.is_none() && is_javascript(a.kind.as_deref().unwrap_or(""));
+                resource(a.src, ResourceKind::Script);
+                let (text_end, after) = raw_text_end(html, at, name);
+                let code = &html[at.min(text_end)..text_end];
+                if inline && !code.trim().is_empty() {
+                    self.inline_scripts.push(code.to_string());
+                }
+                return Some(after);
+            }
+            "style" | "xmp" | "noembed" | "noframes" | "title" | "textarea" => {
+                return Some(raw_text_end(html, at, name).1)
+            }
+            _ => {}
+        }
+        None
+    }
+}
+
+/// Where the text of a raw-text element opened at `at` ends (`</name`, any case) and where the
+/// scan resumes after its end tag. An unclosed element runs to the end, as in browsers.
+fn raw_text_end(html: &str, at: usize, name: &str) -> (usize, usize) {
+    let b = html.as_bytes();
+    let mut i = at.min(b.len());
+    while let Some(p) = html[i..].find("</") {
+        let start = i + p;
+        let tag = start + 2;
+        let after_name = tag + name.len();
+        if b.len() >= after_name
+            && b[tag..after_name].eq_ignore_ascii_case(name.as_bytes())
+            && b.get(after_name)
+                .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'>' | b'/'))
+        {
+            let resume = html[after_name..]
+                .find('>')
+                .map_or(b.len(), |e| after_name + e + 1);
+            return (start, resume);
+        }
+        i = tag;
+    }
+    (b.len(), b.len())
+}
+
+/// Character references in attribute values: the ones URLs actually contain (`&amp;`,
+/// numeric ones, the quotes and brackets). Others stay as written.
+fn decode_references(v: &str) -> String {
+    if !v.contains('&') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(p) = rest.find('&') {
+        out.push_str(&rest[..p]);
+        let tail = &rest[p..];
+        let Some(semi) = tail[1..].find(';').map(|s| s + 1).filter(|s| *s <= 10) else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let entity = &tail[1..semi];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some('\u{a0}'),
+            e if e.starts_with("#x") || e.starts_with("#X") => u32::from_str_radix(&e[2..], 16)
+                .ok()
+                .and_then(char::from_u32),
+            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn is_javascript(mime: &str) -> bool {
@@ -222,6 +370,49 @@ mod tests {
             &page,
         );
         assert!(c.links.len() <= 2);
+    }
+
+    #[test]
+    fn raw_text_comments_entities_and_case() {
+        let html = "<!-- <a href='/c'> --><SCRIPT>var s='<a href=\\'/s\\'>';</ScRiPt>\
+            <textarea><a href='/t'></textarea><A HREF=/u?a=1&amp;b=2&#38;c=&#x33;>x</A>\
+            <a href=\"/first\" href=\"/second\"><a data-x=1 href = '/spaced' >";
+        let page = Url::parse("http://a.test/").unwrap();
+        let c = extract(html, &page);
+        let links: Vec<&str> = c.links.iter().map(Url::as_str).collect();
+        assert_eq!(
+            links,
+            vec![
+                "http://a.test/u?a=1&b=2&c=3",
+                "http://a.test/first",
+                "http://a.test/spaced"
+            ]
+        );
+        assert_eq!(c.inline_scripts.len(), 1);
+    }
+
+    #[test]
+    fn unclosed_and_truncated_markup_ends_cleanly() {
+        let page = Url::parse("http://a.test/").unwrap();
+        for html in [
+            "<a href=\"/x",
+            "<script>never closed <a href=/y>",
+            "<!-- open",
+            "<a href=",
+            "<",
+            "<a \u{0} href=/z>",
+        ] {
+            let _ = extract(html, &page);
+        }
+        assert_eq!(extract("<a \u{0} href=/z>", &page).links.len(), 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(html in "(<|>|=|'|\"|&|#|/|!|-|a|href|script|é|\\s|[a-z]){0,200}") {
+            let page = Url::parse("http://a.test/").unwrap();
+            let _ = extract(&html, &page);
+        }
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The breadth-first queue of pages: normalisation, de-duplication and the link-trap guard.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
+
+use rustc_hash::FxHashSet;
 
 use url::Url;
 
@@ -24,10 +26,11 @@ pub enum Offer {
 #[derive(Debug, Default)]
 pub struct Frontier {
     queue: VecDeque<PageJob>,
-    seen: HashSet<String>,
+    /// Fx, not SipHash: the keys are URLs of the site being scanned, hashed once per link.
+    seen: FxHashSet<String>,
     per_pattern: HashMap<String, usize>,
     max_per_pattern: usize,
-    trapped: HashSet<String>,
+    trapped: FxHashSet<String>,
 }
 
 impl Frontier {

@@ -41,9 +41,14 @@ impl Scope {
         let in_hosts = match self.mode {
             ScopeMode::Any => true,
             ScopeMode::Host => self.hosts.contains(&host),
-            ScopeMode::Domain => {
-                registrable_domain(&host).is_some_and(|d| self.domains.contains(&d))
-            }
+            // A suffix test, not a Public Suffix List lookup per link (this runs for every
+            // link): a host ending in ".<registrable domain>" has that registrable domain.
+            ScopeMode::Domain => self.domains.iter().any(|d| {
+                host == *d
+                    || host
+                        .strip_suffix(d.as_str())
+                        .is_some_and(|rest| rest.ends_with('.'))
+            }),
         };
         in_hosts && self.filters_allow(url)
     }
