@@ -16,13 +16,13 @@ use crate::observe::Party;
 /// Bumped when a field changes meaning or disappears (adding fields does not bump it).
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     pub pages_visited: usize,
     pub pages_failed: usize,
@@ -42,7 +42,9 @@ pub struct Summary {
     pub findings: SeverityCounts,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Everything one cookiescan scan found: settings, the cookies with their classification,
+/// findings, the policy comparison, pages and warnings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
@@ -50,8 +52,10 @@ pub struct Report {
     pub site: String,
     pub settings: SettingsSummary,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub started_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub finished_at: OffsetDateTime,
     pub duration_ms: u64,
     /// True when the scan was interrupted (Ctrl-C) before it finished.
