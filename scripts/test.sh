@@ -10,6 +10,9 @@ if [ ! -d ../shared/conformance/http-state ]; then
   exit 1
 fi
 
+# The HTML report test renders the report in headless Chromium (Debian package `chromium`).
+command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 # Benchmarks are compiled (and linted) by clippy --all-targets above; run them with cargo bench.

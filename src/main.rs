@@ -1,6 +1,6 @@
 //! The `cookiescan` command: parses flags and calls the library.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +15,9 @@ use cookiescan::crawl::{parse_cookie_file, Cancel, CrawlConfig, CrawlError, Prog
 use cookiescan::exit_codes::ExitCode;
 use cookiescan::knowledge::KnowledgeBase;
 use cookiescan::policy::{Config, PolicyError, ScanSection};
-use cookiescan::report::{Format, Report};
+use cookiescan::report::{
+    CsvRows, DiffFormat, ExportOptions, Format, OutputPlan, Report, ReportDiff,
+};
 use cookiescan::scan::{Policy, ScanError};
 
 #[derive(Parser)]
@@ -76,6 +78,19 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+    /// Compare two JSON reports of a site: cookies added, removed, changed. Exits 1 when a
+    /// cookie or a finding appeared.
+    Diff {
+        /// The earlier JSON report (`scan -o old.json`).
+        #[arg(value_name = "OLD.json")]
+        old: PathBuf,
+        /// The later JSON report.
+        #[arg(value_name = "NEW.json")]
+        new: PathBuf,
+        /// summary (text), json or markdown.
+        #[arg(long, value_enum, default_value = "summary")]
+        format: DiffFormat,
     },
     /// Work with published cookie policies.
     Policy {
@@ -173,16 +188,28 @@ struct PolicyArgs {
 
 #[derive(Args)]
 struct OutputArgs {
-    /// What to print on stdout.
-    #[arg(long, value_enum, default_value = "summary")]
-    format: Format,
-    /// Also write the JSON report to this file.
+    /// Report format (repeatable with --output-dir). Without --output-dir the one format goes
+    /// to stdout [default: summary]; with it, each named format is written as a file.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Vec<Format>,
+    /// Also write one report file, its format taken from the extension (.json .csv .html .md
+    /// .sarif .xml .txt; anything else: JSON).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write cookiescan-report.{json,csv,html,md,sarif,xml} here (only the --format ones when
+    /// given); stdout gets the summary.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Start CSV files with a byte order mark, so Excel reads them as UTF-8.
+    #[arg(long)]
+    csv_bom: bool,
+    /// CSV with one row per finding instead of one per cookie.
+    #[arg(long)]
+    csv_findings: bool,
     /// Put cookie values in the report (they are secrets: off by default).
     #[arg(long)]
     include_values: bool,
-    /// No progress bar.
+    /// No progress bar and no list of the files written.
     #[arg(long, short = 'q')]
     quiet: bool,
 }
@@ -292,6 +319,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             force,
         } => init(from.as_deref(), url.as_deref(), &output, force),
+        Command::Diff { old, new, format } => {
+            let diff = ReportDiff::between(&read_report(&old)?, &read_report(&new)?);
+            print!("{}", diff.render(format)?);
+            Ok(if diff.has_new() {
+                ExitCode::Findings
+            } else {
+                ExitCode::Success
+            })
+        }
         Command::Policy {
             command:
                 PolicyCommand::Extract {
@@ -393,6 +429,12 @@ async fn scan_and_report(
     output: &OutputArgs,
     fail_on: FailOn,
 ) -> Result<ExitCode> {
+    let plan = OutputPlan::new(
+        &output.format,
+        output.output.as_deref(),
+        output.output_dir.as_deref(),
+    )?;
+    plan.prepare()?;
     // --policy replaces [scan] policy; both add to the config's own [[cookie]] entries.
     let sources: Vec<String> = if extra_policies.is_empty() {
         config.scan.policy.iter().cloned().collect()
@@ -435,7 +477,19 @@ async fn scan_and_report(
     .await;
     bar.finish_and_clear();
     let report = report?;
-    write_outputs(&report, output)?;
+    let options = ExportOptions {
+        csv_bom: output.csv_bom,
+        csv_rows: if output.csv_findings {
+            CsvRows::Findings
+        } else {
+            CsvRows::Cookies
+        },
+    };
+    for path in plan.write(&report, options, &mut std::io::stdout().lock())? {
+        if !output.quiet {
+            eprintln!("wrote {}", path.display());
+        }
+    }
     if report.partial {
         return Ok(ExitCode::Interrupted);
     }
@@ -445,18 +499,6 @@ async fn scan_and_report(
     } else {
         ExitCode::Success
     })
-}
-
-fn write_outputs(report: &Report, output: &OutputArgs) -> Result<()> {
-    if let Some(path) = &output.output {
-        write_file(path, &Format::Json.exporter().render(report)?)?;
-    }
-    let bytes = output.format.exporter().render(report)?;
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&bytes)
-        .context("could not write to stdout")?;
-    Ok(())
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -471,10 +513,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 fn init(from: Option<&Path>, url: Option<&str>, output: &Path, force: bool) -> Result<ExitCode> {
     let text = match from {
         Some(path) => {
-            let bytes = std::fs::read(path)
-                .with_context(|| format!("could not read the report {}", path.display()))?;
-            let report: Report = serde_json::from_slice(&bytes)
-                .with_context(|| format!("{} is not a cookiescan JSON report: write one with `cookiescan scan -o report.json`", path.display()))?;
+            let report = read_report(path)?;
             let start = url
                 .map(str::to_string)
                 .or_else(|| report.settings.start_urls.first().cloned());
@@ -496,6 +535,17 @@ fn init(from: Option<&Path>, url: Option<&str>, output: &Path, force: bool) -> R
     write_file(output, text.as_bytes())?;
     eprintln!("wrote {}", output.display());
     Ok(ExitCode::Success)
+}
+
+fn read_report(path: &Path) -> Result<Report> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("could not read the report {}", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{} is not a cookiescan JSON report: write one with `cookiescan scan -o report.json`",
+            path.display()
+        )
+    })
 }
 
 struct BarProgress(ProgressBar);

@@ -75,6 +75,11 @@ pub async fn scan(
     report.summary.storage_keys = found.storage.len();
     report.scripts = found.scripts;
     report.storage = found.storage;
+    // Stable order whatever order fetches finished in, so reports diff cleanly.
+    report.scripts.sort_by(|a, b| a.location.cmp(&b.location));
+    report
+        .storage
+        .sort_by(|a, b| (a.page_url.as_str(), &a.key).cmp(&(b.page_url.as_str(), &b.key)));
     Ok(report)
 }
 

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 /// Which URLs count as the site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ScopeMode {
     /// Only the start URLs' host names.
@@ -120,7 +122,7 @@ impl Default for CrawlConfig {
 }
 
 /// The settings as written into the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SettingsSummary {
     pub start_urls: Vec<String>,
     pub scope: ScopeMode,

@@ -5,7 +5,7 @@ use url::Url;
 
 use crate::observe::ResourceKind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum WarningKind {
     Timeout,
@@ -24,7 +24,7 @@ pub enum WarningKind {
 }
 
 /// Something that went wrong but did not stop the scan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Warning {
     pub kind: WarningKind,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -43,7 +43,7 @@ impl Warning {
 }
 
 /// One response of a fetch, redirects included.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Hop {
     pub url: Url,
     pub status: u16,
@@ -51,7 +51,7 @@ pub struct Hop {
 }
 
 /// A page the crawler visited (or skipped, with the reason).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PageVisit {
     pub url: Url,
     pub depth: usize,
@@ -75,7 +75,7 @@ pub struct PageVisit {
 }
 
 /// A sub-resource fetched for a page (not crawled for links).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ResourceVisit {
     pub url: Url,
     pub kind: ResourceKind,
@@ -87,7 +87,7 @@ pub struct ResourceVisit {
 }
 
 /// A `Set-Cookie` line no browser would store, kept as evidence (value redacted).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MalformedCookie {
     pub page_url: Url,
     pub response_url: Url,

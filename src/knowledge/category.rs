@@ -9,7 +9,19 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 /// Consent category of a cookie (Cookiebot's and the CNIL's split).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Category {
     Necessary,

@@ -7,7 +7,7 @@ use crate::cookies::registrable_domain;
 use crate::observe::{CookieRecord, Party};
 
 /// A cookie with what the knowledge base says about it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClassifiedCookie {
     #[serde(flatten)]
     pub record: CookieRecord,

@@ -32,7 +32,19 @@ impl<'a> CookieQuery<'a> {
 }
 
 /// How a classification was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum MatchKind {
     Exact,
@@ -61,7 +73,7 @@ impl fmt::Display for MatchKind {
 }
 
 /// What the knowledge base says about one cookie.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Classification {
     pub vendor: Option<String>,
     pub category: Category,

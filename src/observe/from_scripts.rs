@@ -18,7 +18,7 @@ use crate::scripts::{
 };
 
 /// What one script does, for the report's "which script set which cookie".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScriptSummary {
     /// Script URL, or page URL + "inline #n".
     pub location: String,
@@ -34,7 +34,7 @@ pub struct ScriptSummary {
 }
 
 /// A `localStorage`/`sessionStorage` key a script sets (ePrivacy covers those too).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StorageItem {
     pub kind: StorageKind,
     pub key: String,

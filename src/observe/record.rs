@@ -11,7 +11,7 @@ use crate::cookies::{is_third_party, SameSite};
 /// Evidence kept per record; the count of all sightings is kept separately.
 const MAX_SIGHTINGS: usize = 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Party {
     First,
@@ -30,7 +30,7 @@ impl Party {
 }
 
 /// One set of attributes a cookie was seen with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AttributeVariant {
     pub lifetime_secs: Option<i64>,
     pub secure: bool,
@@ -40,7 +40,7 @@ pub struct AttributeVariant {
 }
 
 /// Where one sighting happened.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Sighting {
     pub page_url: Url,
     pub response_url: Url,
@@ -51,7 +51,7 @@ pub struct Sighting {
 }
 
 /// Everything known about one cookie (name, domain, path) across the scan.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CookieRecord {
     pub name: String,
     pub domain: String,

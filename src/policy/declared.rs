@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::knowledge::Category;
 
 /// How a declared name is compared with an observed cookie name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeclMatch {
     Exact,
@@ -18,13 +18,13 @@ pub enum DeclMatch {
 }
 
 /// Where a declaration was read, so a report can point the reader at it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceRef {
     pub file: String,
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeclaredCookie {
     pub name: String,
     pub match_kind: DeclMatch,

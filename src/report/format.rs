@@ -1,4 +1,6 @@
-//! Numbers as people read them.
+//! Numbers and dates as people read them.
+
+use time::OffsetDateTime;
 
 /// `None` → "session"; seconds → "45 s", "30 min", "12 h", "7 days", "13 months", "2 years".
 pub fn human_lifetime(secs: Option<i64>) -> String {
@@ -33,6 +35,20 @@ pub fn human_duration(ms: u64) -> String {
     } else {
         format!("{:.1} s", ms as f64 / 1000.0)
     }
+}
+
+/// "2026-11-24 18:08 UTC": minutes are enough for a scan date, and UTC avoids guessing the
+/// reader's zone.
+pub fn human_date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 #[cfg(test)]

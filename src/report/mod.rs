@@ -1,15 +1,37 @@
-//! Reports: one [`Report`] value, one exporter per format behind [`Exporter`].
+//! Reports: one [`Report`] value, one exporter per format behind [`Exporter`], one file per
+//! format. [`OutputPlan`] owns which format goes where.
+mod csv;
+mod diff;
+mod diff_render;
 mod format;
+mod html;
 mod json;
+mod junit;
+mod markdown;
 mod model;
+mod outputs;
 mod policy;
+mod sarif;
+mod schema;
 mod summary;
+mod svg;
+mod view;
 
-pub use format::{human_duration, human_lifetime};
+pub use self::csv::{CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS};
+pub use diff::{AttributeChange, CookieChange, DiffCookie, DiffFinding, ReportDiff};
+pub use diff_render::DiffFormat;
+pub use format::{human_date, human_duration, human_lifetime};
+pub use html::HtmlExporter;
 pub use json::JsonExporter;
+pub use junit::JunitExporter;
+pub use markdown::{MarkdownExporter, MARKDOWN_LIMIT};
 pub use model::{Report, Summary, ToolInfo, SCHEMA_VERSION};
+pub use outputs::{OutputPlan, Target, REPORT_STEM};
 pub use policy::{DeclarationStatus, IgnoreStatus, PolicyReport};
+pub use sarif::SarifExporter;
+pub use schema::json_schema;
 pub use summary::SummaryExporter;
+pub use view::{cookie_views, CategorySource, CookieView, Coverage};
 
 /// Renders a report in one format. Adding a format is one new file and one [`Format`] arm.
 pub trait Exporter {
@@ -20,22 +42,73 @@ pub trait Exporter {
 pub enum ReportError {
     #[error("could not serialise the report: {0}")]
     Serialise(String),
+    #[error("could not render the {format} report: {detail}")]
+    Render {
+        format: &'static str,
+        detail: String,
+    },
+    #[error("could not write {path}: {detail}")]
+    Write { path: String, detail: String },
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Choices that change how some formats are rendered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Start CSV files with a UTF-8 byte order mark, so Excel reads them as UTF-8.
+    pub csv_bom: bool,
+    pub csv_rows: CsvRows,
 }
 
 /// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Format {
-    /// A table for humans.
+    /// A table for humans (the terminal summary).
     Summary,
-    /// The full report, machine-readable (see the README for its fields).
+    /// The full report, machine-readable (schema/report.schema.json).
     Json,
+    /// One row per cookie (or per finding with --csv-findings), for spreadsheets.
+    Csv,
+    /// One self-contained page for people: verdict, findings, chart, cookie table.
+    Html,
+    /// GitHub-flavoured summary and table, for pull-request comments.
+    #[value(alias = "md")]
+    Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one test case per cookie, for CI dashboards.
+    Junit,
 }
 
 impl Format {
+    /// Every format that `--output-dir` writes when no `--format` names one.
+    pub const FILES: [Format; 6] = [
+        Format::Json,
+        Format::Csv,
+        Format::Html,
+        Format::Markdown,
+        Format::Sarif,
+        Format::Junit,
+    ];
+
+    /// The format's exporter with default options.
     pub fn exporter(self) -> Box<dyn Exporter> {
+        self.exporter_with(ExportOptions::default())
+    }
+
+    pub fn exporter_with(self, options: ExportOptions) -> Box<dyn Exporter> {
         match self {
             Format::Summary => Box::new(SummaryExporter),
             Format::Json => Box::new(JsonExporter),
+            Format::Csv => Box::new(CsvExporter {
+                bom: options.csv_bom,
+                rows: options.csv_rows,
+            }),
+            Format::Html => Box::new(HtmlExporter),
+            Format::Markdown => Box::new(MarkdownExporter),
+            Format::Sarif => Box::new(SarifExporter),
+            Format::Junit => Box::new(JunitExporter),
         }
     }
 
@@ -43,6 +116,36 @@ impl Format {
         match self {
             Format::Summary => "txt",
             Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Markdown => "md",
+            Format::Sarif => "sarif",
+            Format::Junit => "xml",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Summary => "summary",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// The format a file name asks for (`report.html` → HTML); `None` for other extensions.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        let ext = ext.to_ascii_lowercase();
+        match ext.as_str() {
+            "htm" => Some(Format::Html),
+            "markdown" => Some(Format::Markdown),
+            _ => [Format::Summary]
+                .into_iter()
+                .chain(Format::FILES)
+                .find(|f| f.extension() == ext),
         }
     }
 }

@@ -16,13 +16,13 @@ use crate::observe::{Party, ScriptSummary, StorageItem};
 /// Bumped when a field changes meaning or disappears (adding fields does not bump it).
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ToolInfo {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Summary {
     pub pages_visited: usize,
     pub pages_failed: usize,
@@ -45,7 +45,9 @@ pub struct Summary {
     pub storage_keys: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Everything one cookiescan scan found: settings, the cookies with their classification,
+/// findings, the policy comparison, pages and warnings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
@@ -53,8 +55,10 @@ pub struct Report {
     pub site: String,
     pub settings: SettingsSummary,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub started_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String", extend("format" = "date-time"))]
     pub finished_at: OffsetDateTime,
     pub duration_ms: u64,
     /// True when the scan was interrupted (Ctrl-C) before it finished.

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How a finding was produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Found by walking the syntax tree of a script that parsed.
@@ -14,8 +14,18 @@ pub enum Method {
     LexicalFallback,
 }
 
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::ParsedWrite => "parsed write",
+            Method::Signature => "signature",
+            Method::LexicalFallback => "lexical scan",
+        }
+    }
+}
+
 /// Which browser API (or library wrapping it) writes the cookie or storage entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Api {
     #[serde(rename = "document.cookie")]
     DocumentCookie,
@@ -54,7 +64,7 @@ impl Api {
 }
 
 /// Proof attached to every finding.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     /// Script URL, or page URL + ` inline #n`; for URL signature hits, the resource URL.
     pub location: String,

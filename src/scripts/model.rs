@@ -30,7 +30,7 @@ impl<'a> ScriptSource<'a> {
 }
 
 /// A cookie (or storage key) name as far as static analysis could tell.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "match", content = "value", rename_all = "lowercase")]
 pub enum CookieName {
     Exact(String),
@@ -51,7 +51,7 @@ impl CookieName {
 }
 
 /// Attributes written with the cookie, where they were literal in the code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScriptCookieAttrs {
     /// From `max-age`, or from a days count (js-cookie, jQuery, helpers) × 86400,
     /// or from `Date.now() + ms` (Cookie Store API).
@@ -64,7 +64,7 @@ pub struct ScriptCookieAttrs {
     pub secure: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScriptCookie {
     pub name: CookieName,
     pub attrs: ScriptCookieAttrs,
@@ -73,21 +73,21 @@ pub struct ScriptCookie {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum StorageKind {
     Local,
     Session,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StorageWrite {
     pub kind: StorageKind,
     pub key: CookieName,
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum AnalysisMode {
     /// The script parsed and its syntax tree was walked.
@@ -99,7 +99,7 @@ pub enum AnalysisMode {
     Skipped,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScriptAnalysis {
     pub cookies: Vec<ScriptCookie>,
     pub storage: Vec<StorageWrite>,

@@ -1,0 +1,187 @@
+//! CSV for spreadsheets: one row per cookie (or per finding), RFC 4180 quoting, CRLF line ends.
+//!
+//! Cells hold text websites chose (cookie names, domains, URLs), so a cell that a spreadsheet
+//! would read as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a
+//! leading `'`, as OWASP's "CSV Injection" page recommends. Number columns are left alone.
+
+use super::view::{cookie_views, party_word, same_site_word, source_word, CookieView};
+use super::{Exporter, Report, ReportError};
+
+/// Columns of the per-cookie file, in order. Documented in the README; never reordered.
+pub const CSV_COLUMNS: [&str; 19] = [
+    "name",
+    "domain",
+    "path",
+    "party",
+    "vendor",
+    "category",
+    "category_source",
+    "purpose",
+    "lifetime_days",
+    "session",
+    "secure",
+    "httponly",
+    "samesite",
+    "first_seen_url",
+    "pages_seen",
+    "sources",
+    "declared",
+    "declared_category",
+    "findings",
+];
+
+/// Columns of the per-finding file (`--csv-findings`).
+pub const CSV_FINDING_COLUMNS: [&str; 10] = [
+    "severity",
+    "rule",
+    "cookie_name",
+    "cookie_domain",
+    "cookie_path",
+    "message",
+    "page",
+    "declaration_file",
+    "declaration_line",
+    "evidence",
+];
+
+/// What one row stands for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CsvRows {
+    #[default]
+    Cookies,
+    Findings,
+}
+
+pub struct CsvExporter {
+    pub bom: bool,
+    pub rows: CsvRows,
+}
+
+impl Exporter for CsvExporter {
+    fn render(&self, report: &Report) -> Result<Vec<u8>, ReportError> {
+        let mut out = Vec::new();
+        if self.bom {
+            out.extend_from_slice("\u{feff}".as_bytes());
+        }
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        let fail = |e: csv::Error| ReportError::Render {
+            format: "csv",
+            detail: e.to_string(),
+        };
+        match self.rows {
+            CsvRows::Cookies => {
+                w.write_record(CSV_COLUMNS).map_err(fail)?;
+                for v in cookie_views(report) {
+                    w.write_record(cookie_row(&v)).map_err(fail)?;
+                }
+            }
+            CsvRows::Findings => {
+                w.write_record(CSV_FINDING_COLUMNS).map_err(fail)?;
+                for f in &report.findings {
+                    let cookie = f.cookie.as_ref();
+                    let decl = f.declaration.as_ref();
+                    w.write_record([
+                        text(f.severity.as_str()),
+                        text(&f.rule),
+                        text(cookie.map_or("", |c| &c.name)),
+                        text(cookie.map_or("", |c| &c.domain)),
+                        text(cookie.map_or("", |c| &c.path)),
+                        text(&f.message),
+                        text(f.page.as_deref().unwrap_or("")),
+                        text(decl.map_or("", |d| &d.file)),
+                        decl.map(|d| d.line.to_string()).unwrap_or_default(),
+                        text(&f.evidence.join("; ")),
+                    ])
+                    .map_err(fail)?;
+                }
+            }
+        }
+        w.into_inner().map_err(|e| ReportError::Render {
+            format: "csv",
+            detail: e.to_string(),
+        })
+    }
+}
+
+fn cookie_row(v: &CookieView) -> [String; 19] {
+    let r = v.record();
+    let k = &v.cookie.classification;
+    let declared = match v.coverage_word() {
+        "declared" => "true",
+        "ignored" => "ignored",
+        _ => "false",
+    };
+    let mut rules: Vec<&str> = v.findings.iter().map(|f| f.rule.as_str()).collect();
+    rules.dedup();
+    [
+        text(&r.name),
+        text(&r.domain),
+        text(&r.path),
+        text(party_word(r.party)),
+        text(k.vendor.as_deref().unwrap_or("")),
+        text(v.category.as_str()),
+        text(v.category_source.as_str()),
+        text(k.purpose.as_deref().unwrap_or("")),
+        r.lifetime_secs.map(days).unwrap_or_default(),
+        r.session.to_string(),
+        r.secure.to_string(),
+        r.http_only.to_string(),
+        text(same_site_word(r.same_site)),
+        text(r.first_seen_url.as_str()),
+        r.pages_seen.to_string(),
+        text(
+            &r.sources
+                .iter()
+                .map(|s| source_word(*s))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        declared.to_string(),
+        text(v.declared_category().map_or("", |c| c.as_str())),
+        text(&rules.join("; ")),
+    ]
+}
+
+/// Seconds as days, to two decimals without trailing zeros ("395", "0.02").
+fn days(secs: i64) -> String {
+    let s = format!("{:.2}", secs as f64 / 86_400.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// A text cell a spreadsheet must not evaluate.
+fn text(s: &str) -> String {
+    let s = one_line(s);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
+/// Line breaks inside a cell are legal CSV but most people's tools split on them.
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_plain_text_kept() {
+        assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text("+1"), "'+1");
+        assert_eq!(text("-2+3"), "'-2+3");
+        assert_eq!(text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text("_ga"), "_ga");
+    }
+
+    #[test]
+    fn days_read_cleanly() {
+        assert_eq!(days(395 * 86_400), "395");
+        assert_eq!(days(1800), "0.02");
+        assert_eq!(days(86_400 * 3 / 2), "1.5");
+    }
+}

@@ -1,0 +1,77 @@
+//! JUnit XML for CI dashboards: one test case per cookie, failing when the cookie has an
+//! error finding, so a regression shows up beside the unit tests.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, TestCase, TestCaseStatus, TestSuite};
+
+use super::view::{cookie_views, CookieView};
+use super::{Exporter, Report, ReportError};
+use crate::compliance::Severity;
+
+pub struct JunitExporter;
+
+impl Exporter for JunitExporter {
+    fn render(&self, report: &Report) -> Result<Vec<u8>, ReportError> {
+        let mut suite = TestSuite::new(format!("cookies on {}", report.site));
+        suite.set_time(Duration::from_millis(report.duration_ms));
+        suite.add_property(Property::new("site", report.site.as_str()));
+        suite.add_property(Property::new(
+            "pages",
+            report.summary.pages_visited.to_string(),
+        ));
+        suite.add_property(Property::new("partial", report.partial.to_string()));
+        suite.add_test_cases(cookie_views(report).iter().map(test_case));
+        let mut junit = quick_junit::Report::new("cookiescan");
+        junit.set_time(Duration::from_millis(report.duration_ms));
+        junit.add_test_suite(suite);
+        let mut out = Vec::new();
+        junit.serialize(&mut out).map_err(|e| ReportError::Render {
+            format: "junit",
+            detail: e.to_string(),
+        })?;
+        Ok(out)
+    }
+}
+
+fn test_case(v: &CookieView) -> TestCase {
+    let r = v.record();
+    let errors: Vec<&str> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.message.as_str())
+        .collect();
+    let status = match errors.first() {
+        Some(first) => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(*first);
+            s.set_type(
+                v.findings
+                    .iter()
+                    .find(|f| f.severity == Severity::Error)
+                    .map_or("", |f| f.rule.as_str()),
+            );
+            s.set_description(errors.join("\n"));
+            s
+        }
+        None => TestCaseStatus::success(),
+    };
+    let name = if r.path == "/" {
+        format!("{} ({})", r.name, r.domain)
+    } else {
+        format!("{} ({}{})", r.name, r.domain, r.path)
+    };
+    let mut case = TestCase::new(name, status);
+    case.set_classname(format!("cookies.{}", v.category));
+    let others: Vec<String> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Error)
+        .map(|f| format!("{}: {}", f.severity.as_str(), f.message))
+        .collect();
+    if !others.is_empty() {
+        case.set_system_out(others.join("\n"));
+    }
+    case
+}
