@@ -61,6 +61,16 @@ impl Attrs {
 
 /// Reads `html` fetched from `page_url`. Invalid markup is read as far as it makes sense.
 pub fn extract(html: &str, page_url: &Url) -> PageContent {
+    extract_with(html, page_url, None)
+}
+
+/// [`extract`], skipping links `memo` has already seen in the same context (they were offered
+/// to the frontier before; resolving them again would only find a duplicate).
+pub fn extract_with(
+    html: &str,
+    page_url: &Url,
+    memo: Option<&super::memo::LinkMemo>,
+) -> PageContent {
     let found = scan(html);
     let base = found
         .base
@@ -71,8 +81,12 @@ pub fn extract(html: &str, page_url: &Url) -> PageContent {
         let u = base.join(raw.trim()).ok()?;
         matches!(u.scheme(), "http" | "https").then_some(u)
     };
+    let links: Vec<&String> = match memo {
+        Some(m) => m.fresh(&base, &found.links),
+        None => found.links.iter().collect(),
+    };
     PageContent {
-        links: found.links.iter().filter_map(resolve).collect(),
+        links: links.into_iter().filter_map(resolve).collect(),
         iframes: found.iframes.iter().filter_map(resolve).collect(),
         resources: found
             .resources

@@ -6,6 +6,7 @@ mod events;
 mod extract;
 mod fetch;
 mod frontier;
+mod memo;
 mod pool;
 mod robots;
 mod scope;
@@ -16,7 +17,7 @@ pub use cookie_file::parse_cookie_file;
 pub use events::{
     Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
 };
-pub use extract::{extract, is_html, PageContent};
+pub use extract::{extract, extract_with, is_html, PageContent};
 pub use frontier::{normalise, pattern, Frontier, Offer, PageJob};
 pub use scope::Scope;
 

@@ -11,9 +11,10 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use super::events::{MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
-use super::extract::{extract, is_html, PageContent};
+use super::extract::{extract_with, is_html, PageContent};
 use super::fetch::{Fetched, Fetcher};
 use super::frontier::{Frontier, Offer, PageJob};
+use super::memo::LinkMemo;
 use super::pool::HostPool;
 use super::robots::RobotsCache;
 use super::scope::Scope;
@@ -99,12 +100,12 @@ pub async fn crawl(
         return Err(CrawlError::NoStartUrl);
     }
     let fetcher = Arc::new(build_fetcher(config)?);
-    let scope = Scope::new(
+    let scope = Arc::new(Scope::new(
         config.scope,
         &config.start_urls,
         config.include.clone(),
         config.exclude.clone(),
-    );
+    ));
     let now = OffsetDateTime::now_utc();
     let mut st = State {
         out: CrawlOutcome {
@@ -135,6 +136,7 @@ pub async fn crawl(
         seed_from_sitemaps(config, &fetcher, &scope, &mut robots, &mut st).await;
     }
 
+    let memo = Arc::new(LinkMemo::default());
     let mut tasks: JoinSet<Done> = JoinSet::new();
     loop {
         if cancel.is_cancelled() {
@@ -172,9 +174,18 @@ pub async fn crawl(
             }
             st.dispatched_pages += 1;
             let f = Arc::clone(&fetcher);
+            let memo = Arc::clone(&memo);
+            let scope = Arc::clone(&scope);
+            let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
             tasks.spawn(async move {
                 let fetched = f.fetch(&job.url, &job.url, ResourceKind::Page, true).await;
-                let content = page_content(&fetched);
+                // Only links that will be offered may be remembered as offered.
+                let follows = depth_ok
+                    && fetched
+                        .final_url
+                        .as_ref()
+                        .is_some_and(|u| scope.contains(u));
+                let content = page_content(&fetched, follows.then_some(&*memo));
                 Done::Page(job, fetched, content)
             });
         }
@@ -274,13 +285,13 @@ fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
 }
 
 /// Parsed in the task, off the crawl loop: HTML parsing is the CPU-heavy part of a crawl.
-fn page_content(fetched: &Fetched) -> Option<PageContent> {
+fn page_content(fetched: &Fetched, memo: Option<&LinkMemo>) -> Option<PageContent> {
     let url = fetched.final_url.as_ref()?;
     if fetched.body.is_empty() || !is_html(fetched.content_type.as_deref(), &fetched.body) {
         return None;
     }
     let html = String::from_utf8_lossy(&fetched.body);
-    let mut content = extract(&html, url);
+    let mut content = extract_with(&html, url, memo);
     // Normalised here, in parallel, so the crawl loop only looks links up.
     let mut seen = HashSet::new();
     content.links = content
