@@ -280,3 +280,103 @@ fn init_writes_a_starter_and_declares_a_scan() {
         .success();
     Config::load(&out).expect("the starter loads");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_takes_declarations_straight_from_a_policy_page() {
+    let server = cookiescan::demo::start().await.unwrap();
+    let origin = server.origin("www.coop-demo.test");
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("cookiescan"));
+    c.args([
+        "scan",
+        "--quiet",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+        "--policy",
+    ])
+    .arg(format!("{origin}/privacy"))
+    .arg(format!("{origin}/"));
+    for r in server.resolve_args() {
+        c.args(["--resolve", &r]);
+    }
+    let out = tokio::task::spawn_blocking(move || c.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let declared: Vec<&str> = report["policy"]["declarations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(declared, ["csrftoken", "sessionid", "_pk_id"]);
+    assert!(report["policy"]["sources"][0]
+        .as_str()
+        .unwrap()
+        .ends_with("/privacy"));
+    let undeclared: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "undeclared-cookie")
+        .map(|f| f["cookie"]["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        undeclared.contains(&"visitor_uuid") && !undeclared.contains(&"csrftoken"),
+        "{undeclared:?}"
+    );
+}
+
+#[test]
+fn csv_declarations_with_shuffled_columns_feed_the_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("cookies.csv");
+    std::fs::write(
+        &csv,
+        "Purpose,Type,Cookie name,Provider\n\"Protects forms, from CSRF\",Necessary,csrftoken,Coop\nKeeps you signed in,Strictly necessary,sessionid,Coop\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("cookiescan")
+        .unwrap()
+        .args([
+            "demo",
+            "--quiet",
+            "--format",
+            "json",
+            "--config",
+            "/dev/null",
+            "--policy",
+        ])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let declared: Vec<&str> = report["policy"]["declarations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(declared, ["csrftoken", "sessionid"]);
+    let undeclared = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "undeclared-cookie")
+        .count();
+    assert!(undeclared >= 10, "everything else is undeclared");
+}

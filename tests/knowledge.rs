@@ -73,3 +73,34 @@ fn a_broken_cookie_db_is_a_usage_error_naming_the_file() {
         .code(2)
         .stderr(predicate::str::contains("mine.toml"));
 }
+
+#[test]
+fn every_cookie_the_seed_policies_name_is_in_the_database() {
+    let kb = util::kb();
+    let seeds = [
+        "django_language",
+        "csrftoken",
+        "sessionid",
+        "wordpress_gdpr_cookies_allowed",
+        "wordpress_gdpr_cookies_declined",
+        "wordpress_gdpr_allowed_services",
+        "_zlcmid",
+        "_pk_ses.1.ab12",
+        "_pk_id.1.ab12",
+        "wp-wpml_current_language",
+        "session_id",
+        "visitor_uuid",
+        "frontend_lang",
+        "VISITOR_INFO1_LIVE",
+        "VISITOR_PRIVACY_METADATA",
+        "YSC",
+        "cookies_preferences",
+    ];
+    for name in seeds {
+        let c = kb.classify(&cookiescan::knowledge::CookieQuery::new(name));
+        assert!(c.is_known(), "{name} is not in the database: {}", c.reason);
+    }
+    // As policies write them: Matomo's family name without its suffix, odd capitalisation.
+    assert!(kb.is_known_name("_pk_id") && kb.is_known_name("_pk_ses"));
+    assert_eq!(kb.canonical_name("Sessionid").as_deref(), Some("sessionid"));
+}
