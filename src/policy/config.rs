@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::output::{Entry, OneOrMany};
 use super::{DeclMatch, DeclaredCookie, PolicyError, SourceRef};
 use crate::compliance::FailOn;
 use crate::crawl::ScopeMode;
@@ -72,25 +73,9 @@ struct FileShape {
     #[serde(default)]
     compliance: ComplianceSection,
     #[serde(default)]
-    cookie: Vec<toml::Spanned<CookieEntry>>,
+    cookie: Vec<toml::Spanned<Entry>>,
     #[serde(default)]
     ignore: Vec<toml::Spanned<IgnoreEntry>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CookieEntry {
-    name: Option<String>,
-    prefix: Option<String>,
-    pattern: Option<String>,
-    #[serde(alias = "domains")]
-    domain: Option<OneOrMany>,
-    category: Option<String>,
-    category_label: Option<String>,
-    provider: Option<String>,
-    purpose: Option<String>,
-    lifetime: Option<String>,
-    source: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,22 +87,6 @@ struct IgnoreEntry {
     #[serde(alias = "domains")]
     domain: Option<OneOrMany>,
     reason: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum OneOrMany {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl OneOrMany {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            OneOrMany::One(s) => vec![s],
-            OneOrMany::Many(v) => v,
-        }
-    }
 }
 
 /// Cookies the rules must not judge, and why (the reason is mandatory: it is the audit trail).

@@ -124,27 +124,37 @@ struct File {
     cookie: Vec<toml::Spanned<Entry>>,
 }
 
+/// One `[[cookie]]` table, as declaration files and cookiescan.toml both write it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Entry {
-    name: Option<String>,
-    prefix: Option<String>,
-    pattern: Option<String>,
+pub(super) struct Entry {
+    pub(super) name: Option<String>,
+    pub(super) prefix: Option<String>,
+    pub(super) pattern: Option<String>,
     #[serde(alias = "domains")]
-    domain: Option<OneOrMany>,
-    category: Option<String>,
-    category_label: Option<String>,
-    provider: Option<String>,
-    purpose: Option<String>,
-    lifetime: Option<String>,
-    source: Option<String>,
+    pub(super) domain: Option<OneOrMany>,
+    pub(super) category: Option<String>,
+    pub(super) category_label: Option<String>,
+    pub(super) provider: Option<String>,
+    pub(super) purpose: Option<String>,
+    pub(super) lifetime: Option<String>,
+    pub(super) source: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum OneOrMany {
+pub(super) enum OneOrMany {
     One(String),
     Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub(super) fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
 }
 
 /// Reads a file written by `to_toml` or by hand. Entries without exactly one of name,
@@ -190,11 +200,7 @@ pub fn read_declarations_toml(
             }
             c.category_label = Some(e.category_label.unwrap_or(label));
         }
-        c.domains = match e.domain {
-            None => Vec::new(),
-            Some(OneOrMany::One(d)) => vec![d],
-            Some(OneOrMany::Many(v)) => v,
-        };
+        c.domains = e.domain.map(OneOrMany::into_vec).unwrap_or_default();
         c.provider = e.provider;
         c.purpose = e.purpose;
         c.lifetime = e.lifetime;
