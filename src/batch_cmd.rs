@@ -80,9 +80,8 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         targets.retain(|t| shard.contains(&t.site));
     }
     if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            anyhow::anyhow!("could not create {}: {e}", dir.display())
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("could not create {}: {e}", dir.display()))?;
     }
     let store = Arc::new(Store::open(&args.store, args.sites_in_parallel as u32 + 2).await?);
     let recovered = store.recover_after_crash().await?;
@@ -134,7 +133,10 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
     .await;
     bar.finish_and_clear();
     let totals = totals?;
-    let summary_dir = args.output_dir.clone().or_else(|| sqlite_folder(&args.store));
+    let summary_dir = args
+        .output_dir
+        .clone()
+        .or_else(|| sqlite_folder(&args.store));
     if let Some(dir) = summary_dir {
         for path in batch::write_summary(&store, &dir).await? {
             if !args.quiet {

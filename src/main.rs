@@ -360,7 +360,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut section = scan_section(&[], &crawl);
             section.urls = None;
             if !crawl.cookie.is_empty() || crawl.cookie_file.is_some() {
-                anyhow::bail!("--cookie and --cookie-file are for one site: batch does not take them");
+                anyhow::bail!(
+                    "--cookie and --cookie-file are for one site: batch does not take them"
+                );
             }
             let shared = batch_cmd::Shared {
                 section,

@@ -32,26 +32,57 @@ async fn batch_of_fifty_sites_records_results_and_failures() {
     args.extend(["--output-dir".into(), out_dir.display().to_string()]);
     let out = run(&args);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("pass") || l.starts_with("fail")).count(), 47, "{stdout}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("pass") || l.starts_with("fail"))
+            .count(),
+        47,
+        "{stdout}"
+    );
     let db = store.display().to_string();
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'done'").await, 47);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'done'").await,
+        47
+    );
     // Two hanging sites and one refused connection: each tried twice, recorded, never fatal.
     assert_eq!(count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'failed' AND attempts = 2 AND error IS NOT NULL").await, 3);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM errors WHERE kind = 'scan'").await, 6);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM errors WHERE kind = 'scan'").await,
+        6
+    );
     // Same columns as the CSV: every good site sets sessionid, _ga and _fbp.
     assert_eq!(count(&db, "SELECT COUNT(*) FROM cookies").await, 47 * 3);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM cookies WHERE name = '_ga' AND vendor = 'Google Analytics' AND category = 'analytics'").await, 47);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM pages").await, 47 * 3);
-    assert!(count(&db, "SELECT COUNT(*) FROM findings WHERE rule = 'set-before-consent'").await >= 47);
+    assert!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM findings WHERE rule = 'set-before-consent'"
+        )
+        .await
+            >= 47
+    );
     let summary = std::fs::read_to_string(out_dir.join("summary.csv")).expect("summary.csv");
     assert_eq!(summary.lines().count(), 1 + 50);
     assert!(summary.starts_with("site,status,attempts,pages,cookies,necessary"));
     let index = std::fs::read_to_string(out_dir.join("index.html")).expect("index.html");
-    assert!(index.contains("cookiescan-report.html"), "per-site reports are linked");
-    assert!(index.contains("http:&#x2f;&#x2f;dead.test"), "failed sites are listed");
-    let site_dir = out_dir.join("sites").join(format!("s0.test_{}", server.port()));
+    assert!(
+        index.contains("cookiescan-report.html"),
+        "per-site reports are linked"
+    );
+    assert!(
+        index.contains("http:&#x2f;&#x2f;dead.test"),
+        "failed sites are listed"
+    );
+    let site_dir = out_dir
+        .join("sites")
+        .join(format!("s0.test_{}", server.port()));
     for ext in ["json", "csv", "html", "md", "sarif", "xml"] {
-        assert!(site_dir.join(format!("cookiescan-report.{ext}")).is_file(), "{ext}");
+        assert!(
+            site_dir.join(format!("cookiescan-report.{ext}")).is_file(),
+            "{ext}"
+        );
     }
     // Running it again scans nothing and duplicates nothing.
     let before = dump(&db).await;
@@ -75,10 +106,15 @@ async fn killed_batch_resumes_without_duplicates() {
     let start = Instant::now();
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        if store.exists() && count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'done'").await >= 8 {
+        if store.exists()
+            && try_count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'done'").await >= 8
+        {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "the batch made no progress");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the batch made no progress"
+        );
     }
     // SIGKILL: no chance to clean up, like a power cut.
     child.kill().expect("kill -9");
@@ -87,14 +123,20 @@ async fn killed_batch_resumes_without_duplicates() {
     assert!(done_before < 40, "killed mid-run");
     assert!(count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'running'").await > 0);
     run(&args);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'done'").await, 40);
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM scans WHERE status = 'done'").await,
+        40
+    );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM cookies").await, 40 * 3);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM pages").await, 40 * 3);
     // Sites finished before the kill were not scanned again.
     let rescanned = (0..40)
         .filter(|i| server.hits(&format!("s{i}.test"), "/") > 1)
         .count();
-    assert!(rescanned <= 4, "{rescanned} sites scanned twice (at most the 4 in flight)");
+    assert!(
+        rescanned <= 4,
+        "{rescanned} sites scanned twice (at most the 4 in flight)"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,8 +178,11 @@ async fn three_shards_merged_equal_one_run() {
 fn bad_lines_are_reported_with_their_numbers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let list_path = dir.path().join("domains.txt");
-    std::fs::write(&list_path, "# sites\nexample.org\nnot a site\nftp://x.org/\n\nhttp://[::1/\n")
-        .expect("write");
+    std::fs::write(
+        &list_path,
+        "# sites\nexample.org\nnot a site\nftp://x.org/\n\nhttp://[::1/\n",
+    )
+    .expect("write");
     let store = dir.path().join("r.db");
     let out = cookiescan()
         .args(flags(&list_path, &store, &[]))
@@ -147,9 +192,15 @@ fn bad_lines_are_reported_with_their_numbers() {
     let err = String::from_utf8_lossy(&out.stderr);
     let name = list_path.display().to_string();
     for line in [3, 4, 6] {
-        assert!(err.contains(&format!("{name}:{line}: ")), "line {line} in {err}");
+        assert!(
+            err.contains(&format!("{name}:{line}: ")),
+            "line {line} in {err}"
+        );
     }
     assert!(!err.contains(&format!("{name}:2:")));
     assert!(err.contains("3 line(s)"), "{err}");
-    assert!(!store.exists(), "nothing is scanned until the list is right");
+    assert!(
+        !store.exists(),
+        "nothing is scanned until the list is right"
+    );
 }

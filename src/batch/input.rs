@@ -73,7 +73,10 @@ pub fn parse_lines(text: &str) -> SiteList {
             continue;
         }
         if entry.split_whitespace().nth(1).is_some() {
-            list.bad(line, format!("'{entry}' has more than one word: give one URL or domain per line"));
+            list.bad(
+                line,
+                format!("'{entry}' has more than one word: give one URL or domain per line"),
+            );
             continue;
         }
         list.add(line, entry, None, None);
@@ -109,7 +112,10 @@ pub fn parse_csv(text: &str, base: &Path) -> SiteList {
     let header_line = reader.position().line().max(1) as usize;
     let column = |name: &str| header.iter().position(|c| c == name);
     if let Some(unknown) = header.iter().find(|c| !CSV_COLUMNS.contains(&c.as_str())) {
-        list.bad(header_line, format!("unknown column '{unknown}': the columns are url, policy and config"));
+        list.bad(
+            header_line,
+            format!("unknown column '{unknown}': the columns are url, policy and config"),
+        );
         return list.finish();
     }
     let Some(url_col) = column("url") else {
@@ -207,7 +213,11 @@ mod tests {
         let list = parse_lines(
             "# sites\nexample.org\n\nhttps://www.example.com/shop # main shop\nnot a domain\nftp://x.org/\nexample.org\nhttp://a.test:8080/#top\n",
         );
-        let sites: Vec<_> = list.targets.iter().map(|t| (t.line, t.site.as_str())).collect();
+        let sites: Vec<_> = list
+            .targets
+            .iter()
+            .map(|t| (t.line, t.site.as_str()))
+            .collect();
         assert_eq!(
             sites,
             [
@@ -232,10 +242,24 @@ mod tests {
         assert_eq!(list.targets[0].line, 3);
         assert_eq!(
             list.targets[0].policy.as_deref(),
-            Some(Path::new("lists").join("docs/policy.html").to_str().unwrap_or_default())
+            Some(
+                Path::new("lists")
+                    .join("docs/policy.html")
+                    .to_str()
+                    .unwrap_or_default()
+            )
         );
-        assert_eq!(list.targets[1].policy.as_deref(), Some("https://b.org/cookies"));
-        assert_eq!(list.bad, [BadLine { line: 4, reason: "the url cell is empty".into() }]);
+        assert_eq!(
+            list.targets[1].policy.as_deref(),
+            Some("https://b.org/cookies")
+        );
+        assert_eq!(
+            list.bad,
+            [BadLine {
+                line: 4,
+                reason: "the url cell is empty".into()
+            }]
+        );
         let unknown = parse_csv("url,colour\nexample.org,red\n", Path::new("."));
         assert_eq!(unknown.bad[0].line, 1);
         assert!(unknown.targets.is_empty());

@@ -57,12 +57,13 @@ pub async fn merge(target: &Store, source: &Store) -> Result<MergeCounts, BatchE
             }
             continue;
         }
-        let report: Report = serde_json::from_str(json.as_deref().unwrap_or(""))
-            .map_err(|e| BatchError::BadReport {
+        let report: Report = serde_json::from_str(json.as_deref().unwrap_or("")).map_err(|e| {
+            BatchError::BadReport {
                 site: site.clone(),
                 store: "source".into(),
                 detail: e.to_string(),
-            })?;
+            }
+        })?;
         let scan = FinishedScan {
             site: &site,
             seq,

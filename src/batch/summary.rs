@@ -66,7 +66,9 @@ impl Store {
                     status: r.try_get("status")?,
                     attempts: r.try_get("attempts")?,
                     counts,
-                    verdict: r.try_get::<Option<String>, _>("verdict")?.unwrap_or_default(),
+                    verdict: r
+                        .try_get::<Option<String>, _>("verdict")?
+                        .unwrap_or_default(),
                     error: r.try_get::<Option<String>, _>("error")?.unwrap_or_default(),
                     report: None,
                 })
@@ -81,7 +83,10 @@ impl Store {
 pub async fn write_summary(store: &Store, dir: &Path) -> Result<Vec<PathBuf>, BatchError> {
     let mut rows = store.site_rows().await?;
     for row in &mut rows {
-        let rel = format!("sites/{}/cookiescan-report.html", super::runner::slug(&row.site));
+        let rel = format!(
+            "sites/{}/cookiescan-report.html",
+            super::runner::slug(&row.site)
+        );
         if dir.join(&rel).is_file() {
             row.report = Some(rel);
         }
@@ -115,7 +120,11 @@ pub fn summary_csv(rows: &[SiteRow]) -> Result<Vec<u8>, BatchError> {
         .map_err(|e| render_error("summary.csv", e))?;
     for r in rows {
         let mut cells = vec![r.site.clone(), r.status.clone(), r.attempts.to_string()];
-        cells.extend(r.counts.iter().map(|c| c.map(|n| n.to_string()).unwrap_or_default()));
+        cells.extend(
+            r.counts
+                .iter()
+                .map(|c| c.map(|n| n.to_string()).unwrap_or_default()),
+        );
         cells.push(r.verdict.clone());
         // Errors are text a remote server chose: keep them single-line and formula-free.
         let error = r.error.replace(['\r', '\n'], " ");

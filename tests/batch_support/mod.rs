@@ -114,7 +114,12 @@ pub async fn dump(url: &str) -> Vec<String> {
     for q in queries {
         for row in sqlx::query(q).fetch_all(&pool).await.expect("query runs") {
             let cells: Vec<String> = (0..row.len())
-                .map(|i| row.try_get::<Option<String>, _>(i).ok().flatten().unwrap_or_default())
+                .map(|i| {
+                    row.try_get::<Option<String>, _>(i)
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                })
                 .collect();
             out.push(cells.join("|"));
         }
@@ -131,6 +136,17 @@ pub async fn count(url: &str, sql: &'static str) -> i64 {
         .expect("query runs")
         .try_get(0)
         .expect("a count");
+    pool.close().await;
+    n
+}
+
+/// `count`, or 0 while the query fails (the tables do not exist yet).
+pub async fn try_count(url: &str, sql: &'static str) -> i64 {
+    let pool = pool(url).await;
+    let n = match sqlx::query(sql).fetch_one(&pool).await {
+        Ok(row) => row.try_get(0).unwrap_or(0),
+        Err(_) => 0,
+    };
     pool.close().await;
     n
 }

@@ -59,20 +59,20 @@ impl Store {
     /// `sqlite:` URL or a `postgres://` URL. `connections` is how many the pool may open.
     pub async fn open(location: &str, connections: u32) -> Result<Store, BatchError> {
         sqlx::any::install_default_drivers();
-        let (backend, url) = if location.starts_with("postgres://")
-            || location.starts_with("postgresql://")
-        {
-            (Backend::Postgres, location.to_string())
-        } else if location.starts_with("sqlite:") {
-            (Backend::Sqlite, location.to_string())
-        } else {
-            (Backend::Sqlite, format!("sqlite://{location}?mode=rwc"))
-        };
+        let (backend, url) =
+            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+                (Backend::Postgres, location.to_string())
+            } else if location.starts_with("sqlite:") {
+                (Backend::Sqlite, location.to_string())
+            } else {
+                (Backend::Sqlite, format!("sqlite://{location}?mode=rwc"))
+            };
         let options = match backend {
             // One connection: SQLite has one writer anyway, and one connection never waits
             // on its own lock.
-            Backend::Sqlite => AnyPoolOptions::new().max_connections(1).after_connect(
-                |conn, _| {
+            Backend::Sqlite => AnyPoolOptions::new()
+                .max_connections(1)
+                .after_connect(|conn, _| {
                     Box::pin(async move {
                         // WAL lets people query the file while a batch writes to it;
                         // synchronous=FULL keeps every committed site through a power cut.
@@ -81,8 +81,7 @@ impl Store {
                         conn.execute("PRAGMA busy_timeout = 30000").await?;
                         Ok(())
                     })
-                },
-            ),
+                }),
             Backend::Postgres => AnyPoolOptions::new().max_connections(connections.max(2)),
         };
         let pool = options
@@ -240,7 +239,12 @@ impl Store {
     }
 
     /// Extends `worker`'s lease on `site`; false when another worker has taken it over.
-    pub async fn renew(&self, site: &str, worker: &str, lease: Duration) -> Result<bool, BatchError> {
+    pub async fn renew(
+        &self,
+        site: &str,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<bool, BatchError> {
         let done = sqlx::query(
             "UPDATE scans SET lease_expires = $1 \
              WHERE site = $2 AND lease_owner = $3 AND status = 'running'",

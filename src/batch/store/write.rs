@@ -106,11 +106,13 @@ impl Store {
             return Ok(Outcome::Skipped);
         }
         for table in ["pages", "cookies", "findings"] {
-            sqlx::query(AssertSqlSafe(format!("DELETE FROM {table} WHERE site = $1")))
-                .bind(scan.site)
-                .execute(&mut *tx)
-                .await
-                .map_err(fail)?;
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE site = $1"
+            )))
+            .bind(scan.site)
+            .execute(&mut *tx)
+            .await
+            .map_err(fail)?;
         }
         sqlx::query("DELETE FROM errors WHERE site = $1 AND kind <> 'scan'")
             .bind(scan.site)
@@ -184,8 +186,9 @@ async fn insert_rows(
             "INSERT INTO cookies (site, name, domain, path, party, vendor, category, \
              category_source, purpose, lifetime_days, session, secure, httponly, samesite, \
              first_seen_url, pages_seen, sources, declared, declared_category, findings) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-             $17, $18, $19, $20) ON CONFLICT (site, name, domain, path) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST(CAST($10 AS TEXT) AS DOUBLE PRECISION), \
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             ON CONFLICT (site, name, domain, path) DO NOTHING",
         )
         .bind(site)
         .bind(&c[0])
@@ -196,7 +199,9 @@ async fn insert_rows(
         .bind(&c[5])
         .bind(&c[6])
         .bind(&c[7])
-        .bind(c[8].parse::<f64>().ok())
+                // Sent as text: sqlx 0.9's Any driver sends a NULL f64 to PostgreSQL as float4,
+        // which a float8 parameter rejects ("incorrect binary data format").
+        .bind((!c[8].is_empty()).then(|| c[8].clone()))
         .bind(flag(&c[9]))
         .bind(flag(&c[10]))
         .bind(flag(&c[11]))
