@@ -94,22 +94,26 @@ fn strip_comment(line: &str) -> &str {
     }
 }
 
-/// A CSV with a header row naming `url` and optionally `policy` and `config`.
+/// A CSV with a header row naming `url` and optionally `policy` and `config`. Rows are read
+/// one line at a time (the csv crate leaves comment and blank lines out of its line numbers,
+/// and the numbers reported must be the file's); a site list needs no multi-line cells.
 pub fn parse_csv(text: &str, base: &Path) -> SiteList {
     let mut list = Builder::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .comment(Some(b'#'))
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = match reader.headers() {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
+    let Some((header_line, header)) = lines.next() else {
+        return list.finish();
+    };
+    let header: Vec<String> = match cells(header) {
         Ok(h) => h.iter().map(|c| c.to_ascii_lowercase()).collect(),
         Err(e) => {
-            list.bad(1, format!("the CSV header cannot be read ({e})"));
+            list.bad(header_line, format!("the CSV header cannot be read ({e})"));
             return list.finish();
         }
     };
-    let header_line = reader.position().line().max(1) as usize;
     let column = |name: &str| header.iter().position(|c| c == name);
     if let Some(unknown) = header.iter().find(|c| !CSV_COLUMNS.contains(&c.as_str())) {
         list.bad(
@@ -123,20 +127,18 @@ pub fn parse_csv(text: &str, base: &Path) -> SiteList {
         return list.finish();
     };
     let (policy_col, config_col) = (column("policy"), column("config"));
-    for record in reader.records() {
-        let record = match record {
+    for (line, raw) in lines {
+        let record = match cells(raw) {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
                 list.bad(line, format!("this CSV row cannot be read ({e})"));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line() as usize);
         let cell = |col: Option<usize>| {
             col.and_then(|c| record.get(c))
                 .filter(|v| !v.is_empty())
-                .map(str::to_string)
+                .cloned()
         };
         let Some(url) = cell(Some(url_col)) else {
             list.bad(line, "the url cell is empty".to_string());
@@ -153,6 +155,18 @@ pub fn parse_csv(text: &str, base: &Path) -> SiteList {
         list.add(line, &url, policy, config);
     }
     list.finish()
+}
+
+fn cells(line: &str) -> Result<Vec<String>, csv::Error> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(line.as_bytes());
+    match reader.records().next() {
+        Some(r) => Ok(r?.iter().map(str::to_string).collect()),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Paths in the list are relative to the list, URLs are kept as they are.
