@@ -20,6 +20,8 @@ use cookiescan::report::{
 };
 use cookiescan::scan::{Policy, ScanError};
 
+mod batch_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "cookiescan",
@@ -91,6 +93,26 @@ enum Command {
         /// summary (text), json or markdown.
         #[arg(long, value_enum, default_value = "summary")]
         format: DiffFormat,
+    },
+    /// Scan many sites into one SQLite file or a shared PostgreSQL; run it again to resume.
+    Batch {
+        #[command(flatten)]
+        batch: Box<batch_cmd::BatchArgs>,
+        #[command(flatten)]
+        crawl: Box<CrawlArgs>,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+    },
+    /// Combine batch stores (one per shard) into one; merging twice changes nothing.
+    Merge {
+        /// The stores to read (SQLite files or postgres:// URLs).
+        #[arg(required = true, value_name = "STORE")]
+        sources: Vec<String>,
+        /// The store to write (created if absent).
+        #[arg(long, value_name = "FILE|URL")]
+        store: String,
     },
     /// Work with published cookie policies.
     Policy {
@@ -328,6 +350,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::Success
             })
         }
+        Command::Batch {
+            batch,
+            crawl,
+            policy,
+            knowledge,
+        } => {
+            let config = Config::discover(policy.config.as_deref())?;
+            let mut section = scan_section(&[], &crawl);
+            section.urls = None;
+            if !crawl.cookie.is_empty() || crawl.cookie_file.is_some() {
+                anyhow::bail!(
+                    "--cookie and --cookie-file are for one site: batch does not take them"
+                );
+            }
+            let shared = batch_cmd::Shared {
+                section,
+                config,
+                policies: policy.policy,
+                fail_on: policy.fail_on,
+                kb: load_knowledge(&knowledge)?,
+            };
+            runtime.block_on(batch_cmd::batch(*batch, shared))
+        }
+        Command::Merge { sources, store } => runtime.block_on(batch_cmd::merge(&sources, &store)),
         Command::Policy {
             command:
                 PolicyCommand::Extract {

@@ -105,7 +105,24 @@ impl Exporter for CsvExporter {
     }
 }
 
+/// Every cookie's cells in [`CSV_COLUMNS`] order, before spreadsheet escaping: the batch
+/// store's `cookies` table is written from these, so it and the CSV never disagree.
+pub fn cookie_cells(report: &Report) -> Vec<[String; 19]> {
+    cookie_views(report).iter().map(raw_cookie_row).collect()
+}
+
 fn cookie_row(v: &CookieView) -> [String; 19] {
+    let mut row = raw_cookie_row(v);
+    for (i, cell) in row.iter_mut().enumerate() {
+        // lifetime_days and pages_seen are numbers, which spreadsheets must read as numbers.
+        if i != 8 && i != 14 {
+            *cell = text(cell);
+        }
+    }
+    row
+}
+
+fn raw_cookie_row(v: &CookieView) -> [String; 19] {
     let r = v.record();
     let k = &v.cookie.classification;
     let declared = match v.coverage_word() {
@@ -116,31 +133,29 @@ fn cookie_row(v: &CookieView) -> [String; 19] {
     let mut rules: Vec<&str> = v.findings.iter().map(|f| f.rule.as_str()).collect();
     rules.dedup();
     [
-        text(&r.name),
-        text(&r.domain),
-        text(&r.path),
-        text(party_word(r.party)),
-        text(k.vendor.as_deref().unwrap_or("")),
-        text(v.category.as_str()),
-        text(v.category_source.as_str()),
-        text(k.purpose.as_deref().unwrap_or("")),
+        r.name.clone(),
+        r.domain.clone(),
+        r.path.clone(),
+        party_word(r.party).to_string(),
+        k.vendor.as_deref().unwrap_or("").to_string(),
+        v.category.as_str().to_string(),
+        v.category_source.as_str().to_string(),
+        k.purpose.as_deref().unwrap_or("").to_string(),
         r.lifetime_secs.map(days).unwrap_or_default(),
         r.session.to_string(),
         r.secure.to_string(),
         r.http_only.to_string(),
-        text(same_site_word(r.same_site)),
-        text(r.first_seen_url.as_str()),
+        same_site_word(r.same_site).to_string(),
+        r.first_seen_url.as_str().to_string(),
         r.pages_seen.to_string(),
-        text(
-            &r.sources
-                .iter()
-                .map(|s| source_word(*s))
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        r.sources
+            .iter()
+            .map(|s| source_word(*s))
+            .collect::<Vec<_>>()
+            .join("; "),
         declared.to_string(),
-        text(v.declared_category().map_or("", |c| c.as_str())),
-        text(&rules.join("; ")),
+        v.declared_category().map_or("", |c| c.as_str()).to_string(),
+        rules.join("; "),
     ]
 }
 

@@ -17,7 +17,7 @@ mod summary;
 mod svg;
 mod view;
 
-pub use self::csv::{CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS};
+pub use self::csv::{cookie_cells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS};
 pub use diff::{AttributeChange, CookieChange, DiffCookie, DiffFinding, ReportDiff};
 pub use diff_render::DiffFormat;
 pub use format::{human_date, human_duration, human_lifetime};

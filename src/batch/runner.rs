@@ -1,0 +1,309 @@
+//! Scans the sites of a store, several at once: each worker task claims a site, scans it with
+//! [`crate::scan::scan`] (the crawl's per-host politeness holds inside each scan), and writes
+//! the report in one transaction. A failing site is recorded and retried later, never
+//! stopping the batch.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::store::{Claim, FailedScan, FinishedScan, Outcome, Progress};
+use super::{BatchError, Store};
+use crate::compliance::{ComplianceSettings, FailOn};
+use crate::crawl::Cancel;
+use crate::knowledge::{Category, KnowledgeBase};
+use crate::policy::{Config, ScanSection};
+use crate::report::{ExportOptions, OutputPlan, Report};
+use crate::scan::Policy;
+
+/// Everything a batch run needs besides the store.
+#[derive(Clone)]
+pub struct BatchSettings {
+    /// Crawl flags for every site (`urls` is replaced by each site's URL).
+    pub base: ScanSection,
+    /// The batch-wide cookiescan.toml (declarations and rule settings).
+    pub config: Config,
+    /// `--policy` sources for every site without its own.
+    pub policies: Vec<String>,
+    pub fail_on: FailOn,
+    pub sites_in_parallel: usize,
+    /// Attempts per site before it counts as failed for good.
+    pub max_attempts: u32,
+    /// How long a claimed site stays this worker's without a renewal.
+    pub lease: Duration,
+    /// Per-site reports go to `DIR/sites/SLUG/`.
+    pub output_dir: Option<PathBuf>,
+    pub include_values: bool,
+    /// This process's name in the store's leases.
+    pub worker: String,
+}
+
+/// What the runner tells the command line.
+pub trait BatchEvents: Send + Sync {
+    fn progress(&self, _progress: Progress) {}
+    fn site_finished(&self, _result: &SiteResult) {}
+}
+
+impl BatchEvents for () {}
+
+/// One site's result, for the line the command prints.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiteResult {
+    Done {
+        site: String,
+        pages: usize,
+        cookies: usize,
+        marketing: usize,
+        errors: usize,
+        warnings: usize,
+        verdict: &'static str,
+    },
+    Failed {
+        site: String,
+        attempt: i64,
+        max_attempts: u32,
+        error: String,
+    },
+}
+
+/// What this run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub scanned: u64,
+    pub failed_attempts: u64,
+    pub interrupted: bool,
+}
+
+/// Runs workers until no site is left to claim (or `cancel`); returns what this run did.
+pub async fn run(
+    store: Arc<Store>,
+    settings: Arc<BatchSettings>,
+    kb: Arc<KnowledgeBase>,
+    events: Arc<dyn BatchEvents>,
+    cancel: Arc<Cancel>,
+) -> Result<Totals, BatchError> {
+    events.progress(store.progress(settings.max_attempts).await?);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..settings.sites_in_parallel.max(1) {
+        let worker = Worker {
+            store: Arc::clone(&store),
+            settings: Arc::clone(&settings),
+            kb: Arc::clone(&kb),
+            events: Arc::clone(&events),
+            cancel: Arc::clone(&cancel),
+        };
+        tasks.spawn(async move { worker.run().await });
+    }
+    let mut totals = Totals::default();
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(Ok(t)) => {
+                totals.scanned += t.scanned;
+                totals.failed_attempts += t.failed_attempts;
+            }
+            Ok(Err(e)) => {
+                // A store that fails is fatal; stop the other workers so they release sites.
+                cancel.cancel();
+                first_error.get_or_insert(e);
+            }
+            Err(e) => {
+                cancel.cancel();
+                first_error.get_or_insert(BatchError::Database {
+                    store: "worker".into(),
+                    detail: e.to_string(),
+                });
+            }
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    totals.interrupted = cancel.is_cancelled();
+    Ok(totals)
+}
+
+struct Worker {
+    store: Arc<Store>,
+    settings: Arc<BatchSettings>,
+    kb: Arc<KnowledgeBase>,
+    events: Arc<dyn BatchEvents>,
+    cancel: Arc<Cancel>,
+}
+
+impl Worker {
+    async fn run(&self) -> Result<Totals, BatchError> {
+        let s = &self.settings;
+        let mut totals = Totals::default();
+        while !self.cancel.is_cancelled() {
+            let Some(claim) = self.store.claim(&s.worker, s.lease, s.max_attempts).await? else {
+                // Sites leased elsewhere may still come back (a dead worker's lease expires);
+                // wait for them while any remain, then stop.
+                let p = self.store.progress(s.max_attempts).await?;
+                if p.running == 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            };
+            match self.scan_claimed(&claim).await? {
+                Some(true) => totals.scanned += 1,
+                Some(false) => totals.failed_attempts += 1,
+                None => {}
+            }
+            self.events
+                .progress(self.store.progress(s.max_attempts).await?);
+        }
+        Ok(totals)
+    }
+
+    /// Some(true): done; Some(false): failed attempt; None: released or taken over.
+    async fn scan_claimed(&self, claim: &Claim) -> Result<Option<bool>, BatchError> {
+        let s = &self.settings;
+        let heartbeat = {
+            let (store, site, worker, lease) = (
+                Arc::clone(&self.store),
+                claim.site.clone(),
+                s.worker.clone(),
+                s.lease,
+            );
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(lease / 3).await;
+                    if !matches!(store.renew(&site, &worker, lease).await, Ok(true)) {
+                        break;
+                    }
+                }
+            })
+        };
+        let result = self.scan_site(claim).await;
+        heartbeat.abort();
+        let report = match result {
+            Ok(report) if !report.partial => report,
+            Ok(_) => {
+                self.store.release(&claim.site, &s.worker).await?;
+                return Ok(None);
+            }
+            Err(_) if self.cancel.is_cancelled() => {
+                self.store.release(&claim.site, &s.worker).await?;
+                return Ok(None);
+            }
+            Err(message) => {
+                let failed = FailedScan {
+                    site: &claim.site,
+                    message: &message,
+                };
+                if self.store.record_failed(&failed, &s.worker).await? == Outcome::Skipped {
+                    return Ok(None);
+                }
+                self.events.site_finished(&SiteResult::Failed {
+                    site: claim.site.clone(),
+                    attempt: claim.attempts + 1,
+                    max_attempts: s.max_attempts,
+                    error: message,
+                });
+                return Ok(Some(false));
+            }
+        };
+        let failing = report.findings.iter().any(|f| s.fail_on.fails(f.severity));
+        let verdict = if failing { "fail" } else { "pass" };
+        let json = serde_json::to_string(&report).map_err(|e| BatchError::Write {
+            path: claim.site.clone(),
+            detail: e.to_string(),
+        })?;
+        let finished = FinishedScan {
+            site: &claim.site,
+            seq: 0,
+            policy: claim.policy.as_deref(),
+            config: claim.config.as_deref(),
+            report: &report,
+            verdict,
+            report_json: &json,
+            attempts: claim.attempts,
+        };
+        if self.store.record_done(&finished, Some(&s.worker)).await? == Outcome::Skipped {
+            return Ok(None);
+        }
+        if let Some(dir) = &s.output_dir {
+            write_site_reports(&dir.join("sites").join(slug(&claim.site)), &report)?;
+        }
+        let by = |c| report.summary.by_category.get(&c).copied().unwrap_or(0);
+        self.events.site_finished(&SiteResult::Done {
+            site: claim.site.clone(),
+            pages: report.summary.pages_visited,
+            cookies: report.summary.cookies,
+            marketing: by(Category::Marketing),
+            errors: report.summary.findings.error,
+            warnings: report.summary.findings.warning,
+            verdict,
+        });
+        Ok(Some(true))
+    }
+
+    /// The site's scan with its own config and policy; Err is the one-sentence reason.
+    async fn scan_site(&self, claim: &Claim) -> Result<Report, String> {
+        let s = &self.settings;
+        let own;
+        let config = match &claim.config {
+            Some(path) => {
+                own = Config::load(Path::new(path)).map_err(|e| e.to_string())?;
+                &own
+            }
+            None => &s.config,
+        };
+        let mut section = s.base.clone().or(config.scan.clone());
+        section.urls = Some(vec![claim.site.clone()]);
+        let mut crawl = section.to_crawl_config().map_err(|e| e.to_string())?;
+        crawl.include_values = s.include_values;
+        let sources: Vec<String> = match (&claim.policy, s.policies.is_empty()) {
+            (Some(p), _) => vec![p.clone()],
+            (None, false) => s.policies.clone(),
+            (None, true) => config.scan.policy.iter().cloned().collect(),
+        };
+        let (policy, _notes) = Policy::load(config, &sources, &crawl, &self.kb)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut rules = ComplianceSettings::default();
+        rules
+            .max_lifetime_days
+            .extend(config.compliance.max_lifetime_days.clone());
+        crate::scan::scan(&crawl, &self.kb, &policy, &rules, &(), &self.cancel)
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// Every per-site report format the single-site scan writes, into `dir`.
+fn write_site_reports(dir: &Path, report: &Report) -> Result<(), BatchError> {
+    let write_err = |e: crate::report::ReportError| BatchError::Write {
+        path: dir.display().to_string(),
+        detail: e.to_string(),
+    };
+    let plan = OutputPlan::new(&[], None, Some(dir)).map_err(write_err)?;
+    plan.prepare().map_err(write_err)?;
+    plan.write(report, ExportOptions::default(), &mut std::io::sink())
+        .map_err(write_err)?;
+    Ok(())
+}
+
+/// A folder name for a site: its URL without the scheme, anything but letters, digits, `.`
+/// and `-` as `_` (so `https://shop.example.org:8443/fr/` is `shop.example.org_8443_fr`).
+pub fn slug(site: &str) -> String {
+    let rest = site.split_once("://").map_or(site, |(_, r)| r);
+    let s: String = rest
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        "site".into()
+    } else {
+        s
+    }
+}
