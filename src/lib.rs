@@ -4,6 +4,7 @@
 //! [`observe::Observation`]s; [`observe`] aggregates them into [`observe::CookieRecord`]s;
 //! [`knowledge`] classifies them; [`report`] renders a [`report::Report`].
 //! [`scan::scan`] runs the whole pipeline.
+pub mod browser;
 pub mod compliance;
 pub mod cookies;
 pub mod crawl;
