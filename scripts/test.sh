@@ -10,8 +10,15 @@ if [ ! -d ../shared/conformance/http-state ]; then
   exit 1
 fi
 
-# The HTML report test renders the report in headless Chromium (Debian package `chromium`).
+# The HTML report test and browser mode's tests run headless Chromium (Debian package `chromium`).
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+# Browser mode: autoconsent (runtime) and the consent libraries the tests serve, pinned by
+# browser-deps/package-lock.json. Install scripts are not run: none of these needs one.
+command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+if [ ! -d browser-deps/node_modules/@duckduckgo/autoconsent ]; then
+  npm ci --prefix browser-deps --ignore-scripts --no-audit --no-fund
+fi
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
