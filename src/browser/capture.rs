@@ -113,7 +113,7 @@ pub struct Capture<'a> {
 }
 
 impl Capture<'_> {
-    pub fn from_net(&self, n: &NetCookies, out: &mut Vec<Observation>) {
+    pub fn net(&self, n: &NetCookies, out: &mut Vec<Observation>) {
         let Ok(url) = Url::parse(&n.url) else { return };
         for (line, rejected) in &n.lines {
             let Ok(parsed) = parse_set_cookie(line) else {
@@ -141,7 +141,7 @@ impl Capture<'_> {
         }
     }
 
-    pub fn from_js(&self, w: &JsWrite, out: &mut Vec<Observation>) {
+    pub fn js_write(&self, w: &JsWrite, out: &mut Vec<Observation>) {
         let frame = Url::parse(&w.frame_url).unwrap_or_else(|_| self.page.clone());
         let Ok(parsed) = parse_set_cookie(&w.text) else {
             return;
@@ -189,7 +189,7 @@ impl Capture<'_> {
     }
 
     /// A cookie from the browser's store (`Storage.getCookies`).
-    pub fn from_store(&self, c: &Value, phase: ConsentPhase, out: &mut Vec<Observation>) {
+    pub fn stored(&self, c: &Value, phase: ConsentPhase, out: &mut Vec<Observation>) {
         let Some(name) = c["name"].as_str() else {
             return;
         };

@@ -195,7 +195,7 @@ async fn run_pass(
     };
     if pass != ConsentMode::None {
         for c in &before {
-            cap.from_store(c, ConsentPhase::BeforeConsent, &mut extra);
+            cap.stored(c, ConsentPhase::BeforeConsent, &mut extra);
         }
         tab.phase = pass.after();
         let (engine, action, ok) = consent::choose(&mut tab, &d, pass).await;
@@ -206,9 +206,17 @@ async fn run_pass(
         report.succeeded = ok;
         report.consent_ms =
             ok.then(|| u64::try_from(loaded_at.elapsed().as_millis()).unwrap_or(u64::MAX));
+        if !ok {
+            // No choice was made: everything seen is still "before consent".
+            tab.phase = ConsentPhase::BeforeConsent;
+        }
         tab.settle(opts.settle).await;
     }
-    let phase = pass.after();
+    let phase = if report.succeeded {
+        pass.after()
+    } else {
+        ConsentPhase::BeforeConsent
+    };
     let v = finish_visit(tab, first, config, phase, &mut seen).await;
     out.observations.extend(extra);
     absorb(&v, &scope, config, &mut frontier, out);
@@ -292,15 +300,15 @@ async fn finish_visit(
     };
     let mut obs = Vec::new();
     for n in &tab.net {
-        cap.from_net(n, &mut obs);
+        cap.net(n, &mut obs);
     }
     for w in &tab.js {
-        cap.from_js(w, &mut obs);
+        cap.js_write(w, &mut obs);
     }
     for c in store(&tab.cdp).await {
         // The store is shared by all tabs: a cookie is credited to the first page it shows up on.
         if seen.insert(key(&c)) {
-            cap.from_store(&c, phase, &mut obs);
+            cap.stored(&c, phase, &mut obs);
         }
     }
     let links = tab

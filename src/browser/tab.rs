@@ -132,12 +132,12 @@ impl Tab {
                     self.urls.insert(id.to_owned(), url.to_owned());
                 }
             }
-            "Network.responseReceived" => {
-                if main && p["type"].as_str() == Some("Document") && self.main_status.is_none() {
-                    self.main_status = p["response"]["status"]
-                        .as_u64()
-                        .and_then(|s| u16::try_from(s).ok());
-                }
+            "Network.responseReceived"
+                if main && p["type"].as_str() == Some("Document") && self.main_status.is_none() =>
+            {
+                self.main_status = p["response"]["status"]
+                    .as_u64()
+                    .and_then(|s| u16::try_from(s).ok());
             }
             "Network.responseReceivedExtraInfo" => {
                 let id = p["requestId"].as_str().unwrap_or_default();
