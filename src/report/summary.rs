@@ -73,6 +73,8 @@ impl Exporter for SummaryExporter {
     }
 }
 
+type Cell = dyn Fn(&crate::browser::PhaseReport) -> String;
+
 /// Browser mode: the consent passes side by side, one column each.
 fn consent(out: &mut String, r: &Report) {
     let Some(c) = &r.consent else { return };
@@ -81,13 +83,13 @@ fn consent(out: &mut String, r: &Report) {
         "\nConsent (browser; engine available: {}):",
         c.engine_available
     );
-    let col = |f: &dyn Fn(&crate::browser::PhaseReport) -> String| {
+    let col = |f: &Cell| {
         c.passes
             .iter()
             .map(|p| format!("{:<28}", clip(&f(p), 27)))
             .collect::<String>()
     };
-    let rows: [(&str, &dyn Fn(&crate::browser::PhaseReport) -> String); 7] = [
+    let rows: [(&str, &Cell); 7] = [
         ("pass", &|p| format!("{:?}", p.pass).to_lowercase()),
         ("manager", &|p| {
             p.manager.clone().unwrap_or_else(|| "-".into())
