@@ -10,7 +10,7 @@ if [ ! -d ../shared/conformance/http-state ]; then
   exit 1
 fi
 
-# The HTML report test renders the report in headless Chromium (Debian package `chromium`).
+# The HTML report test and browser mode's tests run headless Chromium (Debian package `chromium`).
 command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 # The batch tests need a real PostgreSQL: a throwaway cluster on 127.0.0.1, started as the
@@ -28,6 +28,13 @@ if [ -z "${COOKIESCAN_TEST_POSTGRES:-}" ]; then
     -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c fsync=off" start >/dev/null
   trap 'as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null; rm -rf "$PGDATA"' EXIT
   export COOKIESCAN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PGPORT/postgres"
+fi
+
+# Browser mode: autoconsent (runtime) and the consent libraries the tests serve, pinned by
+# browser-deps/package-lock.json. Install scripts are not run: none of these needs one.
+command -v npm >/dev/null || (apt-get update && apt-get install -y npm)
+if [ ! -d browser-deps/node_modules/@duckduckgo/autoconsent ]; then
+  npm ci --prefix browser-deps --ignore-scripts --no-audit --no-fund
 fi
 
 cargo fmt --all -- --check

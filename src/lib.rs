@@ -5,6 +5,7 @@
 //! [`knowledge`] classifies them; [`report`] renders a [`report::Report`].
 //! [`scan::scan`] runs the whole pipeline.
 pub mod batch;
+pub mod browser;
 pub mod compliance;
 pub mod cookies;
 pub mod crawl;

@@ -42,6 +42,8 @@ enum Command {
         #[command(flatten)]
         crawl: Box<CrawlArgs>,
         #[command(flatten)]
+        browser: BrowserArgs,
+        #[command(flatten)]
         policy: PolicyArgs,
         #[command(flatten)]
         output: OutputArgs,
@@ -50,6 +52,8 @@ enum Command {
     },
     /// Scan the built-in demo site on 127.0.0.1 (no network needed) with its deliberately incomplete policy.
     Demo {
+        #[command(flatten)]
+        browser: BrowserArgs,
         #[command(flatten)]
         policy: PolicyArgs,
         #[command(flatten)]
@@ -196,6 +200,49 @@ struct CrawlArgs {
 }
 
 #[derive(Args)]
+struct BrowserArgs {
+    /// Visit pages in headless Chromium: cookies a real browser stores, set by scripts too.
+    #[arg(long)]
+    browser: bool,
+    /// The Chromium binary [default: chromium, chromium-browser or google-chrome on PATH].
+    #[arg(long, value_name = "PATH")]
+    chrome: Option<PathBuf>,
+    /// Tabs visiting pages at once in browser mode.
+    #[arg(long, default_value_t = 2)]
+    browser_tabs: usize,
+    /// Milliseconds to wait after each page's load event, for late scripts.
+    #[arg(long, default_value_t = 500)]
+    settle_ms: u64,
+    /// Consent passes in browser mode: none, reject, accept, or all three (each on a fresh profile).
+    #[arg(long, value_enum, default_value = "none")]
+    consent: cookiescan::browser::ConsentMode,
+    /// The @duckduckgo/autoconsent package directory [default: $COOKIESCAN_AUTOCONSENT, then local and global npm installs].
+    #[arg(long, value_name = "PATH")]
+    autoconsent: Option<PathBuf>,
+    /// Accept invalid TLS certificates (like curl -k), in both modes.
+    #[arg(long)]
+    insecure: bool,
+}
+
+impl BrowserArgs {
+    fn options(&self, user_agent: Option<&str>) -> Option<cookiescan::browser::BrowserOptions> {
+        let mut o = cookiescan::browser::BrowserOptions {
+            chrome: self.chrome.clone(),
+            tabs: self.browser_tabs.max(1),
+            settle: Duration::from_millis(self.settle_ms),
+            consent: self.consent,
+            autoconsent: self.autoconsent.clone(),
+            insecure: self.insecure,
+            ..Default::default()
+        };
+        if let Some(ua) = user_agent {
+            o.user_agent = ua.to_string();
+        }
+        self.browser.then_some(o)
+    }
+}
+
+#[derive(Args)]
 struct PolicyArgs {
     /// The config file [default: ./cookiescan.toml when present].
     #[arg(long, value_name = "FILE")]
@@ -276,6 +323,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Scan {
             urls,
             crawl,
+            browser,
             policy,
             output,
             knowledge,
@@ -285,6 +333,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let mut crawl_config = cli_section.or(config.scan.clone()).to_crawl_config()?;
             crawl_config.cookies = user_cookies(&crawl)?;
             crawl_config.include_values = output.include_values;
+            crawl_config.insecure = browser.insecure;
+            let browser = browser.options(crawl.user_agent.as_deref());
             let kb = load_knowledge(&knowledge)?;
             let fail_on = policy
                 .fail_on
@@ -292,6 +342,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .unwrap_or(FailOn::Error);
             runtime.block_on(scan_and_report(
                 crawl_config,
+                browser.as_ref(),
                 &config,
                 &policy.policy,
                 &kb,
@@ -300,6 +351,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             ))
         }
         Command::Demo {
+            browser,
             policy,
             output,
             knowledge,
@@ -320,7 +372,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     ..CrawlConfig::default()
                 };
                 let crawl_config = cookiescan::demo::config(&server, base);
-                scan_and_report(crawl_config, &config, &policy.policy, &kb, &output, fail_on).await
+                let browser = browser.options(None);
+                scan_and_report(
+                    crawl_config,
+                    browser.as_ref(),
+                    &config,
+                    &policy.policy,
+                    &kb,
+                    &output,
+                    fail_on,
+                )
+                .await
             })
         }
         Command::Lookup {
@@ -469,6 +531,7 @@ fn load_knowledge(args: &KnowledgeArgs) -> Result<KnowledgeBase> {
 
 async fn scan_and_report(
     crawl: CrawlConfig,
+    browser: Option<&cookiescan::browser::BrowserOptions>,
     config: &Config,
     extra_policies: &[String],
     kb: &KnowledgeBase,
@@ -512,15 +575,14 @@ async fn scan_and_report(
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
-    let report = cookiescan::scan::scan(
-        &crawl,
-        kb,
-        &policy,
-        &rules,
-        &BarProgress(bar.clone()),
-        &cancel,
-    )
-    .await;
+    let progress = BarProgress(bar.clone());
+    let report = match browser {
+        Some(b) => {
+            cookiescan::scan::scan_in_browser(&crawl, b, kb, &policy, &rules, &progress, &cancel)
+                .await
+        }
+        None => cookiescan::scan::scan(&crawl, kb, &policy, &rules, &progress, &cancel).await,
+    };
     bar.finish_and_clear();
     let report = report?;
     let options = ExportOptions {

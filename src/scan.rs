@@ -2,8 +2,9 @@
 
 use url::Url;
 
+use crate::browser::{browse, BrowserError, BrowserOptions, ConsentReport};
 use crate::compliance::{evaluate, ComplianceSettings, Context};
-use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, Progress};
+use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, CrawlOutcome, Progress};
 use crate::knowledge::{classify_records, KnowledgeBase};
 use crate::observe::{aggregate, script_findings};
 use crate::policy::{DeclaredCookie, Ignore, PolicyError};
@@ -30,6 +31,8 @@ pub enum ScanError {
     Crawl(#[from] CrawlError),
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
 }
 
 /// Scans a site and returns its report with findings.
@@ -41,7 +44,33 @@ pub async fn scan(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report, ScanError> {
-    let mut outcome = crawl(config, progress, cancel).await?;
+    let outcome = crawl(config, progress, cancel).await?;
+    finish(config, outcome, None, kb, policy, rules).await
+}
+
+/// Scans a site in headless Chromium (`--browser`), once per consent pass.
+pub async fn scan_in_browser(
+    config: &CrawlConfig,
+    browser: &BrowserOptions,
+    kb: &KnowledgeBase,
+    policy: &Policy,
+    rules: &ComplianceSettings,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Report, ScanError> {
+    let (outcome, consent) = browse(config, browser, progress, cancel).await?;
+    finish(config, outcome, Some(consent), kb, policy, rules).await
+}
+
+/// Everything after the crawl, the same for both modes.
+async fn finish(
+    config: &CrawlConfig,
+    mut outcome: CrawlOutcome,
+    consent: Option<ConsentReport>,
+    kb: &KnowledgeBase,
+    policy: &Policy,
+    rules: &ComplianceSettings,
+) -> Result<Report, ScanError> {
     let site = site_host(&config.start_urls);
     // Script analysis is CPU-bound: off the async runtime's threads.
     let bodies = std::mem::take(&mut outcome.scripts);
@@ -59,7 +88,8 @@ pub async fn scan(
         &policy.ignores,
         !policy.is_empty(),
         rules,
-    )?;
+    )?
+    .with_consent(consent.as_ref());
     let findings = evaluate(&ctx);
     let policy_report = PolicyReport::new(policy, &ctx);
     drop(ctx);
@@ -71,6 +101,7 @@ pub async fn scan(
         findings,
         policy_report,
     );
+    report.consent = consent;
     report.summary.scripts_analysed = found.scripts.len();
     report.summary.storage_keys = found.storage.len();
     report.scripts = found.scripts;

@@ -14,6 +14,8 @@ pub struct Context<'a> {
     /// `matches[i]` covers `cookies[i]`.
     pub matches: Vec<Match>,
     pub index: DeclIndex,
+    /// Browser mode: what the consent passes found (None for static scans).
+    pub consent: Option<&'a crate::browser::ConsentReport>,
 }
 
 impl<'a> Context<'a> {
@@ -34,7 +36,13 @@ impl<'a> Context<'a> {
             settings,
             matches,
             index,
+            consent: None,
         })
+    }
+
+    pub fn with_consent(mut self, consent: Option<&'a crate::browser::ConsentReport>) -> Self {
+        self.consent = consent;
+        self
     }
 
     /// Cookies the rules judge: every observed cookie not covered by an `[[ignore]]` entry,

@@ -84,6 +84,8 @@ pub struct CrawlConfig {
     /// When set, only these hosts are ever contacted (the demo's guarantee that it stays offline).
     pub only_hosts: Option<Vec<String>>,
     pub include_values: bool,
+    /// Accept invalid TLS certificates (`--insecure`, like curl's -k).
+    pub insecure: bool,
 }
 
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -117,6 +119,7 @@ impl Default for CrawlConfig {
             resolve: Vec::new(),
             only_hosts: None,
             include_values: false,
+            insecure: false,
         }
     }
 }

@@ -21,6 +21,8 @@ pub enum WarningKind {
     Robots,
     Sitemap,
     NotContacted,
+    /// Browser mode: a tab failed, a dependency is missing, a protocol message was unreadable.
+    Browser,
 }
 
 /// Something that went wrong but did not stop the scan.

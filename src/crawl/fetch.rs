@@ -197,6 +197,7 @@ impl Fetcher {
                         rejected,
                         problems: parsed.problems.clone(),
                         script: None,
+                        phase: None,
                     });
                 }
                 Err(e) => {

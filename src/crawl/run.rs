@@ -247,7 +247,8 @@ fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
         .user_agent(config.user_agent.clone())
         .pool_max_idle_per_host(config.per_host_concurrency.max(1))
         .http1_ignore_invalid_headers_in_responses(true)
-        .no_proxy();
+        .no_proxy()
+        .danger_accept_invalid_certs(config.insecure);
     for r in &config.resolve {
         builder = builder.resolve(&r.host, r.socket_addr());
     }

@@ -180,6 +180,7 @@ fn from_write(
         http_only: false,
         same_site,
         partitioned: false,
+        stored_lifetime_secs: None,
     };
     Some(script_observation(
         cookie,
@@ -218,6 +219,7 @@ fn from_signature(hit: &SignatureHit, page: &Url, now: OffsetDateTime) -> Vec<Ob
                 http_only: false,
                 same_site: None,
                 partitioned: false,
+                stored_lifetime_secs: None,
             };
             Some(script_observation(
                 cookie,
@@ -251,6 +253,7 @@ fn script_observation(
         rejected: None,
         problems: Vec::new(),
         script: Some(evidence),
+        phase: None,
     }
 }
 

@@ -61,6 +61,41 @@ pub enum Source {
     Http,
     /// JavaScript that writes it (static analysis or a known tracker signature).
     Script,
+    /// Seen by a real browser (`--browser`): a `Set-Cookie` on the network, a script's write
+    /// caught at run time, or the browser's cookie store.
+    Browser,
+}
+
+/// When, relative to the visitor's consent choice, a browser saw a cookie.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsentPhase {
+    /// Before any choice (also every page of a `--consent none` pass).
+    BeforeConsent,
+    AfterReject,
+    AfterAccept,
+}
+
+impl ConsentPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentPhase::BeforeConsent => "before-consent",
+            ConsentPhase::AfterReject => "after-reject",
+            ConsentPhase::AfterAccept => "after-accept",
+        }
+    }
 }
 
 /// A cookie as one response set it. The value is kept only when the user asked for values.
@@ -86,6 +121,10 @@ pub struct ObservedCookie {
     pub http_only: bool,
     pub same_site: Option<SameSite>,
     pub partitioned: bool,
+    /// The lifetime the browser actually kept (Chromium caps it at 400 days), when a browser
+    /// stored the cookie; `lifetime_secs` stays what the server or script asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_lifetime_secs: Option<i64>,
 }
 
 /// One sighting of one cookie.
@@ -111,6 +150,9 @@ pub struct Observation {
     /// For `source: script`: where and how the write was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script: Option<crate::scripts::Evidence>,
+    /// Browser mode: before or after which consent choice it was seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<ConsentPhase>,
 }
 
 impl ObservedCookie {
@@ -146,6 +188,7 @@ impl ObservedCookie {
             http_only: parsed.http_only,
             same_site: parsed.same_site,
             partitioned: parsed.partitioned,
+            stored_lifetime_secs: None,
         }
     }
 }

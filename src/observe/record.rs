@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{Observation, ResourceKind, Source};
+use super::{ConsentPhase, Observation, ResourceKind, Source};
 use crate::cookies::{is_third_party, SameSite};
 
 /// Evidence kept per record; the count of all sightings is kept separately.
@@ -87,6 +87,13 @@ pub struct CookieRecord {
     /// Up to 20 scripts that write it: location, line, column, snippet, method, confidence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub script_evidence: Vec<crate::scripts::Evidence>,
+    /// Browser mode: the consent phases it was present in (empty for static scans).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub phases: BTreeSet<ConsentPhase>,
+    /// Browser mode: the longest lifetime the browser kept (Chromium caps at 400 days), beside
+    /// the requested `lifetime_secs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored_lifetime_secs: Option<i64>,
 }
 
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
@@ -124,7 +131,13 @@ pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRec
         rec.value_looks_random |= c.value_looks_random;
         // What a script asks for counts only where no response set the cookie: the header is
         // what the browser keeps, the script's guessable attributes are secondary.
-        if obs.source == Source::Http || rec.sightings.is_empty() {
+        if let Some(p) = obs.phase {
+            rec.phases.insert(p);
+        }
+        if let Some(l) = c.stored_lifetime_secs {
+            rec.stored_lifetime_secs = Some(rec.stored_lifetime_secs.map_or(l, |o| o.max(l)));
+        }
+        if obs.source != Source::Script || rec.sightings.is_empty() {
             if c.lifetime_known && !rec.lifetime_known {
                 rec.lifetime_known = true;
             }
@@ -203,6 +216,8 @@ fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {
         value_looks_random: false,
         sightings: Vec::new(),
         script_evidence: Vec::new(),
+        phases: BTreeSet::new(),
+        stored_lifetime_secs: None,
     }
 }
 

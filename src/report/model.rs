@@ -75,6 +75,9 @@ pub struct Report {
     pub scripts: Vec<ScriptSummary>,
     /// `localStorage`/`sessionStorage` keys scripts set.
     pub storage: Vec<StorageItem>,
+    /// Browser mode: the consent manager found and each consent pass side by side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<crate::browser::ConsentReport>,
 }
 
 impl Report {
@@ -146,6 +149,7 @@ impl Report {
             warnings: outcome.warnings,
             scripts: Vec::new(),
             storage: Vec::new(),
+            consent: None,
         }
     }
 }

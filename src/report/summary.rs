@@ -57,6 +57,7 @@ impl Exporter for SummaryExporter {
             "{} pages visited, {} failed, {} skipped; {} sub-resources; {} warnings",
             s.pages_visited, s.pages_failed, s.pages_skipped, s.resources_fetched, s.warnings
         );
+        consent(&mut out, r);
         findings(&mut out, r);
         for w in r.warnings.iter().take(5) {
             let _ = writeln!(out, "  warning: {}", w.message);
@@ -69,6 +70,47 @@ impl Exporter for SummaryExporter {
             );
         }
         Ok(out.into_bytes())
+    }
+}
+
+type Cell = dyn Fn(&crate::browser::PhaseReport) -> String;
+
+/// Browser mode: the consent passes side by side, one column each.
+fn consent(out: &mut String, r: &Report) {
+    let Some(c) = &r.consent else { return };
+    let _ = writeln!(
+        out,
+        "\nConsent (browser; engine available: {}):",
+        c.engine_available
+    );
+    let col = |f: &Cell| {
+        c.passes
+            .iter()
+            .map(|p| format!("{:<28}", clip(&f(p), 27)))
+            .collect::<String>()
+    };
+    let rows: [(&str, &Cell); 7] = [
+        ("pass", &|p| format!("{:?}", p.pass).to_lowercase()),
+        ("manager", &|p| {
+            p.manager.clone().unwrap_or_else(|| "-".into())
+        }),
+        ("engine", &|p| p.engine.clone()),
+        ("action", &|p| {
+            p.action.clone().unwrap_or_else(|| "-".into())
+        }),
+        ("time", &|p| {
+            format!("{} ms, {} pages", p.duration_ms, p.pages)
+        }),
+        ("cookies before choice", &|p| {
+            p.cookies_before.len().to_string()
+        }),
+        ("cookies at the end", &|p| p.cookies_after.len().to_string()),
+    ];
+    for (label, f) in rows {
+        let _ = writeln!(out, "  {label:<22} {}", col(f).trim_end());
+    }
+    for n in &c.notes {
+        let _ = writeln!(out, "  note: {}", clip(n, 160));
     }
 }
 

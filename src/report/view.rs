@@ -177,6 +177,7 @@ pub fn source_word(s: Source) -> &'static str {
     match s {
         Source::Http => "http",
         Source::Script => "script",
+        Source::Browser => "browser",
     }
 }
 

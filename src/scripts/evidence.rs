@@ -12,6 +12,8 @@ pub enum Method {
     Signature,
     /// Found by the token scan used when the script could not be parsed.
     LexicalFallback,
+    /// Caught at run time in a real browser (`--browser`), located by the caller's stack.
+    Observed,
 }
 
 impl Method {
@@ -20,6 +22,7 @@ impl Method {
             Method::ParsedWrite => "parsed write",
             Method::Signature => "signature",
             Method::LexicalFallback => "lexical scan",
+            Method::Observed => "observed in a browser",
         }
     }
 }

@@ -1,6 +1,7 @@
 use super::{about, Rule};
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
 use crate::knowledge::Category;
+use crate::observe::ConsentPhase;
 
 pub struct SetBeforeConsent;
 
@@ -17,6 +18,11 @@ impl Rule for SetBeforeConsent {
     }
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         ctx.judged()
+            // Browser mode: only what was there before the choice (static scans have no phases).
+            .filter(|(c, _)| {
+                c.record.phases.is_empty()
+                    || c.record.phases.contains(&ConsentPhase::BeforeConsent)
+            })
             .filter_map(|(c, decl)| {
                 let cat = Context::effective_category(c, decl);
                 (cat != Category::Necessary).then(|| {

@@ -1,8 +1,11 @@
 //! One file per rule. Order here is the order findings appear in reports.
+mod after_reject;
 mod before_consent;
 mod category_mismatch;
 mod insecure;
 mod lifetime;
+mod no_banner;
+mod no_reject;
 mod not_observed;
 mod third_party;
 mod undeclared;
@@ -20,6 +23,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
     &[
         &undeclared::Undeclared,
         &before_consent::SetBeforeConsent,
+        &after_reject::CookieAfterReject,
+        &no_reject::NoRejectOption,
+        &no_banner::NoBanner,
         &category_mismatch::CategoryMismatch,
         &lifetime::ExcessiveLifetime,
         &insecure::InsecureAttributes,

@@ -1,0 +1,241 @@
+//! What a tab saw, turned into the crawl's plain data: one [`Observation`] per cookie sighting.
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use url::Url;
+
+use crate::cookies::{parse_set_cookie, SameSite};
+use crate::observe::{
+    looks_random, ConsentPhase, Observation, ObservedCookie, ResourceKind, Source,
+};
+use crate::scripts::{Api, Evidence, Method};
+
+/// The `Set-Cookie` lines of one response, with the ones the browser refused and why.
+#[derive(Debug, Clone)]
+pub struct NetCookies {
+    pub url: String,
+    pub status: u16,
+    pub phase: ConsentPhase,
+    /// (line, refusal reasons when refused)
+    pub lines: Vec<(String, Option<String>)>,
+}
+
+impl NetCookies {
+    /// From `Network.responseReceivedExtraInfo`, the only event with the raw `Set-Cookie`.
+    pub fn from_extra_info(p: &Value, url: String, phase: ConsentPhase) -> Option<NetCookies> {
+        let headers = p["headers"].as_object()?;
+        let raw = headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if raw.is_empty() {
+            return None;
+        }
+        let blocked: Vec<(String, String)> = p["blockedCookies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|b| {
+                let reasons: Vec<&str> = b["blockedReasons"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .collect();
+                (
+                    b["cookieLine"].as_str().unwrap_or_default().to_owned(),
+                    reasons.join(", "),
+                )
+            })
+            .collect();
+        let lines = raw
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let why = blocked
+                    .iter()
+                    .find(|(b, _)| b == l)
+                    .map(|(_, r)| format!("Chromium refused it: {r}"));
+                (l.to_owned(), why)
+            })
+            .collect();
+        Some(NetCookies {
+            url,
+            status: p["statusCode"]
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .unwrap_or(0),
+            phase,
+            lines,
+        })
+    }
+}
+
+/// A cookie write a page script made, reported by the injected hook.
+#[derive(Debug, Clone)]
+pub struct JsWrite {
+    pub api: String,
+    pub text: String,
+    pub script_url: String,
+    pub line: u32,
+    pub column: u32,
+    pub frame_url: String,
+    pub phase: ConsentPhase,
+}
+
+impl JsWrite {
+    pub fn from_payload(payload: &str, phase: ConsentPhase) -> Option<JsWrite> {
+        // The page can call the binding itself: anything malformed is ignored.
+        let v: Value = serde_json::from_str(payload).ok()?;
+        let num = |k: &str| {
+            v[k].as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0)
+        };
+        Some(JsWrite {
+            api: v["api"].as_str()?.to_owned(),
+            text: v["text"].as_str()?.to_owned(),
+            script_url: v["url"].as_str().unwrap_or_default().to_owned(),
+            line: num("line"),
+            column: num("col"),
+            frame_url: v["page"].as_str().unwrap_or_default().to_owned(),
+            phase,
+        })
+    }
+}
+
+pub struct Capture<'a> {
+    pub page: &'a Url,
+    pub keep_values: bool,
+    pub now: OffsetDateTime,
+}
+
+impl Capture<'_> {
+    pub fn net(&self, n: &NetCookies, out: &mut Vec<Observation>) {
+        let Ok(url) = Url::parse(&n.url) else { return };
+        for (line, rejected) in &n.lines {
+            let Ok(parsed) = parse_set_cookie(line) else {
+                continue;
+            };
+            let resource = if url == *self.page {
+                ResourceKind::Page
+            } else {
+                ResourceKind::Other
+            };
+            out.push(Observation {
+                cookie: ObservedCookie::from_set_cookie(&parsed, &url, self.now, self.keep_values),
+                page_url: self.page.clone(),
+                response_url: url.clone(),
+                status: n.status,
+                hop: 0,
+                resource,
+                source: Source::Browser,
+                time: self.now,
+                rejected: rejected.clone(),
+                problems: parsed.problems.clone(),
+                script: None,
+                phase: Some(n.phase),
+            });
+        }
+    }
+
+    pub fn js_write(&self, w: &JsWrite, out: &mut Vec<Observation>) {
+        let frame = Url::parse(&w.frame_url).unwrap_or_else(|_| self.page.clone());
+        let Ok(parsed) = parse_set_cookie(&w.text) else {
+            return;
+        };
+        let inline = w.script_url.is_empty() || w.script_url == w.frame_url;
+        let location = if inline {
+            format!("{frame} inline")
+        } else {
+            w.script_url.clone()
+        };
+        // The snippet shows the attributes, never the value.
+        let attrs = w.text.split_once(';').map_or("", |(_, a)| a.trim());
+        let snippet: String = format!("{}=…; {attrs}", parsed.name)
+            .chars()
+            .take(120)
+            .collect();
+        let api = if w.api == "cookie-store" {
+            Api::CookieStore
+        } else {
+            Api::DocumentCookie
+        };
+        out.push(Observation {
+            cookie: ObservedCookie::from_set_cookie(&parsed, &frame, self.now, self.keep_values),
+            page_url: self.page.clone(),
+            response_url: Url::parse(&w.script_url).unwrap_or(frame),
+            status: 0,
+            hop: 0,
+            resource: ResourceKind::Script,
+            source: Source::Browser,
+            time: self.now,
+            rejected: None,
+            problems: parsed.problems.clone(),
+            script: Some(Evidence {
+                location,
+                line: w.line,
+                column: w.column,
+                snippet,
+                method: Method::Observed,
+                api,
+                confidence: 1.0,
+                note: None,
+            }),
+            phase: Some(w.phase),
+        });
+    }
+
+    /// A cookie from the browser's store (`Storage.getCookies`).
+    pub fn stored(&self, c: &Value, phase: ConsentPhase, out: &mut Vec<Observation>) {
+        let Some(name) = c["name"].as_str() else {
+            return;
+        };
+        let value = c["value"].as_str().unwrap_or_default();
+        let raw_domain = c["domain"].as_str().unwrap_or_default();
+        let session = c["session"].as_bool().unwrap_or(true);
+        let lifetime = (!session)
+            .then(|| c["expires"].as_f64())
+            .flatten()
+            .map(|e| e as i64 - self.now.unix_timestamp());
+        let same_site = match c["sameSite"].as_str() {
+            Some("Strict") => Some(SameSite::Strict),
+            Some("Lax") => Some(SameSite::Lax),
+            Some("None") => Some(SameSite::None),
+            _ => None,
+        };
+        let domain = raw_domain.trim_start_matches('.').to_ascii_lowercase();
+        out.push(Observation {
+            cookie: ObservedCookie {
+                name: name.to_owned(),
+                value: self.keep_values.then(|| value.to_owned()),
+                value_len: value.len(),
+                value_looks_random: looks_random(value),
+                host_only: !raw_domain.starts_with('.'),
+                domain,
+                path: c["path"].as_str().unwrap_or("/").to_owned(),
+                lifetime_secs: lifetime,
+                lifetime_known: true,
+                secure: c["secure"].as_bool().unwrap_or(false),
+                http_only: c["httpOnly"].as_bool().unwrap_or(false),
+                same_site,
+                partitioned: c.get("partitionKey").is_some_and(|k| !k.is_null()),
+                stored_lifetime_secs: lifetime,
+            },
+            page_url: self.page.clone(),
+            // The store does not say which response set it: the page is where it was seen.
+            response_url: self.page.clone(),
+            status: 0,
+            hop: 0,
+            resource: ResourceKind::Other,
+            source: Source::Browser,
+            time: self.now,
+            rejected: None,
+            problems: Vec::new(),
+            script: None,
+            phase: Some(phase),
+        });
+    }
+}

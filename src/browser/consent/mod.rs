@@ -1,0 +1,164 @@
+//! Consent phases: find the banner on the first page, note what it offers, make the choice.
+//! autoconsent does the clicking when installed; our text rules otherwise.
+pub mod autoconsent;
+pub mod text;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::time::Instant;
+
+use super::tab::Tab;
+use crate::observe::ConsentPhase;
+
+/// `--consent`: which passes to run; `all` runs none, reject and accept, each on a fresh profile.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentMode {
+    None,
+    Reject,
+    Accept,
+    All,
+}
+
+impl ConsentMode {
+    /// The single-choice passes this mode runs, in order.
+    pub fn passes(self) -> Vec<ConsentMode> {
+        match self {
+            ConsentMode::All => vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
+            m => vec![m],
+        }
+    }
+
+    /// The phase of what is seen after this pass's choice.
+    pub fn after(self) -> ConsentPhase {
+        match self {
+            ConsentMode::Reject => ConsentPhase::AfterReject,
+            ConsentMode::Accept => ConsentPhase::AfterAccept,
+            _ => ConsentPhase::BeforeConsent,
+        }
+    }
+}
+
+/// The consent side of a browser scan: one entry per pass, shown side by side.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ConsentReport {
+    /// "autoconsent 16.23.0", or "text rules" when autoconsent is not installed.
+    pub engine_available: String,
+    pub passes: Vec<PhaseReport>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl ConsentReport {
+    /// Whether any pass found a consent banner or manager.
+    pub fn banner_found(&self) -> bool {
+        self.passes.iter().any(|p| p.banner_found)
+    }
+    pub fn manager(&self) -> Option<&str> {
+        self.passes.iter().find_map(|p| p.manager.as_deref())
+    }
+}
+
+/// One pass with a fresh profile: what was found, what was done, what each phase held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PhaseReport {
+    /// none, reject or accept.
+    pub pass: ConsentMode,
+    /// The consent manager found (autoconsent's rule name, or a page marker's), if any.
+    pub manager: Option<String>,
+    /// Which engine found the banner and made the choice: autoconsent, text-rules or none.
+    pub engine: String,
+    pub banner_found: bool,
+    /// Whether a reject button was visible next to accept on the banner's first layer.
+    pub reject_on_first_layer: bool,
+    pub accept_on_first_layer: bool,
+    /// What was clicked or asked for; None in a `none` pass or when nothing was found.
+    pub action: Option<String>,
+    /// Whether the engine reported the choice as made.
+    pub succeeded: bool,
+    pub pages: usize,
+    pub duration_ms: u64,
+    /// From the first page's load to the choice being made.
+    pub consent_ms: Option<u64>,
+    /// Cookie names (name@domain) stored before the choice, and at the end of the pass.
+    pub cookies_before: Vec<String>,
+    pub cookies_after: Vec<String>,
+}
+
+/// What the engines found on the first page, before any choice.
+pub struct Detection {
+    pub popup: Option<autoconsent::AcEvent>,
+    pub manager: Option<String>,
+    pub first_layer: text::TextResult,
+}
+
+/// Waits for autoconsent to find a banner (when installed), then checks the first layer.
+pub async fn detect(tab: &mut Tab, with_autoconsent: bool) -> Detection {
+    let mut popup = None;
+    if with_autoconsent {
+        let found = |t: &Tab| t.ac_events.iter().any(|e| e.kind == "popupFound");
+        tab.pump_until(Instant::now() + Duration::from_secs(3), found)
+            .await;
+        popup = tab
+            .ac_events
+            .iter()
+            .find(|e| e.kind == "popupFound")
+            .cloned();
+    }
+    let first_layer = text::run(tab, None).await.unwrap_or_default();
+    let manager = popup
+        .as_ref()
+        .and_then(|p| p.cmp.clone())
+        .or_else(|| tab.ac_events.iter().find_map(|e| e.cmp.clone()))
+        .or_else(|| first_layer.manager.clone());
+    Detection {
+        popup,
+        manager,
+        first_layer,
+    }
+}
+
+/// Makes the pass's choice; returns (engine, action, succeeded).
+pub async fn choose(
+    tab: &mut Tab,
+    d: &Detection,
+    pass: ConsentMode,
+) -> (String, Option<String>, bool) {
+    let (what, word) = match pass {
+        ConsentMode::Reject => ("optOut", "reject"),
+        ConsentMode::Accept => ("optIn", "accept"),
+        _ => return ("none".into(), None, false),
+    };
+    if let Some(p) = &d.popup {
+        autoconsent::command(&tab.cdp, p, what);
+        let result = format!("{what}Result");
+        let done = |t: &Tab| t.ac_events.iter().any(|e| e.kind == result);
+        tab.pump_until(Instant::now() + Duration::from_secs(10), done)
+            .await;
+        let ok = tab
+            .ac_events
+            .iter()
+            .any(|e| e.kind == result && e.result == Some(true));
+        if ok {
+            return ("autoconsent".into(), Some(what.into()), true);
+        }
+    }
+    match text::run(tab, Some(word)).await {
+        Ok(r) if r.clicked.is_some() => (
+            "text-rules".into(),
+            r.clicked.map(|c| format!("clicked '{c}'")),
+            true,
+        ),
+        _ => {
+            let engine = if d.popup.is_some() {
+                "autoconsent"
+            } else {
+                "none"
+            };
+            (engine.into(), None, false)
+        }
+    }
+}

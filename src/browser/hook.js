@@ -1,0 +1,42 @@
+// Injected before any page script (Page.addScriptToEvaluateOnNewDocument): reports every
+// cookie write with the calling script's URL, line and column, taken from the stack.
+(() => {
+  const report = (api, text) => {
+    let stack = '';
+    try { throw new Error(); } catch (e) { stack = String(e.stack || ''); }
+    let url = '', line = 0, col = 0;
+    // The first frame with a URL is the caller: this hook's own frames have none.
+    for (const l of stack.split('\n').slice(1)) {
+      const m = l.match(/((?:https?|file):\/\/[^\s()]+):(\d+):(\d+)\)?\s*$/);
+      if (m) { url = m[1]; line = +m[2]; col = +m[3]; break; }
+    }
+    try {
+      window.__cookiescanCookie(JSON.stringify({ api, text, url, line, col, page: location.href }));
+    } catch (_) { /* the binding is missing in this context: nothing to report to */ }
+  };
+  const d = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+  if (d && d.set) {
+    Object.defineProperty(Document.prototype, 'cookie', {
+      configurable: true,
+      enumerable: d.enumerable,
+      get() { return d.get.call(this); },
+      set(v) { report('document.cookie', String(v)); d.set.call(this, v); },
+    });
+  }
+  if (globalThis.CookieStore && CookieStore.prototype.set) {
+    const set = CookieStore.prototype.set;
+    CookieStore.prototype.set = function (a, b) {
+      let t = '';
+      if (typeof a === 'string') t = a + '=' + b;
+      else if (a && a.name !== undefined) {
+        t = a.name + '=' + a.value;
+        if (a.expires) t += '; expires=' + new Date(a.expires).toUTCString();
+        if (a.domain) t += '; domain=' + a.domain;
+        if (a.path) t += '; path=' + a.path;
+        if (a.sameSite) t += '; samesite=' + a.sameSite;
+      }
+      report('cookie-store', t);
+      return set.apply(this, arguments);
+    };
+  }
+})();

@@ -1,0 +1,152 @@
+//! Starting headless Chromium with a fresh profile, and stopping it.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+use super::{BrowserError, BrowserOptions};
+
+/// Names Chromium is installed under, tried in this order on PATH.
+const CANDIDATES: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+/// The browser binary: `--chrome PATH`, else the first candidate on PATH.
+pub fn find_chrome(explicit: Option<&Path>) -> Result<PathBuf, BrowserError> {
+    if let Some(p) = explicit {
+        return if p.is_file() {
+            Ok(p.to_path_buf())
+        } else {
+            Err(BrowserError::NoChrome(format!(
+                "{} does not exist",
+                p.display()
+            )))
+        };
+    }
+    find_on_path(CANDIDATES).ok_or_else(|| {
+        BrowserError::NoChrome(
+            "none of chromium, chromium-browser, google-chrome is on PATH".into(),
+        )
+    })
+}
+
+pub(crate) fn find_on_path(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// A running browser. Dropping it kills the process, then removes the profile.
+pub struct Chrome {
+    child: Child,
+    pub ws_url: String,
+    // Declared after `child` so it is dropped after the kill below.
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+        // Give it a moment to release the profile before the directory is removed.
+        for _ in 0..50 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Starts Chromium on a fresh temporary profile and returns once its DevTools endpoint is up.
+pub async fn launch(
+    binary: &Path,
+    opts: &BrowserOptions,
+    resolver_rules: &str,
+) -> Result<Chrome, BrowserError> {
+    let profile = tempfile::Builder::new()
+        .prefix("cookiescan-profile-")
+        .tempdir()
+        .map_err(|e| BrowserError::Launch(format!("could not create a temporary profile: {e}")))?;
+    // Headless Chromium blocks third-party cookies unless the profile allows them before
+    // launch; a visitor's default browser allows them (FACTS.md).
+    let default = profile.path().join("Default");
+    std::fs::create_dir_all(&default)
+        .and_then(|_| {
+            std::fs::write(
+                default.join("Preferences"),
+                r#"{"profile":{"cookie_controls_mode":0}}"#,
+            )
+        })
+        .map_err(|e| BrowserError::Launch(format!("could not write the profile: {e}")))?;
+    let mut cmd = Command::new(binary);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-dev-shm-usage",
+        "--mute-audio",
+        "--disable-blink-features=AutomationControlled",
+        "--remote-debugging-port=0",
+    ])
+    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .arg(format!("--user-agent={}", opts.user_agent))
+    .arg("about:blank")
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::piped())
+    .kill_on_drop(true);
+    if !resolver_rules.is_empty() {
+        cmd.arg(format!("--host-resolver-rules={resolver_rules}"));
+    }
+    if opts.insecure {
+        cmd.arg("--ignore-certificate-errors");
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| BrowserError::Launch(format!("could not start {}: {e}", binary.display())))?;
+    let stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| BrowserError::Launch("no stderr from the browser".into()))?;
+    let mut lines = BufReader::new(stderr).lines();
+    let found = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(url) = line.strip_prefix("DevTools listening on ") {
+                return Some(url.trim().to_owned());
+            }
+        }
+        None
+    })
+    .await;
+    let ws_url = match found {
+        Ok(Some(u)) => u,
+        _ => {
+            let _ = child.start_kill();
+            return Err(BrowserError::Launch(format!(
+                "{} did not open its DevTools endpoint within 30 s",
+                binary.display()
+            )));
+        }
+    };
+    // Chromium keeps logging to stderr; drain it so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok(Chrome {
+        child,
+        ws_url,
+        _profile: profile,
+    })
+}

@@ -1,0 +1,63 @@
+//! Browser mode (`--browser`): headless Chromium driven over the DevTools protocol sees what a
+//! real visitor's browser stores, before a consent choice, after reject and after accept.
+//! It yields the same plain data as `crawl/` (pages, observations with source `browser`), so
+//! every later stage works unchanged.
+mod capture;
+mod cdp;
+pub mod consent;
+mod launch;
+mod run;
+mod tab;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use consent::{ConsentMode, ConsentReport, PhaseReport};
+pub use launch::find_chrome;
+pub use run::browse;
+
+/// Settings of browser mode (the crawl limits come from `CrawlConfig`).
+#[derive(Debug, Clone)]
+pub struct BrowserOptions {
+    /// `--chrome PATH`; None: look on PATH.
+    pub chrome: Option<PathBuf>,
+    /// Tabs visiting pages at once.
+    pub tabs: usize,
+    /// Extra wait after the load event, for late scripts.
+    pub settle: Duration,
+    pub user_agent: String,
+    pub consent: ConsentMode,
+    /// `--autoconsent PATH` (the package directory or its `dist/autoconsent.playwright.js`).
+    pub autoconsent: Option<PathBuf>,
+    /// Accept invalid TLS certificates (`--insecure`).
+    pub insecure: bool,
+}
+
+/// A browser-like user agent: sites and consent libraries hide banners from bots.
+pub const BROWSER_USER_AGENT: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        BrowserOptions {
+            chrome: None,
+            tabs: 2,
+            settle: Duration::from_millis(500),
+            user_agent: BROWSER_USER_AGENT.to_string(),
+            consent: ConsentMode::None,
+            autoconsent: None,
+            insecure: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    #[error("no Chromium found ({0}); install the Debian package `chromium` (apt-get install chromium) or pass --chrome PATH")]
+    NoChrome(String),
+    #[error("the browser could not start: {0}")]
+    Launch(String),
+    #[error("the browser stopped answering: {0}")]
+    Protocol(String),
+    #[error("{0}")]
+    Crawl(#[from] crate::crawl::CrawlError),
+}

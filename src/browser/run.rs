@@ -1,0 +1,407 @@
+//! The browser crawl: the static crawl's frontier, scope and limits, pages visited by a small
+//! pool of tabs, one fresh browser profile per consent pass.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+use tokio::task::JoinSet;
+use url::Url;
+
+use super::capture::Capture;
+use super::cdp::Cdp;
+use super::consent::autoconsent::Autoconsent;
+use super::consent::{self, ConsentMode, ConsentReport, PhaseReport};
+use super::launch::{find_chrome, launch};
+use super::tab::{Injection, Tab};
+use super::{BrowserError, BrowserOptions};
+use crate::crawl::{
+    normalise, Cancel, CrawlConfig, CrawlOutcome, Frontier, PageJob, PageVisit, Progress, Scope,
+    Warning, WarningKind,
+};
+use crate::observe::{ConsentPhase, Observation};
+
+const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
+
+/// Crawls in the browser, once per consent pass, and merges what every pass saw.
+pub async fn browse(
+    config: &CrawlConfig,
+    opts: &BrowserOptions,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<(CrawlOutcome, ConsentReport), BrowserError> {
+    if config.start_urls.is_empty() {
+        return Err(crate::crawl::CrawlError::NoStartUrl.into());
+    }
+    let binary = find_chrome(opts.chrome.as_deref())?;
+    let now = OffsetDateTime::now_utc();
+    let mut out = CrawlOutcome {
+        pages: Vec::new(),
+        resources: Vec::new(),
+        observations: Vec::new(),
+        malformed: Vec::new(),
+        warnings: Vec::new(),
+        scripts: Vec::new(),
+        partial: false,
+        started_at: now,
+        finished_at: now,
+    };
+    let mut report = ConsentReport::default();
+    let ac = match Autoconsent::find(opts.autoconsent.as_deref()) {
+        Ok(a) => {
+            report.engine_available = format!("autoconsent {}", a.version);
+            Some(Arc::new(a))
+        }
+        Err(why) => {
+            // Said once per scan; the text rules take over.
+            tracing::warn!("{why}; using cookiescan's text rules instead");
+            report.engine_available = "text rules".into();
+            report.notes.push(format!(
+                "{why}; cookiescan's own text rules (data/consent_buttons.toml) were used instead"
+            ));
+            out.warnings.push(Warning::new(
+                WarningKind::Browser,
+                None,
+                format!("{why}; the text rules were used instead"),
+            ));
+            None
+        }
+    };
+    let rules = resolver_rules(config);
+    for (i, pass) in opts.consent.passes().into_iter().enumerate() {
+        if cancel.is_cancelled() {
+            out.partial = true;
+            break;
+        }
+        let chrome = launch(&binary, opts, &rules).await?;
+        let cdp = Cdp::connect(
+            &chrome.ws_url,
+            config.timeout.max(std::time::Duration::from_secs(10)),
+        )
+        .await?;
+        let inject = Injection {
+            autoconsent: ac.clone(),
+        };
+        let (phase, pages) =
+            run_pass(config, opts, &cdp, inject, pass, progress, cancel, &mut out).await?;
+        if cdp.undecoded() > 0 {
+            out.warnings.push(Warning::new(
+                WarningKind::Browser,
+                None,
+                format!(
+                    "{} DevTools messages could not be decoded (logged)",
+                    cdp.undecoded()
+                ),
+            ));
+        }
+        drop(chrome);
+        // Pages appear once in the report: the first pass lists them.
+        if i == 0 {
+            out.pages.extend(pages);
+        }
+        report.passes.push(phase);
+    }
+    out.finished_at = OffsetDateTime::now_utc();
+    Ok((out, report))
+}
+
+/// `--host-resolver-rules` for `--resolve`, and nothing else resolvable when the scan is
+/// restricted to known hosts (tests, the demo).
+fn resolver_rules(config: &CrawlConfig) -> String {
+    let mut rules: Vec<String> = config
+        .resolve
+        .iter()
+        .map(|r| format!("MAP {} {}", r.host, r.addr))
+        .collect();
+    if config.only_hosts.is_some() {
+        rules.push("MAP * ~NOTFOUND".into());
+    }
+    rules.join(", ")
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_pass(
+    config: &CrawlConfig,
+    opts: &BrowserOptions,
+    cdp: &Cdp,
+    inject: Injection,
+    pass: ConsentMode,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+    out: &mut CrawlOutcome,
+) -> Result<(PhaseReport, Vec<PageVisit>), BrowserError> {
+    let started = Instant::now();
+    let scope = Scope::new(
+        config.scope,
+        &config.start_urls,
+        config.include.clone(),
+        config.exclude.clone(),
+    );
+    let mut frontier = Frontier::new(config.max_per_pattern);
+    for u in &config.start_urls {
+        frontier.offer(PageJob {
+            url: u.clone(),
+            depth: 0,
+            found_on: None,
+        });
+    }
+    let mut pages = Vec::new();
+    let mut seen = HashSet::new();
+    let mut report = PhaseReport {
+        pass,
+        manager: None,
+        engine: "none".into(),
+        banner_found: false,
+        reject_on_first_layer: false,
+        accept_on_first_layer: false,
+        action: None,
+        succeeded: false,
+        pages: 0,
+        duration_ms: 0,
+        consent_ms: None,
+        cookies_before: Vec::new(),
+        cookies_after: Vec::new(),
+    };
+    // The first page alone: the consent choice is made there, as a visitor would.
+    let Some(first) = frontier.pop() else {
+        return Ok((report, pages));
+    };
+    let mut tab = Tab::open(cdp, inject.clone(), ConsentPhase::BeforeConsent).await?;
+    tab.navigate(first.url.as_str(), config.timeout).await?;
+    let loaded_at = Instant::now();
+    tab.settle(opts.settle).await;
+    let d = consent::detect(&mut tab, inject.autoconsent.is_some()).await;
+    report.manager = d.manager.clone();
+    report.banner_found = d.popup.is_some() || d.first_layer.accept || d.first_layer.reject;
+    report.reject_on_first_layer = d.first_layer.reject;
+    report.accept_on_first_layer = d.first_layer.accept;
+    report.engine = if d.popup.is_some() {
+        "autoconsent"
+    } else if report.banner_found {
+        "text-rules"
+    } else {
+        "none"
+    }
+    .into();
+    let before = store(cdp).await;
+    report.cookies_before = names(&before);
+    let mut extra = Vec::new();
+    let cap = Capture {
+        page: &first.url,
+        keep_values: config.include_values,
+        now: OffsetDateTime::now_utc(),
+    };
+    if pass != ConsentMode::None {
+        for c in &before {
+            cap.stored(c, ConsentPhase::BeforeConsent, &mut extra);
+        }
+        tab.phase = pass.after();
+        let (engine, action, ok) = consent::choose(&mut tab, &d, pass).await;
+        if action.is_some() {
+            report.engine = engine;
+        }
+        report.action = action;
+        report.succeeded = ok;
+        report.consent_ms =
+            ok.then(|| u64::try_from(loaded_at.elapsed().as_millis()).unwrap_or(u64::MAX));
+        if !ok {
+            // No choice was made: everything seen is still "before consent".
+            tab.phase = ConsentPhase::BeforeConsent;
+        }
+        tab.settle(opts.settle).await;
+    }
+    let phase = if report.succeeded {
+        pass.after()
+    } else {
+        ConsentPhase::BeforeConsent
+    };
+    let v = finish_visit(tab, first, config, phase, &mut seen).await;
+    out.observations.extend(extra);
+    absorb(&v, &scope, config, &mut frontier, out);
+    pages.push(v.visit);
+    progress.page_done(&pages[0].url, 1, 1 + frontier.len());
+
+    let mut tasks: JoinSet<Result<Visit, BrowserError>> = JoinSet::new();
+    let seen = Arc::new(tokio::sync::Mutex::new(seen));
+    let mut dispatched = 1;
+    loop {
+        while tasks.len() < opts.tabs.max(1)
+            && dispatched < config.max_pages
+            && !cancel.is_cancelled()
+        {
+            let Some(job) = frontier.pop() else { break };
+            dispatched += 1;
+            let (cdp, inject, config, seen, settle) = (
+                cdp.clone(),
+                inject.clone(),
+                config.clone(),
+                Arc::clone(&seen),
+                opts.settle,
+            );
+            tasks.spawn(async move {
+                let mut tab = Tab::open(&cdp, inject, phase).await?;
+                tab.navigate(job.url.as_str(), config.timeout).await?;
+                tab.settle(settle).await;
+                let mut seen = seen.lock().await;
+                Ok(finish_visit(tab, job, &config, phase, &mut seen).await)
+            });
+        }
+        let Some(next) = tasks.join_next().await else {
+            break;
+        };
+        match next {
+            Ok(Ok(v)) => {
+                absorb(&v, &scope, config, &mut frontier, out);
+                pages.push(v.visit);
+                let done = pages.len();
+                progress.page_done(&pages[done - 1].url, done, done + frontier.len());
+            }
+            Ok(Err(e)) => {
+                out.warnings
+                    .push(Warning::new(WarningKind::Browser, None, e.to_string()))
+            }
+            Err(e) => out.warnings.push(Warning::new(
+                WarningKind::Browser,
+                None,
+                format!("a browser tab failed ({e})"),
+            )),
+        }
+    }
+    if cancel.is_cancelled() {
+        out.partial = true;
+    }
+    report.cookies_after = names(&store(cdp).await);
+    report.pages = pages.len();
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok((report, pages))
+}
+
+struct Visit {
+    visit: PageVisit,
+    observations: Vec<Observation>,
+    links: Vec<Url>,
+    depth: usize,
+}
+
+/// Collects what the tab saw and the cookies new to this phase, then closes the tab.
+async fn finish_visit(
+    tab: Tab,
+    job: PageJob,
+    config: &CrawlConfig,
+    phase: ConsentPhase,
+    seen: &mut HashSet<String>,
+) -> Visit {
+    let cap = Capture {
+        page: &job.url,
+        keep_values: config.include_values,
+        now: OffsetDateTime::now_utc(),
+    };
+    let mut obs = Vec::new();
+    for n in &tab.net {
+        cap.net(n, &mut obs);
+    }
+    for w in &tab.js {
+        cap.js_write(w, &mut obs);
+    }
+    for c in store(&tab.cdp).await {
+        // The store is shared by all tabs: a cookie is credited to the first page it shows up on.
+        if seen.insert(key(&c)) {
+            cap.stored(&c, phase, &mut obs);
+        }
+    }
+    let links = tab
+        .eval(LINKS)
+        .await
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|s| Url::parse(s).ok())
+        .collect();
+    let final_url = tab
+        .eval("location.href")
+        .await
+        .ok()
+        .and_then(|v| v.as_str().and_then(|s| Url::parse(s).ok()));
+    let cookies_set = tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + tab.js.len();
+    let visit = PageVisit {
+        url: job.url.clone(),
+        depth: job.depth,
+        found_on: job.found_on.clone(),
+        status: tab.main_status,
+        final_url: final_url.filter(|u| *u != job.url),
+        redirects: Vec::new(),
+        content_type: None,
+        bytes: 0,
+        cookies_set,
+        error: tab.nav_error.clone(),
+        skipped: None,
+    };
+    tab.close().await;
+    Visit {
+        visit,
+        observations: obs,
+        links,
+        depth: job.depth,
+    }
+}
+
+fn absorb(
+    v: &Visit,
+    scope: &Scope,
+    config: &CrawlConfig,
+    frontier: &mut Frontier,
+    out: &mut CrawlOutcome,
+) {
+    out.observations.extend(v.observations.iter().cloned());
+    if !scope.contains(&v.visit.url) || config.max_depth.is_some_and(|m| v.depth >= m) {
+        return;
+    }
+    for l in &v.links {
+        let u = normalise(l);
+        if scope.contains(&u) {
+            frontier.offer(PageJob {
+                url: u,
+                depth: v.depth + 1,
+                found_on: Some(v.visit.url.clone()),
+            });
+        }
+    }
+}
+
+/// Every cookie of every domain in the browser (third-party and partitioned too).
+async fn store(cdp: &Cdp) -> Vec<Value> {
+    cdp.call(None, "Storage.getCookies", json!({}))
+        .await
+        .ok()
+        .and_then(|v| v["cookies"].as_array().cloned())
+        .unwrap_or_default()
+}
+
+fn key(c: &Value) -> String {
+    format!(
+        "{}\u{0}{}\u{0}{}",
+        c["name"].as_str().unwrap_or(""),
+        c["domain"].as_str().unwrap_or(""),
+        c["path"].as_str().unwrap_or("")
+    )
+}
+
+fn names(cookies: &[Value]) -> Vec<String> {
+    let mut v: Vec<String> = cookies
+        .iter()
+        .map(|c| {
+            format!(
+                "{}@{}",
+                c["name"].as_str().unwrap_or(""),
+                c["domain"].as_str().unwrap_or("").trim_start_matches('.')
+            )
+        })
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}

@@ -1,0 +1,235 @@
+//! One tab visiting one page: its session (and its iframes' sessions), the events it has seen.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use super::capture::{JsWrite, NetCookies};
+use super::cdp::{Cdp, Event};
+use super::consent::autoconsent::{AcEvent, Autoconsent};
+use super::BrowserError;
+use crate::observe::ConsentPhase;
+
+const HOOK: &str = include_str!("hook.js");
+
+/// What is injected into every document of a tab.
+#[derive(Clone)]
+pub struct Injection {
+    pub autoconsent: Option<Arc<Autoconsent>>,
+}
+
+pub struct Tab {
+    pub cdp: Cdp,
+    pub session: String,
+    target: String,
+    rx: mpsc::UnboundedReceiver<Event>,
+    inject: Injection,
+    pub phase: ConsentPhase,
+    pub loaded: bool,
+    pub nav_error: Option<String>,
+    /// requestId → the URL it asked for last (redirects reuse the id).
+    urls: HashMap<String, String>,
+    pub net: Vec<NetCookies>,
+    pub js: Vec<JsWrite>,
+    pub ac_events: Vec<AcEvent>,
+    pub main_status: Option<u16>,
+}
+
+impl Tab {
+    pub async fn open(
+        cdp: &Cdp,
+        inject: Injection,
+        phase: ConsentPhase,
+    ) -> Result<Tab, BrowserError> {
+        let t = cdp
+            .call(None, "Target.createTarget", json!({"url": "about:blank"}))
+            .await?;
+        let target = t["targetId"].as_str().unwrap_or_default().to_owned();
+        let a = cdp
+            .call(
+                None,
+                "Target.attachToTarget",
+                json!({"targetId": target, "flatten": true}),
+            )
+            .await?;
+        let session = a["sessionId"].as_str().unwrap_or_default().to_owned();
+        let (tx, rx) = mpsc::unbounded_channel();
+        cdp.route(&session, tx);
+        setup_session(cdp, &session, &inject).await?;
+        Ok(Tab {
+            cdp: cdp.clone(),
+            session,
+            target,
+            rx,
+            inject,
+            phase,
+            loaded: false,
+            nav_error: None,
+            urls: HashMap::new(),
+            net: Vec::new(),
+            js: Vec::new(),
+            ac_events: Vec::new(),
+            main_status: None,
+        })
+    }
+
+    pub async fn navigate(&mut self, url: &str, timeout: Duration) -> Result<(), BrowserError> {
+        let r = self
+            .cdp
+            .call(Some(&self.session), "Page.navigate", json!({"url": url}))
+            .await?;
+        if let Some(e) = r["errorText"].as_str() {
+            self.nav_error = Some(e.to_owned());
+            return Ok(());
+        }
+        self.pump_until(Instant::now() + timeout, |t| t.loaded)
+            .await;
+        Ok(())
+    }
+
+    /// Handles events until `done` holds or `deadline` passes.
+    pub async fn pump_until(&mut self, deadline: Instant, done: impl Fn(&Tab) -> bool) {
+        while !done(self) {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(ev)) => self.handle(ev),
+                Ok(None) | Err(_) => return,
+            }
+        }
+    }
+
+    pub async fn settle(&mut self, d: Duration) {
+        self.pump_until(Instant::now() + d, |_| false).await;
+    }
+
+    fn handle(&mut self, ev: Event) {
+        let p = &ev.params;
+        let main = ev.session.as_deref() == Some(self.session.as_str());
+        match ev.method.as_str() {
+            "Page.loadEventFired" if main => self.loaded = true,
+            "Page.javascriptDialogOpening" => self.cdp.send(
+                ev.session.as_deref(),
+                "Page.handleJavaScriptDialog",
+                json!({"accept": true}),
+            ),
+            "Target.attachedToTarget" => {
+                // A cross-site iframe: hook it like the page, then let it run.
+                let (cdp, inject) = (self.cdp.clone(), self.inject.clone());
+                if let Some(child) = p["sessionId"].as_str().map(str::to_owned) {
+                    tokio::spawn(async move {
+                        let _ = setup_session(&cdp, &child, &inject).await;
+                        cdp.send(Some(&child), "Runtime.runIfWaitingForDebugger", json!({}));
+                    });
+                }
+            }
+            "Network.requestWillBeSent" => {
+                if let (Some(id), Some(url)) =
+                    (p["requestId"].as_str(), p["request"]["url"].as_str())
+                {
+                    self.urls.insert(id.to_owned(), url.to_owned());
+                }
+            }
+            "Network.responseReceived"
+                if main && p["type"].as_str() == Some("Document") && self.main_status.is_none() =>
+            {
+                self.main_status = p["response"]["status"]
+                    .as_u64()
+                    .and_then(|s| u16::try_from(s).ok());
+            }
+            "Network.responseReceivedExtraInfo" => {
+                let id = p["requestId"].as_str().unwrap_or_default();
+                let url = self.urls.get(id).cloned().unwrap_or_default();
+                if let Some(n) = NetCookies::from_extra_info(p, url, self.phase) {
+                    self.net.push(n);
+                }
+            }
+            "Runtime.bindingCalled" => {
+                let payload = p["payload"].as_str().unwrap_or_default();
+                match p["name"].as_str() {
+                    Some("__cookiescanCookie") => {
+                        if let Some(w) = JsWrite::from_payload(payload, self.phase) {
+                            self.js.push(w);
+                        }
+                    }
+                    Some("__cookiescanConsent") => {
+                        if let Some(ac) = &self.inject.autoconsent {
+                            let ctx = p["executionContextId"].as_i64().unwrap_or_default();
+                            let session = ev.session.clone().unwrap_or_default();
+                            if let Some(e) = ac.on_message(&self.cdp, &session, ctx, payload) {
+                                self.ac_events.push(e);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Evaluates an expression in the page's main frame and returns its value.
+    pub async fn eval(&self, expr: &str) -> Result<Value, BrowserError> {
+        let r = self
+            .cdp
+            .call(
+                Some(&self.session),
+                "Runtime.evaluate",
+                json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+            )
+            .await?;
+        Ok(r["result"]["value"].clone())
+    }
+
+    pub async fn close(self) {
+        self.cdp.unroute(&self.session);
+        let _ = self
+            .cdp
+            .call(None, "Target.closeTarget", json!({"targetId": self.target}))
+            .await;
+    }
+}
+
+/// Enables the domains we read and injects the hooks, before the document's scripts run.
+async fn setup_session(cdp: &Cdp, s: &str, inject: &Injection) -> Result<(), BrowserError> {
+    let s = Some(s);
+    cdp.call(s, "Page.enable", json!({})).await?;
+    cdp.call(s, "Network.enable", json!({})).await?;
+    // Bindings are delivered only once Runtime is enabled (FACTS.md, chromey).
+    cdp.call(s, "Runtime.enable", json!({})).await?;
+    cdp.call(
+        s,
+        "Runtime.addBinding",
+        json!({"name": "__cookiescanCookie"}),
+    )
+    .await?;
+    cdp.call(
+        s,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": HOOK}),
+    )
+    .await?;
+    if let Some(ac) = &inject.autoconsent {
+        cdp.call(
+            s,
+            "Runtime.addBinding",
+            json!({"name": "__cookiescanConsent"}),
+        )
+        .await?;
+        cdp.call(
+            s,
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": ac.bundle.as_str()}),
+        )
+        .await?;
+    }
+    cdp.call(
+        s,
+        "Target.setAutoAttach",
+        json!({"autoAttach": true, "waitForDebuggerOnStart": true, "flatten": true}),
+    )
+    .await?;
+    Ok(())
+}

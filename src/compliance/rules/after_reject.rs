@@ -1,0 +1,37 @@
+use super::{about, Rule};
+use crate::compliance::{Context, Finding, RuleInfo, Severity};
+use crate::knowledge::Category;
+use crate::observe::ConsentPhase;
+
+pub struct CookieAfterReject;
+
+const INFO: RuleInfo = RuleInfo {
+    id: "cookie-after-reject",
+    severity: Severity::Error,
+    title: "Non-necessary cookie present after the visitor rejected",
+    help: "After a visitor refuses, only strictly necessary cookies may remain or be set (ePrivacy Directive art. 5(3); GDPR art. 7(3): refusing must be as easy and as effective as accepting). Browser mode with --consent reject or all clicks the banner's reject choice and looks at the browser's store afterwards. Make the consent manager block the script that sets this cookie until the visitor accepts, and delete it when they refuse.",
+};
+
+impl Rule for CookieAfterReject {
+    fn info(&self) -> RuleInfo {
+        INFO
+    }
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        ctx.judged()
+            .filter(|(c, _)| c.record.phases.contains(&ConsentPhase::AfterReject))
+            .filter_map(|(c, decl)| {
+                let cat = Context::effective_category(c, decl);
+                (cat != Category::Necessary).then(|| {
+                    about(
+                        INFO,
+                        c,
+                        format!(
+                            "Cookie '{}' ({cat}) is present after the visitor rejected consent.",
+                            c.record.name
+                        ),
+                    )
+                })
+            })
+            .collect()
+    }
+}

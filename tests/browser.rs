@@ -1,0 +1,298 @@
+//! Browser mode on loopback fixture sites with real consent libraries from npm
+//! (browser-deps/, installed by scripts/test.sh). Never skipped: a missing dependency fails
+//! with the package to install.
+mod util;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cookiescan::browser::{BrowserOptions, ConsentMode};
+use cookiescan::compliance::ComplianceSettings;
+use cookiescan::crawl::{Cancel, CrawlConfig};
+use cookiescan::fixture::{FixtureServer, Route, SiteSpec};
+use cookiescan::observe::{ConsentPhase, Source};
+use cookiescan::report::Report;
+use cookiescan::scan::Policy;
+
+fn deps() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser-deps/node_modules")
+}
+
+fn npm_file(rel: &str) -> String {
+    let p = deps().join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run `npm ci --prefix browser-deps` (scripts/test.sh does)",
+            p.display()
+        )
+    })
+}
+
+fn require_chromium() {
+    cookiescan::browser::find_chrome(None)
+        .expect("browser tests need Chromium: apt-get install chromium (scripts/test.sh does)");
+}
+
+fn route(host: Option<&str>, path: &str, ct: &str, body: String) -> Route {
+    Route {
+        host: host.map(str::to_owned),
+        path: path.into(),
+        status: 200,
+        content_type: ct.into(),
+        set_cookie: Vec::new(),
+        headers: Vec::new(),
+        location: None,
+        body,
+        when_cookie: None,
+        behaviour: None,
+    }
+}
+
+const JS: &str = "application/javascript";
+const HTML: &str = "text/html; charset=utf-8";
+
+/// A vanilla-cookieconsent v3 site; `faulty` sets the analytics cookie whatever the choice.
+fn cookieconsent_site(faulty: bool) -> SiteSpec {
+    let condition = if faulty {
+        "true"
+    } else {
+        "CookieConsent.acceptedCategory('analytics')"
+    };
+    let page = format!(
+        r#"<!doctype html><html><head><link rel="stylesheet" href="/cc.css"></head><body>
+<h1>Shop</h1><a href="/about">About</a>
+<script src="/cc.js"></script>
+<script>
+CookieConsent.run({{
+  categories: {{ necessary: {{ enabled: true, readOnly: true }}, analytics: {{}} }},
+  onConsent: () => {{ if ({condition}) document.cookie = '_ga=GA1.1.1234567.1700000000; max-age=63072000; path=/'; }},
+  language: {{ default: 'en', translations: {{ en: {{
+    consentModal: {{ title: 'We use cookies', description: 'Analytics helps us.', acceptAllBtn: 'Accept all', acceptNecessaryBtn: 'Reject all' }},
+    preferencesModal: {{ title: 'Preferences', acceptAllBtn: 'Accept all', acceptNecessaryBtn: 'Reject all', savePreferencesBtn: 'Save', sections: [] }}
+  }} }} }}
+}});
+</script></body></html>"#
+    );
+    SiteSpec {
+        hosts: vec!["www.shop.test".into()],
+        routes: vec![
+            route(None, "/", HTML, page.clone()),
+            route(
+                None,
+                "/about",
+                HTML,
+                "<!doctype html><p>About us</p>".into(),
+            ),
+            route(
+                None,
+                "/cc.js",
+                JS,
+                npm_file("vanilla-cookieconsent/dist/cookieconsent.umd.js"),
+            ),
+            route(
+                None,
+                "/cc.css",
+                "text/css",
+                npm_file("vanilla-cookieconsent/dist/cookieconsent.css"),
+            ),
+        ],
+    }
+}
+
+/// A Klaro site: the analytics script is activated only after consent.
+fn klaro_site() -> SiteSpec {
+    let page = r#"<!doctype html><html><head>
+<script>
+var klaroConfig = { elementID: 'klaro', storageMethod: 'cookie', cookieName: 'klaro', mustConsent: false, acceptAll: true, hideDeclineAll: false,
+  translations: { en: { privacyPolicyUrl: '/privacy', analytics: { title: 'Analytics' } } },
+  services: [ { name: 'analytics', purposes: ['analytics'], cookies: ['_ga'] } ] };
+</script>
+<script defer src="/klaro.js"></script></head><body><h1>News</h1>
+<script type="text/plain" data-type="application/javascript" data-name="analytics">
+document.cookie = '_ga=GA1.1.99.1700000000; max-age=63072000; path=/';
+</script></body></html>"#;
+    SiteSpec {
+        hosts: vec!["www.news.test".into()],
+        routes: vec![
+            route(None, "/", HTML, page.into()),
+            route(None, "/klaro.js", JS, npm_file("klaro/dist/klaro.js")),
+        ],
+    }
+}
+
+/// A page whose inline script builds a cookie at run time, and a plain-http cross-site
+/// iframe whose `SameSite=None; Secure` cookie Chromium must refuse as SecureOnly.
+fn runtime_site() -> SiteSpec {
+    let page = "<!doctype html><html><body><p>Hello</p>\n<iframe src=\"http://widgets.example-cdn.test:{port}/frame\"></iframe>\n<script>\nvar n = ['v', 'id'].join('_');\ndocument.cookie = n + '=' + Math.random().toString(36).slice(2) + '; max-age=86400; path=/';\n</script></body></html>";
+    let mut frame = route(
+        Some("widgets.example-cdn.test"),
+        "/frame",
+        HTML,
+        "<!doctype html><p>widget</p>".into(),
+    );
+    frame.set_cookie = vec!["wid=abc123; SameSite=None; Secure; Path=/; Max-Age=86400".into()];
+    SiteSpec {
+        hosts: vec!["www.blog.test".into(), "widgets.example-cdn.test".into()],
+        routes: vec![frame, route(Some("www.blog.test"), "/", HTML, page.into())],
+    }
+}
+
+fn options(consent: ConsentMode) -> BrowserOptions {
+    BrowserOptions {
+        consent,
+        settle: Duration::from_millis(400),
+        ..BrowserOptions::default()
+    }
+}
+
+async fn browse(server: &FixtureServer, host: &str, opts: &BrowserOptions) -> Report {
+    require_chromium();
+    let mut config: CrawlConfig = util::config(server, host, "/");
+    config.timeout = Duration::from_secs(10);
+    cookiescan::scan::scan_in_browser(
+        &config,
+        opts,
+        util::kb(),
+        &Policy::default(),
+        &ComplianceSettings::default(),
+        &(),
+        &Cancel::default(),
+    )
+    .await
+    .expect("browser scan runs")
+}
+
+fn rules(r: &Report) -> Vec<&str> {
+    r.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+fn phases(r: &Report, name: &str) -> Vec<ConsentPhase> {
+    util::cookie(r, name)
+        .map(|c| c.phases.iter().copied().collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cookieconsent_v3_correct_banner_sets_analytics_only_after_accept() {
+    let server = FixtureServer::start(cookieconsent_site(false))
+        .await
+        .unwrap();
+    let r = browse(&server, "www.shop.test", &options(ConsentMode::All)).await;
+    let consent = r.consent.as_ref().unwrap();
+    assert!(
+        consent.engine_available.starts_with("autoconsent"),
+        "{consent:?}"
+    );
+    let reject = &consent.passes[1];
+    assert_eq!(reject.engine, "autoconsent", "{reject:?}");
+    assert!(
+        reject.succeeded && reject.reject_on_first_layer,
+        "{reject:?}"
+    );
+    assert!(reject.manager.is_some());
+    assert_eq!(
+        phases(&r, "_ga"),
+        vec![ConsentPhase::AfterAccept],
+        "{:?}",
+        consent
+    );
+    let found = rules(&r);
+    assert!(
+        !found.contains(&"cookie-after-reject") && !found.contains(&"set-before-consent"),
+        "{found:?}"
+    );
+    assert!(
+        !found.contains(&"no-reject-option") && !found.contains(&"no-banner"),
+        "{found:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cookieconsent_v3_faulty_banner_sets_analytics_after_reject() {
+    let server = FixtureServer::start(cookieconsent_site(true))
+        .await
+        .unwrap();
+    let r = browse(&server, "www.shop.test", &options(ConsentMode::Reject)).await;
+    assert_eq!(phases(&r, "_ga"), vec![ConsentPhase::AfterReject]);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "cookie-after-reject")
+        .expect("cookie-after-reject fires");
+    assert!(f.message.contains("_ga"));
+    let ga = util::cookie(&r, "_ga").unwrap();
+    // Asked for two years, Chromium keeps 400 days: both are reported.
+    assert_eq!(ga.lifetime_secs, Some(63_072_000));
+    assert!(
+        ga.stored_lifetime_secs
+            .is_some_and(|s| s <= 400 * 86_400 + 5),
+        "{:?}",
+        ga.stored_lifetime_secs
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn klaro_banner_is_handled_and_analytics_waits_for_accept() {
+    let server = FixtureServer::start(klaro_site()).await.unwrap();
+    let r = browse(&server, "www.news.test", &options(ConsentMode::All)).await;
+    let consent = r.consent.as_ref().unwrap();
+    assert!(consent.passes[1].succeeded, "{consent:?}");
+    assert_eq!(
+        phases(&r, "_ga"),
+        vec![ConsentPhase::AfterAccept],
+        "{consent:?}"
+    );
+    assert!(!rules(&r).contains(&"cookie-after-reject"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_autoconsent_the_text_rules_reject_and_say_so() {
+    let server = FixtureServer::start(cookieconsent_site(false))
+        .await
+        .unwrap();
+    let mut opts = options(ConsentMode::Reject);
+    opts.autoconsent = Some(PathBuf::from("/nonexistent/autoconsent"));
+    let r = browse(&server, "www.shop.test", &opts).await;
+    let consent = r.consent.as_ref().unwrap();
+    assert_eq!(consent.engine_available, "text rules");
+    assert!(
+        consent
+            .notes
+            .iter()
+            .any(|n| n.contains("autoconsent is not installed")),
+        "{consent:?}"
+    );
+    let pass = &consent.passes[0];
+    assert_eq!(pass.engine, "text-rules", "{pass:?}");
+    assert_eq!(pass.action.as_deref(), Some("clicked 'reject all'"));
+    assert_eq!(pass.manager.as_deref(), Some("vanilla-cookieconsent"));
+    assert!(util::cookie(&r, "_ga").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn runtime_cookie_is_attributed_to_its_inline_script_line() {
+    let server = FixtureServer::start(runtime_site()).await.unwrap();
+    let r = browse(&server, "www.blog.test", &options(ConsentMode::None)).await;
+    let v = util::cookie(&r, "v_id").expect("browser mode sees the run-time cookie");
+    assert!(v.sources.contains(&Source::Browser));
+    let ev = v.script_evidence.first().expect("the write is located");
+    assert_eq!(ev.line, 5, "{ev:?}");
+    assert!(ev.location.ends_with(" inline"), "{ev:?}");
+    assert_eq!(ev.method, cookiescan::scripts::Method::Observed);
+    // Static mode can at best guess the name from the code, without running it.
+    let s = util::scan(&util::config(&server, "www.blog.test", "/")).await;
+    if let Some(c) = util::cookie(&s, "v_id") {
+        assert!(!c.sources.contains(&Source::Browser) && c.sources.contains(&Source::Script));
+    }
+    // The plain-http cross-site iframe's Secure cookie is refused, with the protocol's reason.
+    let wid = util::cookie(&r, "wid").expect("the iframe's Set-Cookie is recorded");
+    assert!(
+        wid.rejected
+            .as_deref()
+            .is_some_and(|w| w.contains("SecureOnly")),
+        "{:?}",
+        wid.rejected
+    );
+    // No consent manager and a non-necessary cookie.
+    assert!(rules(&r).contains(&"no-banner"), "{:?}", rules(&r));
+}
