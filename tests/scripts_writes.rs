@@ -2,37 +2,12 @@
 //! real-world shapes (fixtures/scripts).
 
 use cookiescan::scripts::{
-    analyze, AnalysisMode, Api, CookieName, Method, ScriptAnalysis, ScriptCookie, ScriptSource,
-    StorageKind,
+    analyze, AnalysisMode, Api, CookieName, Method, ScriptSource, StorageKind,
 };
 
-fn run(file: &str, code: &str) -> ScriptAnalysis {
-    analyze(&ScriptSource::external(
-        code,
-        &format!("https://example.com/js/{file}"),
-    ))
-}
-
-fn fixture(file: &str) -> ScriptAnalysis {
-    let path = format!("{}/fixtures/scripts/{file}", env!("CARGO_MANIFEST_DIR"));
-    let code = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    run(file, &code)
-}
-
-fn exact(n: &str) -> CookieName {
-    CookieName::Exact(n.to_string())
-}
-
-fn cookie<'a>(a: &'a ScriptAnalysis, name: &CookieName) -> &'a ScriptCookie {
-    a.cookies
-        .iter()
-        .find(|c| &c.name == name)
-        .unwrap_or_else(|| panic!("no {name:?} in {:#?}", a.cookies))
-}
-
-fn names(a: &ScriptAnalysis) -> Vec<CookieName> {
-    a.cookies.iter().map(|c| c.name.clone()).collect()
-}
+#[path = "support/analysis.rs"]
+mod analysis;
+use analysis::{cookie, exact, fixture, names, run};
 
 #[test]
 fn document_cookie_forms() {
