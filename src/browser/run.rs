@@ -36,18 +36,7 @@ pub async fn browse(
         return Err(crate::crawl::CrawlError::NoStartUrl.into());
     }
     let binary = find_chrome(opts.chrome.as_deref())?;
-    let now = OffsetDateTime::now_utc();
-    let mut out = CrawlOutcome {
-        pages: Vec::new(),
-        resources: Vec::new(),
-        observations: Vec::new(),
-        malformed: Vec::new(),
-        warnings: Vec::new(),
-        scripts: Vec::new(),
-        partial: false,
-        started_at: now,
-        finished_at: now,
-    };
+    let mut out = CrawlOutcome::starting_now();
     let mut report = ConsentReport::default();
     let ac = match Autoconsent::find(opts.autoconsent.as_deref()) {
         Ok(a) => {

@@ -77,6 +77,24 @@ pub struct CrawlOutcome {
     pub finished_at: OffsetDateTime,
 }
 
+impl CrawlOutcome {
+    /// Nothing seen yet; the clock starts now.
+    pub fn starting_now() -> CrawlOutcome {
+        let now = OffsetDateTime::now_utc();
+        CrawlOutcome {
+            pages: Vec::new(),
+            resources: Vec::new(),
+            observations: Vec::new(),
+            malformed: Vec::new(),
+            warnings: Vec::new(),
+            scripts: Vec::new(),
+            partial: false,
+            started_at: now,
+            finished_at: now,
+        }
+    }
+}
+
 enum Done {
     Page(PageJob, Fetched, Option<PageContent>),
     Resource(Url, ResourceKind, Url, Fetched),
@@ -106,19 +124,8 @@ pub async fn crawl(
         config.include.clone(),
         config.exclude.clone(),
     ));
-    let now = OffsetDateTime::now_utc();
     let mut st = State {
-        out: CrawlOutcome {
-            pages: Vec::new(),
-            resources: Vec::new(),
-            observations: Vec::new(),
-            malformed: Vec::new(),
-            warnings: Vec::new(),
-            scripts: Vec::new(),
-            partial: false,
-            started_at: now,
-            finished_at: now,
-        },
+        out: CrawlOutcome::starting_now(),
         frontier: Frontier::new(config.max_per_pattern),
         resources: VecDeque::new(),
         resources_seen: HashSet::new(),

@@ -55,7 +55,9 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
     let sigs = Signatures::builtin();
     let now = OffsetDateTime::now_utc();
     let mut out = ScriptFindings::default();
-    let mut cache: HashMap<u64, ScriptAnalysis> = HashMap::new();
+    // Identical code (the same inline snippet on every page) is analysed and matched once;
+    // its evidence points at the first place it was seen.
+    let mut cache: HashMap<u64, (ScriptAnalysis, Vec<SignatureHit>)> = HashMap::new();
     let mut summarised: HashMap<String, usize> = HashMap::new();
     // Signature cookies go after parsed writes, so exact names found in code name the records.
     let mut implied = Vec::new();
@@ -64,11 +66,10 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
             (Some(u), _) => ScriptSource::external(&body.code, u.as_str()),
             (None, n) => ScriptSource::inline(&body.code, body.page_url.as_str(), n.unwrap_or(0)),
         };
-        let analysis = cache
+        let (analysis, hits) = cache
             .entry(hash(&body.code))
-            .or_insert_with(|| analyze(&src))
+            .or_insert_with(|| (analyze(&src), sigs.match_code(&src)))
             .clone();
-        let hits = sigs.match_code(&src);
         let page = &body.page_url;
         for c in analysis.cookies.iter().filter(|c| !c.deletion) {
             if let Some(obs) = from_write(c, page, &src.location, now) {
