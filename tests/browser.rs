@@ -1,55 +1,15 @@
 //! Browser mode on loopback fixture sites with real consent libraries from npm
 //! (browser-deps/, installed by scripts/test.sh). Never skipped: a missing dependency fails
 //! with the package to install.
+mod browser_support;
 mod util;
 
+use browser_support::*;
+use cookiescan::browser::ConsentMode;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use cookiescan::browser::{BrowserOptions, ConsentMode};
-use cookiescan::compliance::ComplianceSettings;
-use cookiescan::crawl::{Cancel, CrawlConfig};
-use cookiescan::fixture::{FixtureServer, Route, SiteSpec};
+use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::observe::{ConsentPhase, Source};
-use cookiescan::report::Report;
-use cookiescan::scan::Policy;
-
-fn deps() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser-deps/node_modules")
-}
-
-fn npm_file(rel: &str) -> String {
-    let p = deps().join(rel);
-    std::fs::read_to_string(&p).unwrap_or_else(|_| {
-        panic!(
-            "{} is missing: run `npm ci --prefix browser-deps` (scripts/test.sh does)",
-            p.display()
-        )
-    })
-}
-
-fn require_chromium() {
-    cookiescan::browser::find_chrome(None)
-        .expect("browser tests need Chromium: apt-get install chromium (scripts/test.sh does)");
-}
-
-fn route(host: Option<&str>, path: &str, ct: &str, body: String) -> Route {
-    Route {
-        host: host.map(str::to_owned),
-        path: path.into(),
-        status: 200,
-        content_type: ct.into(),
-        set_cookie: Vec::new(),
-        headers: Vec::new(),
-        location: None,
-        body,
-        when_cookie: None,
-        behaviour: None,
-    }
-}
-
-const JS: &str = "application/javascript";
-const HTML: &str = "text/html; charset=utf-8";
 
 /// A vanilla-cookieconsent v3 site; `faulty` sets the analytics cookie whatever the choice.
 fn cookieconsent_site(faulty: bool) -> SiteSpec {
@@ -135,41 +95,6 @@ fn runtime_site() -> SiteSpec {
         hosts: vec!["www.blog.test".into(), "widgets.example-cdn.test".into()],
         routes: vec![frame, route(Some("www.blog.test"), "/", HTML, page.into())],
     }
-}
-
-fn options(consent: ConsentMode) -> BrowserOptions {
-    BrowserOptions {
-        consent,
-        settle: Duration::from_millis(400),
-        ..BrowserOptions::default()
-    }
-}
-
-async fn browse(server: &FixtureServer, host: &str, opts: &BrowserOptions) -> Report {
-    require_chromium();
-    let mut config: CrawlConfig = util::config(server, host, "/");
-    config.timeout = Duration::from_secs(10);
-    cookiescan::scan::scan_in_browser(
-        &config,
-        opts,
-        util::kb(),
-        &Policy::default(),
-        &ComplianceSettings::default(),
-        &(),
-        &Cancel::default(),
-    )
-    .await
-    .expect("browser scan runs")
-}
-
-fn rules(r: &Report) -> Vec<&str> {
-    r.findings.iter().map(|f| f.rule.as_str()).collect()
-}
-
-fn phases(r: &Report, name: &str) -> Vec<ConsentPhase> {
-    util::cookie(r, name)
-        .map(|c| c.phases.iter().copied().collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,0 +1,88 @@
+//! Shared by the browser-mode tests: npm files, fixture routes, a browser scan of a fixture.
+//! Never skipped: a missing dependency fails with the package to install.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use cookiescan::browser::{BrowserOptions, ConsentMode};
+use cookiescan::compliance::ComplianceSettings;
+use cookiescan::crawl::{Cancel, CrawlConfig};
+use cookiescan::fixture::{FixtureServer, Route};
+use cookiescan::observe::ConsentPhase;
+use cookiescan::report::Report;
+use cookiescan::scan::Policy;
+
+use crate::util;
+
+pub fn deps() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("browser-deps/node_modules")
+}
+
+pub fn npm_file(rel: &str) -> String {
+    let p = deps().join(rel);
+    std::fs::read_to_string(&p).unwrap_or_else(|_| {
+        panic!(
+            "{} is missing: run `npm ci --prefix browser-deps` (scripts/test.sh does)",
+            p.display()
+        )
+    })
+}
+
+pub fn require_chromium() {
+    cookiescan::browser::find_chrome(None)
+        .expect("browser tests need Chromium: apt-get install chromium (scripts/test.sh does)");
+}
+
+pub fn route(host: Option<&str>, path: &str, ct: &str, body: String) -> Route {
+    Route {
+        host: host.map(str::to_owned),
+        path: path.into(),
+        status: 200,
+        content_type: ct.into(),
+        set_cookie: Vec::new(),
+        headers: Vec::new(),
+        location: None,
+        body,
+        when_cookie: None,
+        behaviour: None,
+    }
+}
+
+pub const JS: &str = "application/javascript";
+pub const HTML: &str = "text/html; charset=utf-8";
+
+pub fn options(consent: ConsentMode) -> BrowserOptions {
+    BrowserOptions {
+        consent,
+        settle: Duration::from_millis(400),
+        ..BrowserOptions::default()
+    }
+}
+
+pub async fn browse(server: &FixtureServer, host: &str, opts: &BrowserOptions) -> Report {
+    require_chromium();
+    let mut config: CrawlConfig = util::config(server, host, "/");
+    config.timeout = Duration::from_secs(10);
+    cookiescan::scan::scan_in_browser(
+        &config,
+        opts,
+        util::kb(),
+        &Policy::default(),
+        &ComplianceSettings::default(),
+        &(),
+        &Cancel::default(),
+    )
+    .await
+    .expect("browser scan runs")
+}
+
+pub fn rules(r: &Report) -> Vec<&str> {
+    r.findings.iter().map(|f| f.rule.as_str()).collect()
+}
+
+pub fn phases(r: &Report, name: &str) -> Vec<ConsentPhase> {
+    util::cookie(r, name)
+        .map(|c| c.phases.iter().copied().collect())
+        .unwrap_or_default()
+}
