@@ -6,7 +6,7 @@ use crate::browser::{browse, BrowserError, BrowserOptions, ConsentReport};
 use crate::compliance::{evaluate, ComplianceSettings, Context};
 use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, CrawlOutcome, Progress};
 use crate::knowledge::{classify_records, KnowledgeBase};
-use crate::observe::{aggregate, script_findings};
+use crate::observe::{aggregate, script_findings, StorageItem};
 use crate::policy::{DeclaredCookie, Ignore, PolicyError};
 use crate::report::{PolicyReport, Report};
 
@@ -45,7 +45,7 @@ pub async fn scan(
     cancel: &Cancel,
 ) -> Result<Report, ScanError> {
     let outcome = crawl(config, progress, cancel).await?;
-    finish(config, outcome, None, kb, policy, rules).await
+    finish(config, outcome, None, Vec::new(), kb, policy, rules).await
 }
 
 /// Scans a site in headless Chromium (`--browser`), once per consent pass.
@@ -58,8 +58,17 @@ pub async fn scan_in_browser(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report, ScanError> {
-    let (outcome, consent) = browse(config, browser, progress, cancel).await?;
-    finish(config, outcome, Some(consent), kb, policy, rules).await
+    let b = browse(config, browser, progress, cancel).await?;
+    finish(
+        config,
+        b.outcome,
+        Some(b.consent),
+        b.storage,
+        kb,
+        policy,
+        rules,
+    )
+    .await
 }
 
 /// Everything after the crawl, the same for both modes.
@@ -67,6 +76,7 @@ async fn finish(
     config: &CrawlConfig,
     mut outcome: CrawlOutcome,
     consent: Option<ConsentReport>,
+    browser_storage: Vec<StorageItem>,
     kb: &KnowledgeBase,
     policy: &Policy,
     rules: &ComplianceSettings,
@@ -103,9 +113,10 @@ async fn finish(
     );
     report.consent = consent;
     report.summary.scripts_analysed = found.scripts.len();
-    report.summary.storage_keys = found.storage.len();
     report.scripts = found.scripts;
     report.storage = found.storage;
+    report.storage.extend(browser_storage);
+    report.summary.storage_keys = report.storage.len();
     // Stable order whatever order fetches finished in, so reports diff cleanly.
     report.scripts.sort_by(|a, b| a.location.cmp(&b.location));
     report

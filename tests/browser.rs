@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::observe::{ConsentPhase, Source};
+use cookiescan::scripts::StorageKind;
 
 /// A vanilla-cookieconsent v3 site; `faulty` sets the analytics cookie whatever the choice.
 fn cookieconsent_site(faulty: bool) -> SiteSpec {
@@ -220,4 +221,104 @@ async fn runtime_cookie_is_attributed_to_its_inline_script_line() {
     );
     // No consent manager and a non-necessary cookie.
     assert!(rules(&r).contains(&"no-banner"), "{:?}", rules(&r));
+}
+
+/// A page using web storage three ways: `setItem` (the hook sees the write), a property
+/// assignment (found in storage afterwards) and an IndexedDB database.
+fn storage_site() -> SiteSpec {
+    let page = "<!doctype html><html><body><p>App</p>\n<script>\nlocalStorage.setItem('ab_variant', 'B');\nsessionStorage.ui_state = 'open';\nindexedDB.open('offline-cache');\n</script></body></html>";
+    SiteSpec {
+        hosts: vec!["www.app.test".into()],
+        routes: vec![route(None, "/", HTML, page.into())],
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn web_storage_is_listed_with_the_script_that_wrote_it() {
+    let server = FixtureServer::start(storage_site()).await.unwrap();
+    let r = browse(&server, "www.app.test", &options(ConsentMode::None)).await;
+    let find = |k: &str| {
+        r.storage
+            .iter()
+            .find(|s| s.key == k)
+            .unwrap_or_else(|| panic!("{k} missing from {:#?}", r.storage))
+    };
+    let ab = find("ab_variant");
+    assert_eq!(ab.kind, StorageKind::Local);
+    assert_eq!(ab.evidence.line, 3, "{ab:?}");
+    assert!(ab.evidence.location.ends_with(" inline"), "{ab:?}");
+    assert_eq!(ab.phase, Some(ConsentPhase::BeforeConsent));
+    let ui = find("ui_state");
+    assert_eq!(ui.kind, StorageKind::Session);
+    assert_eq!(
+        ui.evidence.line, 0,
+        "a property assignment is found, not seen"
+    );
+    assert!(ui.evidence.note.is_some());
+    let db = find("offline-cache");
+    assert_eq!(db.kind, StorageKind::IndexedDb);
+    assert_eq!(db.evidence.line, 5, "{db:?}");
+    assert_eq!(r.storage.len(), 3, "each key once: {:#?}", r.storage);
+    assert_eq!(r.summary.storage_keys, 3);
+}
+
+/// `cookiescan demo --browser`, the README's browser demo, through the real binary.
+#[test]
+fn demo_in_the_browser_respects_robots_and_lists_cookies_and_storage() {
+    require_chromium();
+    let out = assert_cmd::Command::cargo_bin("cookiescan")
+        .expect("the binary is built")
+        .args(["demo", "--browser", "--quiet", "--format", "json"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let r: serde_json::Value = serde_json::from_slice(&out).expect("a JSON report");
+    let names: Vec<&str> = r["cookies"]
+        .as_array()
+        .expect("cookies")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    // HTTP cookies, a redirect hop's, and cookies only scripts set at run time.
+    for n in [
+        "csrftoken",
+        "sessionid",
+        "session_id",
+        "__zlcmid",
+        "_pk_id.1.a1b2",
+    ] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    assert!(
+        !names.contains(&"admin_session"),
+        "robots.txt disallows /admin/: {names:?}"
+    );
+    let skipped: Vec<&str> = r["pages"]
+        .as_array()
+        .expect("pages")
+        .iter()
+        .filter(|p| p["skipped"].is_string())
+        .filter_map(|p| p["url"].as_str())
+        .collect();
+    assert!(
+        skipped.iter().any(|u| u.ends_with("/admin/")),
+        "{skipped:?}"
+    );
+    let keys: Vec<&str> = r["storage"]
+        .as_array()
+        .expect("storage")
+        .iter()
+        .filter_map(|s| s["key"].as_str())
+        .collect();
+    assert!(keys.contains(&"ZD-suid"), "{keys:?}");
+    assert_eq!(r["consent"]["passes"][0]["pass"], "none");
+    assert!(
+        r["consent"]["browser"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("Chrome/")),
+        "{}",
+        r["consent"]
+    );
 }

@@ -1,5 +1,6 @@
 // Injected before any page script (Page.addScriptToEvaluateOnNewDocument): reports every
-// cookie write with the calling script's URL, line and column, taken from the stack.
+// cookie write, localStorage/sessionStorage key set and IndexedDB database opened, with the
+// calling script's URL, line and column, taken from the stack.
 (() => {
   const report = (api, text) => {
     let stack = '';
@@ -37,6 +38,22 @@
       }
       report('cookie-store', t);
       return set.apply(this, arguments);
+    };
+  }
+  if (globalThis.Storage && Storage.prototype.setItem) {
+    const setItem = Storage.prototype.setItem;
+    Storage.prototype.setItem = function (k, v) {
+      let api = 'session-storage';
+      try { if (this === globalThis.localStorage) api = 'local-storage'; } catch (_) { /* denied */ }
+      report(api, String(k));
+      return setItem.apply(this, arguments);
+    };
+  }
+  if (globalThis.IDBFactory && IDBFactory.prototype.open) {
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (name) {
+      report('indexeddb', String(name));
+      return open.apply(this, arguments);
     };
   }
 })();

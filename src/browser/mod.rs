@@ -6,7 +6,9 @@ mod capture;
 mod cdp;
 pub mod consent;
 mod launch;
+mod plan;
 mod run;
+mod storage;
 mod tab;
 
 use std::path::PathBuf;
@@ -14,7 +16,7 @@ use std::time::Duration;
 
 pub use consent::{ConsentMode, ConsentReport, PhaseReport};
 pub use launch::find_chrome;
-pub use run::browse;
+pub use run::{browse, Browsed};
 
 /// Settings of browser mode (the crawl limits come from `CrawlConfig`).
 #[derive(Debug, Clone)]

@@ -15,15 +15,25 @@ use super::cdp::Cdp;
 use super::consent::autoconsent::Autoconsent;
 use super::consent::{self, ConsentMode, ConsentReport, PhaseReport};
 use super::launch::{find_chrome, launch};
+use super::plan::Plan;
+use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
 use super::{BrowserError, BrowserOptions};
 use crate::crawl::{
-    normalise, Cancel, CrawlConfig, CrawlOutcome, Frontier, PageJob, PageVisit, Progress, Scope,
-    Warning, WarningKind,
+    normalise, skipped, Cancel, CrawlConfig, CrawlOutcome, Frontier, PageJob, PageVisit, Progress,
+    Scope, Warning, WarningKind, DISALLOWED,
 };
-use crate::observe::{ConsentPhase, Observation};
+use crate::observe::{ConsentPhase, Observation, StorageItem};
 
 const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
+
+/// What a browser scan saw, every pass merged.
+pub struct Browsed {
+    pub outcome: CrawlOutcome,
+    pub consent: ConsentReport,
+    /// localStorage/sessionStorage keys and IndexedDB databases, each once per pass.
+    pub storage: Vec<StorageItem>,
+}
 
 /// Crawls in the browser, once per consent pass, and merges what every pass saw.
 pub async fn browse(
@@ -31,7 +41,7 @@ pub async fn browse(
     opts: &BrowserOptions,
     progress: &dyn Progress,
     cancel: &Cancel,
-) -> Result<(CrawlOutcome, ConsentReport), BrowserError> {
+) -> Result<Browsed, BrowserError> {
     if config.start_urls.is_empty() {
         return Err(crate::crawl::CrawlError::NoStartUrl.into());
     }
@@ -59,6 +69,14 @@ pub async fn browse(
         }
     };
     let rules = resolver_rules(config);
+    let scope = Scope::new(
+        config.scope,
+        &config.start_urls,
+        config.include.clone(),
+        config.exclude.clone(),
+    );
+    let mut plan = Plan::new(config, &scope).await?;
+    let mut storage = Vec::new();
     for (i, pass) in opts.consent.passes().into_iter().enumerate() {
         if cancel.is_cancelled() {
             out.partial = true;
@@ -70,11 +88,23 @@ pub async fn browse(
             config.timeout.max(std::time::Duration::from_secs(10)),
         )
         .await?;
+        if report.browser.is_empty() {
+            if let Ok(v) = cdp.call(None, "Browser.getVersion", json!({})).await {
+                report.browser = v["product"].as_str().unwrap_or_default().to_owned();
+            }
+        }
         let inject = Injection {
             autoconsent: ac.clone(),
         };
+        let ctx = PassContext {
+            config,
+            opts,
+            scope: &scope,
+            progress,
+            cancel,
+        };
         let (phase, pages) =
-            run_pass(config, opts, &cdp, inject, pass, progress, cancel, &mut out).await?;
+            run_pass(&ctx, &cdp, inject, pass, &mut plan, &mut out, &mut storage).await?;
         if cdp.undecoded() > 0 {
             out.warnings.push(Warning::new(
                 WarningKind::Browser,
@@ -92,8 +122,13 @@ pub async fn browse(
         }
         report.passes.push(phase);
     }
+    out.warnings.append(&mut plan.warnings);
     out.finished_at = OffsetDateTime::now_utc();
-    Ok((out, report))
+    Ok(Browsed {
+        outcome: out,
+        consent: report,
+        storage,
+    })
 }
 
 /// `--host-resolver-rules` for `--resolve`, and nothing else resolvable when the scan is
@@ -110,32 +145,33 @@ fn resolver_rules(config: &CrawlConfig) -> String {
     rules.join(", ")
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every pass shares.
+struct PassContext<'a> {
+    config: &'a CrawlConfig,
+    opts: &'a BrowserOptions,
+    scope: &'a Scope,
+    progress: &'a dyn Progress,
+    cancel: &'a Cancel,
+}
+
 async fn run_pass(
-    config: &CrawlConfig,
-    opts: &BrowserOptions,
+    ctx: &PassContext<'_>,
     cdp: &Cdp,
     inject: Injection,
     pass: ConsentMode,
-    progress: &dyn Progress,
-    cancel: &Cancel,
+    plan: &mut Plan,
     out: &mut CrawlOutcome,
+    storage: &mut Vec<StorageItem>,
 ) -> Result<(PhaseReport, Vec<PageVisit>), BrowserError> {
+    let PassContext {
+        config,
+        opts,
+        scope,
+        progress,
+        cancel,
+    } = *ctx;
     let started = Instant::now();
-    let scope = Scope::new(
-        config.scope,
-        &config.start_urls,
-        config.include.clone(),
-        config.exclude.clone(),
-    );
-    let mut frontier = Frontier::new(config.max_per_pattern);
-    for u in &config.start_urls {
-        frontier.offer(PageJob {
-            url: u.clone(),
-            depth: 0,
-            found_on: None,
-        });
-    }
+    let mut frontier = plan.frontier(config);
     let mut pages = Vec::new();
     let mut seen = HashSet::new();
     let mut report = PhaseReport {
@@ -154,8 +190,14 @@ async fn run_pass(
         cookies_after: Vec::new(),
     };
     // The first page alone: the consent choice is made there, as a visitor would.
-    let Some(first) = frontier.pop() else {
-        return Ok((report, pages));
+    let first = loop {
+        let Some(job) = frontier.pop() else {
+            return Ok((report, pages));
+        };
+        if plan.allowed(&job.url).await {
+            break job;
+        }
+        pages.push(skipped(&job, DISALLOWED));
     };
     let mut tab = Tab::open(cdp, inject.clone(), ConsentPhase::BeforeConsent).await?;
     tab.navigate(first.url.as_str(), config.timeout).await?;
@@ -208,9 +250,9 @@ async fn run_pass(
     };
     let v = finish_visit(tab, first, config, phase, &mut seen).await;
     out.observations.extend(extra);
-    absorb(&v, &scope, config, &mut frontier, out);
-    pages.push(v.visit);
-    progress.page_done(&pages[0].url, 1, 1 + frontier.len());
+    let visit = absorb(v, scope, config, &mut frontier, out, storage);
+    progress.page_done(&visit.url, 1, 1 + frontier.len());
+    pages.push(visit);
 
     let mut tasks: JoinSet<Result<Visit, BrowserError>> = JoinSet::new();
     let seen = Arc::new(tokio::sync::Mutex::new(seen));
@@ -221,6 +263,10 @@ async fn run_pass(
             && !cancel.is_cancelled()
         {
             let Some(job) = frontier.pop() else { break };
+            if !plan.allowed(&job.url).await {
+                pages.push(skipped(&job, DISALLOWED));
+                continue;
+            }
             dispatched += 1;
             let (cdp, inject, config, seen, settle) = (
                 cdp.clone(),
@@ -242,8 +288,7 @@ async fn run_pass(
         };
         match next {
             Ok(Ok(v)) => {
-                absorb(&v, &scope, config, &mut frontier, out);
-                pages.push(v.visit);
+                pages.push(absorb(v, scope, config, &mut frontier, out, storage));
                 let done = pages.len();
                 progress.page_done(&pages[done - 1].url, done, done + frontier.len());
             }
@@ -262,7 +307,7 @@ async fn run_pass(
         out.partial = true;
     }
     report.cookies_after = names(&store(cdp).await);
-    report.pages = pages.len();
+    report.pages = pages.iter().filter(|p| p.skipped.is_none()).count();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok((report, pages))
 }
@@ -270,6 +315,7 @@ async fn run_pass(
 struct Visit {
     visit: PageVisit,
     observations: Vec<Observation>,
+    storage: Vec<StorageItem>,
     links: Vec<Url>,
     depth: usize,
 }
@@ -291,9 +337,27 @@ async fn finish_visit(
     for n in &tab.net {
         cap.net(n, &mut obs);
     }
+    let mut sink = StorageSink {
+        page: &job.url,
+        phase,
+        seen,
+        out: Vec::new(),
+    };
+    let mut cookie_writes = 0;
     for w in &tab.js {
-        cap.js_write(w, &mut obs);
+        if storage::kind(&w.api).is_some() {
+            sink.written(w);
+        } else {
+            cookie_writes += 1;
+            cap.js_write(w, &mut obs);
+        }
     }
+    if let Ok(held) = tab.eval(READ_HELD).await {
+        sink.held(&held);
+    }
+    let StorageSink {
+        out: storage, seen, ..
+    } = sink;
     for c in store(&tab.cdp).await {
         // The store is shared by all tabs: a cookie is credited to the first page it shows up on.
         if seen.insert(key(&c)) {
@@ -315,7 +379,7 @@ async fn finish_visit(
         .await
         .ok()
         .and_then(|v| v.as_str().and_then(|s| Url::parse(s).ok()));
-    let cookies_set = tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + tab.js.len();
+    let cookies_set = tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + cookie_writes;
     let visit = PageVisit {
         url: job.url.clone(),
         depth: job.depth,
@@ -333,21 +397,25 @@ async fn finish_visit(
     Visit {
         visit,
         observations: obs,
+        storage,
         links,
         depth: job.depth,
     }
 }
 
+/// Records what a visit saw, queues its links, and returns the page for the report.
 fn absorb(
-    v: &Visit,
+    v: Visit,
     scope: &Scope,
     config: &CrawlConfig,
     frontier: &mut Frontier,
     out: &mut CrawlOutcome,
-) {
-    out.observations.extend(v.observations.iter().cloned());
+    storage: &mut Vec<StorageItem>,
+) -> PageVisit {
+    out.observations.extend(v.observations);
+    storage.extend(v.storage);
     if !scope.contains(&v.visit.url) || config.max_depth.is_some_and(|m| v.depth >= m) {
-        return;
+        return v.visit;
     }
     for l in &v.links {
         let u = normalise(l);
@@ -359,6 +427,7 @@ fn absorb(
             });
         }
     }
+    v.visit
 }
 
 /// Every cookie of every domain in the browser (third-party and partitioned too).

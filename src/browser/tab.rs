@@ -106,6 +106,7 @@ impl Tab {
     }
 
     fn handle(&mut self, ev: Event) {
+        tracing::trace!(method = %ev.method, session = ?ev.session, params = %ev.params, "DevTools event");
         let p = &ev.params;
         let main = ev.session.as_deref() == Some(self.session.as_str());
         match ev.method.as_str() {

@@ -10,6 +10,7 @@ mod memo;
 mod pool;
 mod robots;
 mod scope;
+mod seed;
 mod sitemap;
 
 pub use config::{CrawlConfig, Resolve, ScopeMode, SettingsSummary, DEFAULT_USER_AGENT};
@@ -23,3 +24,8 @@ pub use scope::Scope;
 
 mod run;
 pub use run::{crawl, fetch_document, Cancel, CrawlError, CrawlOutcome, Progress};
+// For the browser crawl, which shares robots.txt and sitemap seeding with this one.
+pub(crate) use fetch::Fetcher;
+pub(crate) use robots::{RobotsCache, DISALLOWED};
+pub(crate) use run::{build_fetcher, skipped};
+pub(crate) use seed::from_sitemaps;

@@ -14,6 +14,10 @@ use crate::observe::ResourceKind;
 /// The product token we match in robots.txt groups.
 pub const ROBOTS_AGENT: &str = "cookiescan";
 
+/// Why a page robots.txt disallows is listed but not visited.
+pub(crate) const DISALLOWED: &str =
+    "disallowed by robots.txt (use --ignore-robots to scan it anyway)";
+
 #[derive(Default)]
 pub struct RobotsCache {
     by_origin: HashMap<String, Option<Arc<Robot>>>,

@@ -16,16 +16,12 @@ use super::fetch::{Fetched, Fetcher};
 use super::frontier::{Frontier, Offer, PageJob};
 use super::memo::LinkMemo;
 use super::pool::HostPool;
-use super::robots::RobotsCache;
+use super::robots::{RobotsCache, DISALLOWED};
 use super::scope::Scope;
-use super::sitemap;
+use super::seed;
 use super::CrawlConfig;
 use crate::cookies::Jar;
 use crate::observe::{Observation, ResourceKind};
-
-/// Sitemaps read per scan at most, and URLs taken from them.
-const MAX_SITEMAPS: usize = 20;
-const MAX_SITEMAP_URLS: usize = 50_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
@@ -140,7 +136,13 @@ pub async fn crawl(
     }
     let mut robots = RobotsCache::default();
     if config.use_sitemaps {
-        seed_from_sitemaps(config, &fetcher, &scope, &mut robots, &mut st).await;
+        let seeds = seed::from_sitemaps(&config.start_urls, &fetcher, &scope, &mut robots).await;
+        for f in seeds.fetches {
+            absorb(&mut st.out, f);
+        }
+        for (url, sitemap) in &seeds.pages {
+            offer(&mut st, url, 1, sitemap);
+        }
     }
 
     let memo = Arc::new(LinkMemo::default());
@@ -172,10 +174,7 @@ pub async fn crawl(
                     absorb(&mut st.out, f);
                 }
                 if robot.is_some_and(|r| !r.allowed(job.url.as_str())) {
-                    st.out.pages.push(skipped(
-                        &job,
-                        "disallowed by robots.txt (use --ignore-robots to scan it anyway)",
-                    ));
+                    st.out.pages.push(skipped(&job, DISALLOWED));
                     continue;
                 }
             }
@@ -244,7 +243,7 @@ pub async fn crawl(
     Ok(st.out)
 }
 
-fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
+pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
     // reqwest is built without a default TLS provider; ring keeps the build small.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut builder = reqwest::Client::builder()
@@ -438,7 +437,7 @@ fn absorb(out: &mut CrawlOutcome, f: Fetched) {
     out.warnings.extend(f.warnings);
 }
 
-fn skipped(job: &PageJob, why: &str) -> PageVisit {
+pub(crate) fn skipped(job: &PageJob, why: &str) -> PageVisit {
     PageVisit {
         url: job.url.clone(),
         depth: job.depth,
@@ -469,70 +468,6 @@ fn unreachable(out: &CrawlOutcome, start: &[Url]) -> Option<CrawlError> {
         first_error.get_or_insert((url.to_string(), visit.error.clone().unwrap_or_default()));
     }
     first_error.map(|(url, reason)| CrawlError::Unreachable { url, reason })
-}
-
-async fn seed_from_sitemaps(
-    config: &CrawlConfig,
-    fetcher: &Fetcher,
-    scope: &Scope,
-    robots: &mut RobotsCache,
-    st: &mut State,
-) {
-    let mut queue: VecDeque<Url> = VecDeque::new();
-    let mut seen = HashSet::new();
-    for start in &config.start_urls {
-        let (robot, fetched) = robots.get(fetcher, start).await;
-        if let Some(f) = fetched {
-            absorb(&mut st.out, f);
-        }
-        let listed: Vec<Url> = robot
-            .map(|r| {
-                r.sitemaps
-                    .iter()
-                    .filter_map(|s| start.join(s).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if listed.is_empty() {
-            queue.extend(start.join("/sitemap.xml").ok());
-        } else {
-            queue.extend(listed);
-        }
-    }
-    let mut urls = 0;
-    while let Some(sm) = queue.pop_front() {
-        if seen.len() >= MAX_SITEMAPS || !seen.insert(sm.to_string()) {
-            continue;
-        }
-        let mut fetched = fetcher.fetch(&sm, &sm, ResourceKind::Sitemap, true).await;
-        if fetched.status.is_some_and(|s| s < 300) {
-            let (map, err) = sitemap::parse(&fetched.body, MAX_SITEMAP_URLS - urls);
-            if let Some(e) = err {
-                fetched.warnings.push(Warning::new(
-                    WarningKind::Sitemap,
-                    Some(&sm),
-                    format!("sitemap {sm}: {e}"),
-                ));
-            }
-            for s in map.sitemaps {
-                queue.extend(sm.join(&s).ok());
-            }
-            for p in map.pages {
-                urls += 1;
-                if let Ok(u) = sm.join(&p) {
-                    if scope.contains(&u) {
-                        offer(st, &u, 1, &sm);
-                    }
-                }
-            }
-        } else {
-            // A missing /sitemap.xml is normal; failures only matter for sitemaps robots.txt named.
-            fetched
-                .warnings
-                .retain(|w| w.kind != WarningKind::HttpError);
-        }
-        absorb(&mut st.out, fetched);
-    }
 }
 
 /// Fetches one document (a published cookie policy) with the scan's client settings.

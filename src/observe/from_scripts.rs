@@ -37,9 +37,13 @@ pub struct ScriptSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StorageItem {
     pub kind: StorageKind,
+    /// The key, or the database name for IndexedDB.
     pub key: String,
     pub page_url: Url,
     pub evidence: Evidence,
+    /// Browser mode: the consent phase it was seen in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<crate::observe::ConsentPhase>,
 }
 
 #[derive(Debug, Default)]
@@ -85,6 +89,7 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
                 key: display(&s.key),
                 page_url: page.clone(),
                 evidence: s.evidence.clone(),
+                phase: None,
             });
         }
         // One summary per script location: the same inline snippet on many pages differs in location.

@@ -46,6 +46,8 @@ pub enum Api {
     LocalStorage,
     #[serde(rename = "session-storage")]
     SessionStorage,
+    #[serde(rename = "indexeddb")]
+    IndexedDb,
     /// Signature hits: the vendor's own code sets the cookie, by whatever means.
     #[serde(rename = "vendor-script")]
     VendorScript,
@@ -61,6 +63,7 @@ impl Api {
             Api::CookieStore => "cookie-store",
             Api::LocalStorage => "local-storage",
             Api::SessionStorage => "session-storage",
+            Api::IndexedDb => "indexeddb",
             Api::VendorScript => "vendor-script",
         }
     }

@@ -78,6 +78,9 @@ pub struct ScriptCookie {
 pub enum StorageKind {
     Local,
     Session,
+    /// An IndexedDB database (the key is its name); seen in browser mode only.
+    #[serde(rename = "indexeddb")]
+    IndexedDb,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

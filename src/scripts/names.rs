@@ -43,6 +43,7 @@ pub(crate) fn storage_api(kind: StorageKind) -> Api {
     match kind {
         StorageKind::Local => Api::LocalStorage,
         StorageKind::Session => Api::SessionStorage,
+        StorageKind::IndexedDb => Api::IndexedDb,
     }
 }
 

@@ -127,7 +127,10 @@ impl Autoconsent {
                     "enabled": true, "autoAction": null, "disabledCmps": [],
                     "enablePrehide": false, "enableCosmeticRules": false,
                     "enableGeneratedRules": true, "detectRetries": 20,
-                    "logs": {"errors": false}
+                    // Every flag is spelled out: one left undefined turns on a JS default
+                    // parameter (`logSteps = true`), and a console message per rule step.
+                    "logs": {"lifecycle": false, "rulesteps": false, "detectionsteps": false,
+                             "evals": false, "errors": false, "messages": false, "waits": false}
                 });
                 let expr = format!(
                     "autoconsentReceiveMessage({{type: 'initResp', config: {config}, rules: {}}})",

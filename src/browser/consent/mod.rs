@@ -45,6 +45,9 @@ impl ConsentMode {
 /// The consent side of a browser scan: one entry per pass, shown side by side.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConsentReport {
+    /// The browser that ran the scan, as it names itself ("Chrome/156.0.7524.0").
+    #[serde(default)]
+    pub browser: String,
     /// "autoconsent 16.23.0", or "text rules" when autoconsent is not installed.
     pub engine_available: String,
     pub passes: Vec<PhaseReport>,
