@@ -7,8 +7,14 @@
 use super::view::{cookie_views, party_word, same_site_word, source_word, CookieView};
 use super::{Exporter, Report, ReportError};
 
-/// Columns of the per-cookie file, in order. Documented in the README; never reordered.
-pub const CSV_COLUMNS: [&str; 19] = [
+/// Columns of the per-cookie file, in order. Documented in the README; never reordered: new
+/// columns go at the end.
+///
+/// Multi-valued cells are joined with "; ". `consent_phases` (browser mode) lists the consent
+/// phases the cookie was present in, of `before-consent`, `after-reject` and `after-accept`
+/// (e.g. "before-consent; after-accept"); it is empty for static scans. No column holds a
+/// cookie's value.
+pub const CSV_COLUMNS: [&str; 20] = [
     "name",
     "domain",
     "path",
@@ -28,7 +34,11 @@ pub const CSV_COLUMNS: [&str; 19] = [
     "declared",
     "declared_category",
     "findings",
+    "consent_phases",
 ];
+
+/// One cookie's cells, in [`CSV_COLUMNS`] order.
+pub type CookieCells = [String; CSV_COLUMNS.len()];
 
 /// Columns of the per-finding file (`--csv-findings`).
 pub const CSV_FINDING_COLUMNS: [&str; 10] = [
@@ -106,12 +116,13 @@ impl Exporter for CsvExporter {
 }
 
 /// Every cookie's cells in [`CSV_COLUMNS`] order, before spreadsheet escaping: the batch
-/// store's `cookies` table is written from these, so it and the CSV never disagree.
-pub fn cookie_cells(report: &Report) -> Vec<[String; 19]> {
+/// store's `cookies` table is written from these (all but the trailing `consent_phases`,
+/// which it does not store), so it and the CSV never disagree.
+pub fn cookie_cells(report: &Report) -> Vec<CookieCells> {
     cookie_views(report).iter().map(raw_cookie_row).collect()
 }
 
-fn cookie_row(v: &CookieView) -> [String; 19] {
+fn cookie_row(v: &CookieView) -> CookieCells {
     let mut row = raw_cookie_row(v);
     for (i, cell) in row.iter_mut().enumerate() {
         // lifetime_days and pages_seen are numbers, which spreadsheets must read as numbers.
@@ -122,7 +133,7 @@ fn cookie_row(v: &CookieView) -> [String; 19] {
     row
 }
 
-fn raw_cookie_row(v: &CookieView) -> [String; 19] {
+fn raw_cookie_row(v: &CookieView) -> CookieCells {
     let r = v.record();
     let k = &v.cookie.classification;
     let declared = match v.coverage_word() {
@@ -156,6 +167,11 @@ fn raw_cookie_row(v: &CookieView) -> [String; 19] {
         declared.to_string(),
         v.declared_category().map_or("", |c| c.as_str()).to_string(),
         rules.join("; "),
+        r.phases
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 

@@ -1,13 +1,16 @@
-//! One self-contained HTML page for compliance officers, rendered from `templates/report.html`.
+//! One self-contained HTML page for compliance officers, rendered from `templates/report.html`
+//! (and, for browser scans, `templates/report-consent.html`).
 //!
 //! Everything the page needs (CSS, the optional table script, the SVG chart) is inlined, so it
 //! works offline and as an e-mail attachment. Every value from the report goes through the
-//! template's HTML auto-escaping; only our own CSS, script and chart are marked safe.
+//! template's HTML auto-escaping; only our own CSS, script, chart and the (itself auto-escaped)
+//! consent section are marked safe.
 
 use minijinja::value::Serde;
 use minijinja::{context, AutoEscape, Environment, Value};
 use serde::Serialize;
 
+use super::consent::{consent_view, phases_text, ConsentView};
 use super::svg::{bar_chart, Bar};
 use super::view::{attributes, cookie_views, evidence, party_word, CookieView, Coverage};
 use super::{human_date, human_duration, human_lifetime, Exporter, Report, ReportError};
@@ -16,6 +19,8 @@ use crate::knowledge::Category;
 use crate::observe::Party;
 
 const TEMPLATE: &str = include_str!("../../templates/report.html");
+/// Browser mode's consent section, included by `report.html`.
+const CONSENT_TEMPLATE: &str = include_str!("../../templates/report-consent.html");
 const CSS: &str = include_str!("../../templates/report.css");
 const SCRIPT: &str = include_str!("../../templates/report.js");
 
@@ -30,14 +35,26 @@ impl Exporter for HtmlExporter {
         let mut env = Environment::new();
         env.set_auto_escape_callback(|_| AutoEscape::Html);
         env.add_template("report.html", TEMPLATE).map_err(fail)?;
+        env.add_template("report-consent.html", CONSENT_TEMPLATE)
+            .map_err(fail)?;
         let views = cookie_views(report);
         let page = page(report, &views);
+        // The consent section is its own template (minijinja is built without `include`),
+        // rendered with the same auto-escaping and inserted whole.
+        let consent = match &page.consent {
+            Some(c) => env
+                .get_template("report-consent.html")
+                .and_then(|t| t.render(context! { c => Value::from(Serde(c)) }))
+                .map_err(fail)?,
+            None => String::new(),
+        };
         let html = env
             .get_template("report.html")
             .and_then(|t| {
                 t.render(context! {
                     r => Value::from(Serde(&page)),
                     chart => Value::from_safe_string(chart(&views)),
+                    consent => Value::from_safe_string(consent),
                     css => Value::from_safe_string(CSS.to_string()),
                     script => Value::from_safe_string(SCRIPT.to_string()),
                 })
@@ -79,6 +96,8 @@ struct Page {
     page_rows: Vec<PageRow>,
     policy: PolicyView,
     warnings: Vec<String>,
+    /// Browser mode: the consent passes side by side and the cookie × phase matrix.
+    consent: Option<ConsentView>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +143,8 @@ struct CookieRow {
     coverage: &'static str,
     status: &'static str,
     rules: Vec<String>,
+    /// Browser mode: the consent phases it was present in ("before consent, after accept").
+    phases: String,
 }
 
 #[derive(Serialize)]
@@ -223,6 +244,7 @@ fn page(r: &Report, views: &[CookieView]) -> Page {
             })
             .collect(),
         policy: policy(r, views),
+        consent: r.consent.as_ref().map(|c| consent_view(c, views)),
         warnings: r.warnings.iter().map(|w| w.message.clone()).collect(),
         scripts: r
             .scripts
@@ -347,6 +369,7 @@ fn cookie_row(v: &CookieView) -> CookieRow {
         coverage: v.coverage_word(),
         status: v.worst().map_or("ok", Severity::as_str),
         rules: v.findings.iter().map(|f| f.rule.clone()).collect(),
+        phases: phases_text(v),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::consent::{consent_view, ConsentView};
 use super::view::{cookie_views, CookieView};
 use super::{human_date, human_lifetime, Exporter, Report, ReportError};
 use crate::compliance::Severity;
@@ -66,12 +67,19 @@ pub(crate) fn render(r: &Report, limit: usize) -> String {
         ));
     }
     let views = cookie_views(r);
+    let consent = r.consent.as_ref().map(|c| consent_view(c, &views));
+    if let Some(c) = &consent {
+        sections.push((pass_title(c), pass_rows(c), "consent rows"));
+    }
     if !views.is_empty() {
         sections.push((
             "### Cookies\n\n| Cookie | Domain | Party | Category | Vendor | Lifetime | Policy | Findings |\n|---|---|---|---|---|---|---|---|".to_string(),
             views.iter().map(cookie_row).collect(),
             "cookies",
         ));
+    }
+    if let Some(c) = consent.as_ref().filter(|c| !c.rows.is_empty()) {
+        sections.push((matrix_title(c), matrix_rows(c), "cookie phase rows"));
     }
 
     let footer =
@@ -134,6 +142,82 @@ fn cookie_row(v: &CookieView) -> String {
         v.coverage_word(),
         rules.join(", "),
     )
+}
+
+/// Browser mode: what the passes found and did, one column per pass.
+fn pass_title(c: &ConsentView) -> String {
+    let mut t = format!(
+        "### Consent\n\nBrowser scan, {} consent pass{}, each with a fresh profile · engine available: {}\n\n",
+        c.pass_count,
+        if c.pass_count == 1 { "" } else { "es" },
+        escape(&c.engine_available)
+    );
+    for n in &c.notes {
+        let _ = writeln!(t, "- {}", escape(n));
+    }
+    if !c.notes.is_empty() {
+        t.push('\n');
+    }
+    let passes: Vec<String> = c.table.passes.iter().map(|p| escape(p)).collect();
+    let _ = write!(
+        t,
+        "| Pass | {} |\n|---|{}",
+        passes.join(" | "),
+        "---|".repeat(passes.len())
+    );
+    t
+}
+
+fn pass_rows(c: &ConsentView) -> Vec<String> {
+    c.table
+        .rows
+        .iter()
+        .map(|(label, cells)| {
+            let cells: Vec<String> = cells.iter().map(|x| escape(x)).collect();
+            format!("| {label} | {} |", cells.join(" | "))
+        })
+        .collect()
+}
+
+/// Browser mode: which cookie was present in which consent phase.
+fn matrix_title(c: &ConsentView) -> String {
+    let flagged = match c.after_reject {
+        0 => "No non-necessary cookie was present after the visitor rejected.".to_string(),
+        1 => "**1 non-necessary cookie was still present after the visitor rejected** (⚠)."
+            .to_string(),
+        n => format!(
+            "**{n} non-necessary cookies were still present after the visitor rejected** (⚠)."
+        ),
+    };
+    format!(
+        "### Cookies per consent phase\n\n✓ present, — not present. {flagged}\n\n| Cookie | Domain | Category | {} |\n|---|---|---|{}",
+        c.phases.join(" | "),
+        "---|".repeat(c.phases.len())
+    )
+}
+
+fn matrix_rows(c: &ConsentView) -> Vec<String> {
+    c.rows
+        .iter()
+        .map(|row| {
+            let marks: Vec<&str> = row
+                .marks
+                .iter()
+                .map(|m| match (m.present, m.flagged) {
+                    (true, true) => "**✓ ⚠**",
+                    (true, false) => "✓",
+                    (false, _) => "—",
+                })
+                .collect();
+            format!(
+                "| {} | {} | {} | {} |",
+                escape(&row.name),
+                escape(&row.domain),
+                row.category,
+                marks.join(" | ")
+            )
+        })
+        .collect()
 }
 
 /// Text from a website, made inert: Markdown and HTML syntax is backslash-escaped, `|` cannot

@@ -1,5 +1,6 @@
 //! Reports: one [`Report`] value, one exporter per format behind [`Exporter`], one file per
 //! format. [`OutputPlan`] owns which format goes where.
+mod consent;
 mod csv;
 mod diff;
 mod diff_render;
@@ -17,7 +18,9 @@ mod summary;
 mod svg;
 mod view;
 
-pub use self::csv::{cookie_cells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS};
+pub use self::csv::{
+    cookie_cells, CookieCells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS,
+};
 pub use diff::{AttributeChange, CookieChange, DiffCookie, DiffFinding, ReportDiff};
 pub use diff_render::DiffFormat;
 pub use format::{human_date, human_duration, human_lifetime};

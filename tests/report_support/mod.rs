@@ -2,9 +2,13 @@
 //! times and the order concurrency leaves things in) so snapshots pin the shape, not the run.
 #![allow(dead_code)]
 
-use cookiescan::compliance::all_rules;
+use std::collections::BTreeSet;
+
+use cookiescan::browser::{ConsentMode, ConsentReport, PhaseReport};
+use cookiescan::compliance::{all_rules, evaluate, ComplianceSettings, Context, SeverityCounts};
 use cookiescan::crawl::CrawlConfig;
 use cookiescan::fixture::{FixtureServer, SiteSpec};
+use cookiescan::observe::ConsentPhase;
 use cookiescan::policy::Config;
 use cookiescan::report::Report;
 use cookiescan::scan::Policy;
@@ -30,6 +34,115 @@ pub async fn demo_report_from(site_toml: &str) -> Report {
     )
     .expect("demo config");
     scan(&server, &crawl, &config).await
+}
+
+/// The demo scan as `--browser --consent all` could report it: three consent passes side by
+/// side, consent phases on every cookie but one (a cookie only a script signature implies), and
+/// the findings the consent rules make of them. Built in code: a real browser run is neither
+/// fast nor deterministic enough for snapshots.
+pub async fn consent_report() -> Report {
+    let spec = SiteSpec::from_toml(cookiescan::demo::DEMO_SITE).expect("valid site");
+    let server = FixtureServer::start(spec).await.expect("server starts");
+    let crawl = cookiescan::demo::config(&server, CrawlConfig::default());
+    let config = Config::parse(
+        cookiescan::demo::DEMO_CONFIG,
+        "fixtures/demo/cookiescan.toml",
+    )
+    .expect("demo config");
+    let (policy, _) = Policy::load(&config, &[], &crawl, util::kb())
+        .await
+        .expect("policy loads");
+    let mut report = normalise(util::scan_with(&crawl, &policy).await, server.port());
+    for c in &mut report.cookies {
+        c.record.phases = demo_phases(&c.record.name);
+    }
+    let consent = demo_consent(&report);
+    let settings = ComplianceSettings::default();
+    let ctx = Context::new(
+        &report.cookies,
+        &policy.declared,
+        &policy.ignores,
+        !policy.is_empty(),
+        &settings,
+    )
+    .expect("demo policy is valid")
+    .with_consent(Some(&consent));
+    let findings = evaluate(&ctx);
+    drop(ctx);
+    report.summary.findings = SeverityCounts::of(&findings);
+    report.findings = findings;
+    report.consent = Some(consent);
+    normalise(report, PORT)
+}
+
+/// Which demo cookie a browser would hold in which phase: the necessary ones throughout (the
+/// consent cookie only once a choice is made), the rest mostly after accept, and three
+/// non-necessary ones that survive a reject.
+fn demo_phases(name: &str) -> BTreeSet<ConsentPhase> {
+    use ConsentPhase::{AfterAccept as A, AfterReject as R, BeforeConsent as B};
+    let phases: &[ConsentPhase] = match name {
+        "csrftoken" | "sessionid" | "session_id" => &[B, R, A],
+        "cc_cookie" | "cookies_preferences" => &[R, A],
+        "messages" => &[B],
+        "django_language" | "VISITOR_INFO1_LIVE" | "visitor_uuid" => &[B, A],
+        "VISITOR_PRIVACY_METADATA" => &[B, A],
+        "frontend_lang" | "_pk_id.1.a1b2" | "YSC" => &[B, R, A],
+        "__zlcmid" | "_pk_ses.1.a1b2" => &[A],
+        // Implied by a script signature only: no browser saw it stored.
+        _ => &[],
+    };
+    phases.iter().copied().collect()
+}
+
+fn demo_consent(report: &Report) -> ConsentReport {
+    let held = |phase: ConsentPhase| -> Vec<String> {
+        report
+            .cookies
+            .iter()
+            .filter(|c| c.record.phases.contains(&phase))
+            .map(|c| format!("{}@{}", c.record.name, c.record.domain))
+            .collect()
+    };
+    let pass = |pass: ConsentMode| PhaseReport {
+        pass,
+        manager: Some("cookieconsent".into()),
+        engine: "autoconsent".into(),
+        banner_found: true,
+        reject_on_first_layer: true,
+        accept_on_first_layer: true,
+        action: None,
+        succeeded: false,
+        pages: report.summary.pages_visited,
+        duration_ms: 3200,
+        consent_ms: None,
+        cookies_before: held(ConsentPhase::BeforeConsent),
+        cookies_after: held(pass.after()),
+    };
+    ConsentReport {
+        engine_available: "autoconsent 16.23.0".into(),
+        passes: vec![
+            pass(ConsentMode::None),
+            PhaseReport {
+                action: Some("optOut".into()),
+                succeeded: true,
+                duration_ms: 2950,
+                consent_ms: Some(850),
+                ..pass(ConsentMode::Reject)
+            },
+            PhaseReport {
+                engine: "text-rules".into(),
+                action: Some("clicked 'Accept all'".into()),
+                succeeded: true,
+                duration_ms: 4100,
+                consent_ms: Some(1420),
+                ..pass(ConsentMode::Accept)
+            },
+        ],
+        notes: vec![
+            "autoconsent did not confirm its opt-in on the accept pass: text rules clicked the button instead."
+                .into(),
+        ],
+    }
 }
 
 /// A site of the test's own, scanned from `http://HOST/` against `config_toml`.

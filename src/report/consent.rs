@@ -1,0 +1,200 @@
+//! Browser mode's consent passes as the HTML and Markdown reports show them: one column per
+//! pass side by side, and a cookie × phase matrix. Computed once here so both formats agree
+//! (the terminal summary keeps its own compact version).
+
+use crate::browser::{ConsentMode, ConsentReport, PhaseReport};
+use crate::knowledge::Category;
+use crate::observe::ConsentPhase;
+
+use super::human_duration;
+use super::view::CookieView;
+
+/// Everything the consent section shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ConsentView {
+    pub engine_available: String,
+    pub notes: Vec<String>,
+    pub table: PassTable,
+    pub pass_count: usize,
+    /// The matrix's phase columns, as labels.
+    pub phases: Vec<&'static str>,
+    pub rows: Vec<PhaseRow>,
+    /// How many non-necessary cookies were present after reject.
+    pub after_reject: usize,
+}
+
+pub fn consent_view(c: &ConsentReport, views: &[CookieView]) -> ConsentView {
+    let phases = phases_seen(c, views);
+    let rows = phase_rows(views, &phases);
+    ConsentView {
+        engine_available: c.engine_available.clone(),
+        notes: c.notes.clone(),
+        table: pass_table(c),
+        pass_count: c.passes.len(),
+        phases: phases.iter().map(|p| phase_heading(*p)).collect(),
+        after_reject: rows.iter().filter(|r| r.after_reject).count(),
+        rows,
+    }
+}
+
+/// The pass-by-pass table: a header per pass and one labelled row per fact.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PassTable {
+    /// Column headers, one per pass ("none (no choice)", "reject", "accept").
+    pub passes: Vec<&'static str>,
+    /// (row label, one cell per pass).
+    pub rows: Vec<(&'static str, Vec<String>)>,
+}
+
+/// The dash shown for "nothing" in every consent cell.
+pub const NONE: &str = "—";
+
+/// One fact about a pass, as a cell.
+type Cell = dyn Fn(&PhaseReport) -> String;
+
+pub fn pass_table(c: &ConsentReport) -> PassTable {
+    let facts: [(&'static str, &Cell); 12] = [
+        ("Consent manager", &|p| {
+            p.manager.clone().unwrap_or_else(|| NONE.into())
+        }),
+        ("Engine", &|p| p.engine.clone()),
+        ("Banner found", &|p| yes_no(p.banner_found)),
+        ("Reject on first layer", &|p| {
+            yes_no(p.reject_on_first_layer)
+        }),
+        ("Accept on first layer", &|p| {
+            yes_no(p.accept_on_first_layer)
+        }),
+        ("Action", &|p| {
+            p.action.clone().unwrap_or_else(|| NONE.into())
+        }),
+        ("Succeeded", &|p| {
+            // A `none` pass makes no choice, so "succeeded" does not apply to it.
+            if p.pass != ConsentMode::None {
+                yes_no(p.succeeded)
+            } else {
+                NONE.into()
+            }
+        }),
+        ("Pages", &|p| p.pages.to_string()),
+        ("Duration", &|p| human_duration(p.duration_ms)),
+        ("Time to consent", &|p| {
+            p.consent_ms.map_or_else(|| NONE.into(), human_duration)
+        }),
+        ("Cookies before the choice", &|p| {
+            p.cookies_before.len().to_string()
+        }),
+        ("Cookies at the end", &|p| p.cookies_after.len().to_string()),
+    ];
+    PassTable {
+        passes: c.passes.iter().map(|p| pass_word(p.pass)).collect(),
+        rows: facts
+            .iter()
+            .map(|(label, cell)| (*label, c.passes.iter().map(cell).collect()))
+            .collect(),
+    }
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+pub fn pass_word(m: ConsentMode) -> &'static str {
+    match m {
+        ConsentMode::None => "none (no choice)",
+        ConsentMode::Reject => "reject",
+        ConsentMode::Accept => "accept",
+        ConsentMode::All => "all",
+    }
+}
+
+/// "before consent", "after reject", "after accept".
+pub fn phase_label(p: ConsentPhase) -> &'static str {
+    match p {
+        ConsentPhase::BeforeConsent => "before consent",
+        ConsentPhase::AfterReject => "after reject",
+        ConsentPhase::AfterAccept => "after accept",
+    }
+}
+
+/// A matrix column's heading: "Before consent", "After reject", "After accept".
+pub fn phase_heading(p: ConsentPhase) -> &'static str {
+    match p {
+        ConsentPhase::BeforeConsent => "Before consent",
+        ConsentPhase::AfterReject => "After reject",
+        ConsentPhase::AfterAccept => "After accept",
+    }
+}
+
+/// The phases this scan looked at, in order: those the passes ran and those cookies were seen in.
+pub fn phases_seen(c: &ConsentReport, views: &[CookieView]) -> Vec<ConsentPhase> {
+    let mut seen: std::collections::BTreeSet<ConsentPhase> = views
+        .iter()
+        .flat_map(|v| v.record().phases.iter().copied())
+        .collect();
+    for p in &c.passes {
+        // Every pass first looks at the page before any choice.
+        seen.insert(ConsentPhase::BeforeConsent);
+        seen.insert(p.pass.after());
+    }
+    seen.into_iter().collect()
+}
+
+/// One cookie's row in the matrix.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PhaseRow {
+    pub name: String,
+    pub domain: String,
+    pub category: &'static str,
+    /// One mark per column of [`phases_seen`].
+    pub marks: Vec<Mark>,
+    /// A non-necessary cookie present after the visitor rejected.
+    pub after_reject: bool,
+}
+
+/// One cell of the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Mark {
+    /// The cookie was present in this phase.
+    pub present: bool,
+    /// Present after reject though not necessary: the cell to highlight.
+    pub flagged: bool,
+}
+
+pub fn phase_rows(views: &[CookieView], phases: &[ConsentPhase]) -> Vec<PhaseRow> {
+    views
+        .iter()
+        .map(|v| {
+            let r = v.record();
+            let after_reject = non_necessary_after_reject(v);
+            PhaseRow {
+                name: r.name.clone(),
+                domain: r.domain.clone(),
+                category: v.category.as_str(),
+                marks: phases
+                    .iter()
+                    .map(|p| Mark {
+                        present: r.phases.contains(p),
+                        flagged: after_reject && *p == ConsentPhase::AfterReject,
+                    })
+                    .collect(),
+                after_reject,
+            }
+        })
+        .collect()
+}
+
+/// The same test the `cookie-after-reject` rule makes.
+pub fn non_necessary_after_reject(v: &CookieView) -> bool {
+    v.category != Category::Necessary && v.record().phases.contains(&ConsentPhase::AfterReject)
+}
+
+/// A cookie's phases for a cookie table cell ("before consent, after accept"); empty for static scans.
+pub fn phases_text(v: &CookieView) -> String {
+    v.record()
+        .phases
+        .iter()
+        .map(|p| phase_label(*p))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
