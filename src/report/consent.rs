@@ -12,6 +12,8 @@ use super::view::CookieView;
 /// Everything the consent section shows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ConsentView {
+    /// The browser that ran the scan ("Chrome/156…"), or "a browser" when unknown.
+    pub browser: String,
     pub engine_available: String,
     pub notes: Vec<String>,
     pub table: PassTable,
@@ -27,6 +29,11 @@ pub fn consent_view(c: &ConsentReport, views: &[CookieView]) -> ConsentView {
     let phases = phases_seen(c, views);
     let rows = phase_rows(views, &phases);
     ConsentView {
+        browser: if c.browser.is_empty() {
+            "a browser".into()
+        } else {
+            c.browser.clone()
+        },
         engine_available: c.engine_available.clone(),
         notes: c.notes.clone(),
         table: pass_table(c),

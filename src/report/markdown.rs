@@ -147,7 +147,8 @@ fn cookie_row(v: &CookieView) -> String {
 /// Browser mode: what the passes found and did, one column per pass.
 fn pass_title(c: &ConsentView) -> String {
     let mut t = format!(
-        "### Consent\n\nBrowser scan, {} consent pass{}, each with a fresh profile · engine available: {}\n\n",
+        "### Consent\n\nScan in {}, {} consent pass{}, each with a fresh profile · engine available: {}\n\n",
+        escape(&c.browser),
         c.pass_count,
         if c.pass_count == 1 { "" } else { "es" },
         escape(&c.engine_available)

@@ -80,7 +80,12 @@ fn consent(out: &mut String, r: &Report) {
     let Some(c) = &r.consent else { return };
     let _ = writeln!(
         out,
-        "\nConsent (browser; engine available: {}):",
+        "\nConsent ({}; engine available: {}):",
+        if c.browser.is_empty() {
+            "browser"
+        } else {
+            &c.browser
+        },
         c.engine_available
     );
     let col = |f: &Cell| {

@@ -119,6 +119,7 @@ fn demo_consent(report: &Report) -> ConsentReport {
         cookies_after: held(pass.after()),
     };
     ConsentReport {
+        browser: "Chrome/156.0.7524.0".into(),
         engine_available: "autoconsent 16.23.0".into(),
         passes: vec![
             pass(ConsentMode::None),
