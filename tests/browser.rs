@@ -219,6 +219,16 @@ async fn runtime_cookie_is_attributed_to_its_inline_script_line() {
         "{:?}",
         wid.rejected
     );
+    // The iframe's request was made by the HTML parser of the page, on the iframe's line.
+    assert!(
+        wid.sightings
+            .iter()
+            .any(|s| s.initiator.as_deref().is_some_and(|i| i
+                .starts_with("parser http://www.blog.test:")
+                && i.ends_with(":2"))),
+        "{:?}",
+        wid.sightings
+    );
     // No consent manager and a non-necessary cookie.
     assert!(rules(&r).contains(&"no-banner"), "{:?}", rules(&r));
 }

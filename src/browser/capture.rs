@@ -14,6 +14,8 @@ use crate::scripts::{Api, Evidence, Method};
 #[derive(Debug, Clone)]
 pub struct NetCookies {
     pub url: String,
+    /// What made the request (see [`initiator`]).
+    pub initiator: Option<String>,
     pub status: u16,
     pub phase: ConsentPhase,
     /// (line, refusal reasons when refused)
@@ -22,7 +24,12 @@ pub struct NetCookies {
 
 impl NetCookies {
     /// From `Network.responseReceivedExtraInfo`, the only event with the raw `Set-Cookie`.
-    pub fn from_extra_info(p: &Value, url: String, phase: ConsentPhase) -> Option<NetCookies> {
+    pub fn from_extra_info(
+        p: &Value,
+        url: String,
+        initiator: Option<String>,
+        phase: ConsentPhase,
+    ) -> Option<NetCookies> {
         let headers = p["headers"].as_object()?;
         let raw = headers
             .iter()
@@ -63,6 +70,7 @@ impl NetCookies {
             .collect();
         Some(NetCookies {
             url,
+            initiator,
             status: p["statusCode"]
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())
@@ -71,6 +79,36 @@ impl NetCookies {
             lines,
         })
     }
+}
+
+/// What made a request, from `Network.requestWillBeSent`'s `initiator`: the first stack frame
+/// with a URL for a script (`script URL:line:column`, 1-based), the document and line for
+/// the HTML parser, and the bare type otherwise (`other` is a navigation).
+pub fn initiator(request: &Value) -> Option<String> {
+    let i = &request["initiator"];
+    let kind = i["type"].as_str()?;
+    let at = |url: &str, line: &Value, col: Option<&Value>| {
+        let line = line.as_u64().map_or(0, |l| l + 1);
+        match col.and_then(Value::as_u64) {
+            Some(c) => format!("{kind} {url}:{line}:{}", c + 1),
+            None => format!("{kind} {url}:{line}"),
+        }
+    };
+    let frame = i["stack"]["callFrames"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["url"].as_str().is_some_and(|u| !u.is_empty()));
+    Some(match (kind, frame, i["url"].as_str()) {
+        (_, Some(f), _) => at(
+            f["url"].as_str().unwrap_or_default(),
+            &f["lineNumber"],
+            Some(&f["columnNumber"]),
+        ),
+        ("other", None, _) => "navigation".to_owned(),
+        (_, None, Some(u)) => at(u, &i["lineNumber"], None),
+        (_, None, None) => kind.to_owned(),
+    })
 }
 
 /// A cookie write a page script made, reported by the injected hook.
@@ -137,6 +175,7 @@ impl Capture<'_> {
                 problems: parsed.problems.clone(),
                 script: None,
                 phase: Some(n.phase),
+                initiator: n.initiator.clone(),
             });
         }
     }
@@ -185,6 +224,7 @@ impl Capture<'_> {
                 note: None,
             }),
             phase: Some(w.phase),
+            initiator: None,
         });
     }
 
@@ -236,6 +276,33 @@ impl Capture<'_> {
             problems: Vec::new(),
             script: None,
             phase: Some(phase),
+            initiator: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initiator;
+    use serde_json::json;
+
+    #[test]
+    fn initiators_name_the_script_frame_the_parser_line_or_the_navigation() {
+        let script = json!({"initiator": {"type": "script", "stack": {"callFrames": [
+            {"url": "", "lineNumber": 0, "columnNumber": 0},
+            {"url": "http://t.test/track.js", "lineNumber": 9, "columnNumber": 4}]}}});
+        assert_eq!(
+            initiator(&script).as_deref(),
+            Some("script http://t.test/track.js:10:5")
+        );
+        let parser =
+            json!({"initiator": {"type": "parser", "url": "http://a.test/", "lineNumber": 2}});
+        assert_eq!(
+            initiator(&parser).as_deref(),
+            Some("parser http://a.test/:3")
+        );
+        let nav = json!({"initiator": {"type": "other"}});
+        assert_eq!(initiator(&nav).as_deref(), Some("navigation"));
+        assert_eq!(initiator(&json!({})), None);
     }
 }

@@ -33,6 +33,8 @@ pub struct Tab {
     pub nav_error: Option<String>,
     /// requestId → the URL it asked for last (redirects reuse the id).
     urls: HashMap<String, String>,
+    /// requestId → what made the request.
+    initiators: HashMap<String, String>,
     pub net: Vec<NetCookies>,
     pub js: Vec<JsWrite>,
     pub ac_events: Vec<AcEvent>,
@@ -70,6 +72,7 @@ impl Tab {
             loaded: false,
             nav_error: None,
             urls: HashMap::new(),
+            initiators: HashMap::new(),
             net: Vec::new(),
             js: Vec::new(),
             ac_events: Vec::new(),
@@ -131,6 +134,9 @@ impl Tab {
                     (p["requestId"].as_str(), p["request"]["url"].as_str())
                 {
                     self.urls.insert(id.to_owned(), url.to_owned());
+                    if let Some(i) = super::capture::initiator(p) {
+                        self.initiators.entry(id.to_owned()).or_insert(i);
+                    }
                 }
             }
             "Network.responseReceived"
@@ -143,7 +149,8 @@ impl Tab {
             "Network.responseReceivedExtraInfo" => {
                 let id = p["requestId"].as_str().unwrap_or_default();
                 let url = self.urls.get(id).cloned().unwrap_or_default();
-                if let Some(n) = NetCookies::from_extra_info(p, url, self.phase) {
+                let initiator = self.initiators.get(id).cloned();
+                if let Some(n) = NetCookies::from_extra_info(p, url, initiator, self.phase) {
                     self.net.push(n);
                 }
             }

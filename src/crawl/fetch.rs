@@ -198,6 +198,7 @@ impl Fetcher {
                         problems: parsed.problems.clone(),
                         script: None,
                         phase: None,
+                        initiator: None,
                     });
                 }
                 Err(e) => {

@@ -260,6 +260,7 @@ fn script_observation(
         problems: Vec::new(),
         script: Some(evidence),
         phase: None,
+        initiator: None,
     }
 }
 

@@ -153,6 +153,10 @@ pub struct Observation {
     /// Browser mode: before or after which consent choice it was seen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<ConsentPhase>,
+    /// Browser mode: what made the request whose response set it (`script URL:line:column`,
+    /// `parser URL:line`, `navigation`...), from Chromium's request initiator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<String>,
 }
 
 impl ObservedCookie {

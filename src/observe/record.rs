@@ -48,6 +48,9 @@ pub struct Sighting {
     pub hop: usize,
     pub resource: ResourceKind,
     pub source: Source,
+    /// Browser mode: what made the request (see `Observation::initiator`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<String>,
 }
 
 /// Everything known about one cookie (name, domain, path) across the scan.
@@ -245,5 +248,6 @@ fn sighting(obs: &Observation) -> Sighting {
         hop: obs.hop,
         resource: obs.resource,
         source: obs.source,
+        initiator: obs.initiator.clone(),
     }
 }
