@@ -61,11 +61,21 @@ pub fn options(consent: ConsentMode) -> BrowserOptions {
 }
 
 pub async fn browse(server: &FixtureServer, host: &str, opts: &BrowserOptions) -> Report {
-    require_chromium();
+    browse_with(&browser_config(server, host, opts), opts).await
+}
+
+/// The crawl settings `browse` uses; `--insecure` applies to both modes, as in the CLI.
+pub fn browser_config(server: &FixtureServer, host: &str, opts: &BrowserOptions) -> CrawlConfig {
     let mut config: CrawlConfig = util::config(server, host, "/");
     config.timeout = Duration::from_secs(10);
+    config.insecure = opts.insecure;
+    config
+}
+
+pub async fn browse_with(config: &CrawlConfig, opts: &BrowserOptions) -> Report {
+    require_chromium();
     cookiescan::scan::scan_in_browser(
-        &config,
+        config,
         opts,
         util::kb(),
         &Policy::default(),
