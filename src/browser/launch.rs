@@ -48,7 +48,21 @@ pub struct Chrome {
     child: Child,
     pub ws_url: String,
     // Declared after `child` so it is dropped after the kill below.
-    _profile: tempfile::TempDir,
+    profile: tempfile::TempDir,
+}
+
+impl Chrome {
+    /// Shuts the browser down cleanly (`Browser.close`): its helper processes (network
+    /// service, renderers) exit with it, so none is left writing into the profile while it is
+    /// removed. Drop still kills and removes when this is not called (Ctrl-C, an error).
+    pub async fn close(mut self, cdp: &super::cdp::Cdp) {
+        let _ = tokio::time::timeout(
+            Duration::from_secs(2),
+            cdp.call(None, "Browser.close", serde_json::json!({})),
+        )
+        .await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
+    }
 }
 
 impl Drop for Chrome {
@@ -60,6 +74,16 @@ impl Drop for Chrome {
                 break;
             }
             std::thread::sleep(Duration::from_millis(10));
+        }
+        // A helper process that outlived the kill can still write a file or two while the
+        // directory is removed: try again briefly rather than leave the profile behind.
+        for _ in 0..20 {
+            match std::fs::remove_dir_all(self.profile.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                _ => break,
+            }
         }
     }
 }
@@ -147,6 +171,6 @@ pub async fn launch(
     Ok(Chrome {
         child,
         ws_url,
-        _profile: profile,
+        profile,
     })
 }

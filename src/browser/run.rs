@@ -115,7 +115,7 @@ pub async fn browse(
                 ),
             ));
         }
-        drop(chrome);
+        chrome.close(&cdp).await;
         // Pages appear once in the report: the first pass lists them.
         if i == 0 {
             out.pages.extend(pages);

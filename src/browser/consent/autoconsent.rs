@@ -25,6 +25,8 @@ pub struct Autoconsent {
 #[derive(Debug, Clone)]
 pub struct AcEvent {
     pub kind: String,
+    /// When the message arrived.
+    pub at: tokio::time::Instant,
     pub cmp: Option<String>,
     pub result: Option<bool>,
     pub session: String,
@@ -166,6 +168,7 @@ impl Autoconsent {
             "popupFound" | "cmpDetected" | "optOutResult" | "optInResult" | "autoconsentDone"
             | "autoconsentError" => Some(AcEvent {
                 kind,
+                at: tokio::time::Instant::now(),
                 cmp: msg["cmp"].as_str().map(str::to_owned),
                 result: msg["result"].as_bool(),
                 session: session.to_owned(),

@@ -124,6 +124,11 @@ pub async fn detect(tab: &mut Tab, with_autoconsent: bool) -> Detection {
     }
 }
 
+/// How long a banner is on screen before the scan answers it. A visitor reads it first, and
+/// some libraries bind their buttons late: tarteaucitron 1.19 does so 500 ms after showing
+/// its banner, so an earlier click is lost while autoconsent still reports success.
+const BANNER_READ_TIME: Duration = Duration::from_secs(1);
+
 /// Makes the pass's choice; returns (engine, action, succeeded).
 pub async fn choose(
     tab: &mut Tab,
@@ -136,6 +141,7 @@ pub async fn choose(
         _ => return ("none".into(), None, false),
     };
     if let Some(p) = &d.popup {
+        tab.pump_until(p.at + BANNER_READ_TIME, |_| false).await;
         autoconsent::command(&tab.cdp, p, what);
         let result = format!("{what}Result");
         let done = |t: &Tab| t.ac_events.iter().any(|e| e.kind == result);
