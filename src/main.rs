@@ -372,7 +372,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     ..CrawlConfig::default()
                 };
                 let crawl_config = cookiescan::demo::config(&server, base);
-                let browser = browser.options(None);
+                // The demo's https certificate is its own throw-away one.
+                let browser = browser
+                    .options(None)
+                    .map(|o| cookiescan::browser::BrowserOptions {
+                        insecure: true,
+                        ..o
+                    });
                 scan_and_report(
                     crawl_config,
                     browser.as_ref(),

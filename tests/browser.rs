@@ -291,13 +291,16 @@ fn demo_in_the_browser_respects_robots_and_lists_cookies_and_storage() {
         .iter()
         .filter_map(|c| c["name"].as_str())
         .collect();
-    // HTTP cookies, a redirect hop's, and cookies only scripts set at run time.
+    // HTTP cookies, a redirect hop's, cookies only scripts set at run time, and the https
+    // YouTube embed's third-party ones (Chromium forces https on youtube.com).
     for n in [
         "csrftoken",
         "sessionid",
         "session_id",
         "__zlcmid",
         "_pk_id.1.a1b2",
+        "YSC",
+        "VISITOR_INFO1_LIVE",
     ] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }

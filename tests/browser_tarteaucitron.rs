@@ -8,7 +8,6 @@ use browser_support::*;
 use cookiescan::browser::ConsentMode;
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::observe::ConsentPhase;
-use std::time::Duration;
 
 const HOST: &str = "www.magazine.test";
 

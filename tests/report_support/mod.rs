@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use cookiescan::browser::{ConsentMode, ConsentReport, PhaseReport};
 use cookiescan::compliance::{all_rules, evaluate, ComplianceSettings, Context, SeverityCounts};
 use cookiescan::crawl::CrawlConfig;
-use cookiescan::fixture::{FixtureServer, SiteSpec};
+use cookiescan::fixture::{FixtureServer, Ports, SiteSpec};
 use cookiescan::observe::ConsentPhase;
 use cookiescan::policy::Config;
 use cookiescan::report::Report;
@@ -17,6 +17,8 @@ use crate::util;
 
 /// The port every normalised report shows.
 pub const PORT: u16 = 8080;
+/// The https port every normalised report shows.
+pub const HTTPS_PORT: u16 = 8443;
 
 /// `cookiescan demo` as a value: the demo site scanned against the demo policy.
 pub async fn demo_report() -> Report {
@@ -26,7 +28,7 @@ pub async fn demo_report() -> Report {
 /// The demo scan of another version of the demo site (same hosts, same policy).
 pub async fn demo_report_from(site_toml: &str) -> Report {
     let spec = SiteSpec::from_toml(site_toml).expect("valid site");
-    let server = FixtureServer::start(spec).await.expect("server starts");
+    let server = cookiescan::demo::serve(spec).await.expect("server starts");
     let crawl = cookiescan::demo::config(&server, CrawlConfig::default());
     let config = Config::parse(
         cookiescan::demo::DEMO_CONFIG,
@@ -41,8 +43,7 @@ pub async fn demo_report_from(site_toml: &str) -> Report {
 /// the findings the consent rules make of them. Built in code: a real browser run is neither
 /// fast nor deterministic enough for snapshots.
 pub async fn consent_report() -> Report {
-    let spec = SiteSpec::from_toml(cookiescan::demo::DEMO_SITE).expect("valid site");
-    let server = FixtureServer::start(spec).await.expect("server starts");
+    let server = cookiescan::demo::start().await.expect("server starts");
     let crawl = cookiescan::demo::config(&server, CrawlConfig::default());
     let config = Config::parse(
         cookiescan::demo::DEMO_CONFIG,
@@ -52,7 +53,7 @@ pub async fn consent_report() -> Report {
     let (policy, _) = Policy::load(&config, &[], &crawl, util::kb())
         .await
         .expect("policy loads");
-    let mut report = normalise(util::scan_with(&crawl, &policy).await, server.port());
+    let mut report = normalise(util::scan_with(&crawl, &policy).await, server.ports());
     for c in &mut report.cookies {
         c.record.phases = demo_phases(&c.record.name);
     }
@@ -72,7 +73,13 @@ pub async fn consent_report() -> Report {
     report.summary.findings = SeverityCounts::of(&findings);
     report.findings = findings;
     report.consent = Some(consent);
-    normalise(report, PORT)
+    normalise(
+        report,
+        Ports {
+            http: PORT,
+            https: Some(HTTPS_PORT),
+        },
+    )
 }
 
 /// Which demo cookie a browser would hold in which phase: the necessary ones throughout (the
@@ -159,14 +166,17 @@ async fn scan(server: &FixtureServer, crawl: &CrawlConfig, config: &Config) -> R
     let (policy, _) = Policy::load(config, &[], crawl, util::kb())
         .await
         .expect("policy loads");
-    normalise(util::scan_with(crawl, &policy).await, server.port())
+    normalise(util::scan_with(crawl, &policy).await, server.ports())
 }
 
 /// Fixed port and times; cookies, findings and pages in a stable order.
-pub fn normalise(report: Report, port: u16) -> Report {
-    let text = serde_json::to_string(&report)
+pub fn normalise(report: Report, ports: Ports) -> Report {
+    let mut text = serde_json::to_string(&report)
         .expect("serialises")
-        .replace(&format!(":{port}"), &format!(":{PORT}"));
+        .replace(&format!(":{}", ports.http), &format!(":{PORT}"));
+    if let Some(https) = ports.https {
+        text = text.replace(&format!(":{https}"), &format!(":{HTTPS_PORT}"));
+    }
     let mut r: Report = serde_json::from_str(&text).expect("round-trips");
     r.started_at = time::macros::datetime!(2026-01-15 09:30:00 UTC);
     r.finished_at = time::macros::datetime!(2026-01-15 09:30:01.234 UTC);
