@@ -268,9 +268,11 @@ async fn run_pass(
                 continue;
             }
             dispatched += 1;
+            // The choice is made on the first page; the others need only the cookie hook,
+            // not autoconsent's ~800 rule sets run again on every document.
             let (cdp, inject, config, seen, settle) = (
                 cdp.clone(),
-                inject.clone(),
+                Injection { autoconsent: None },
                 config.clone(),
                 Arc::clone(&seen),
                 opts.settle,
