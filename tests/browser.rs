@@ -335,3 +335,76 @@ fn demo_in_the_browser_respects_robots_and_lists_cookies_and_storage() {
         r["consent"]
     );
 }
+
+/// Ctrl-C during a browser scan: exit 130, a partial report with the page that was loading,
+/// and no browser profile left in the temp directory.
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_in_the_browser_gives_a_partial_report_and_removes_the_profile() {
+    require_chromium();
+    let server = util::serve("basic").await;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("partial.json");
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+    c.args([
+        "scan",
+        "--browser",
+        "--quiet",
+        "--timeout",
+        "60",
+        "--no-sitemaps",
+        "-o",
+    ])
+    .arg(&out)
+    .env("TMPDIR", tmp.path());
+    for r in server.resolve_args() {
+        c.args(["--resolve", &r]);
+    }
+    c.arg(format!("{}/after-hang", server.origin("www.site.test")))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().unwrap();
+    for i in 0.. {
+        if server.hits("www.site.test", "/hang") > 0 {
+            break;
+        }
+        assert!(i < 600, "the browser never requested /hang");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(report["partial"], true);
+    let hang = report["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["url"].as_str().unwrap().ends_with("/hang"))
+        .expect("the page that was loading is listed");
+    assert!(
+        hang["error"].as_str().unwrap().contains("interrupted"),
+        "{hang}"
+    );
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("cookiescan-profile-")
+        })
+        .collect();
+    assert!(left.is_empty(), "profiles left behind: {left:?}");
+}

@@ -131,6 +131,17 @@ async fn scan_writes_json_report_without_values() {
 }
 
 #[cfg(unix)]
+/// Waits (up to a minute) until `path` of the basic site has been requested.
+async fn wait_for_hit(server: &cookiescan::fixture::FixtureServer, path: &str) {
+    for _ in 0..600 {
+        if server.hits("www.site.test", path) > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the scan never requested {path}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_writes_a_partial_report_and_exits_130() {
     let server = util::serve("basic").await;
@@ -143,7 +154,9 @@ async fn ctrl_c_writes_a_partial_report_and_exits_130() {
         .arg(format!("{}/after-hang", server.origin("www.site.test")));
     c.stdout(Stdio::null()).stderr(Stdio::piped());
     let child = c.spawn().unwrap();
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Interrupt once the crawl is stuck on /hang: a fixed delay races the binary's start-up
+    // on a loaded machine (SIGINT before the handler is installed kills it outright).
+    wait_for_hit(&server, "/hang").await;
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -1,7 +1,7 @@
 //! The browser crawl: the static crawl's frontier, scope and limits, pages visited by a small
 //! pool of tabs, one fresh browser profile per consent pass.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -200,7 +200,17 @@ async fn run_pass(
         pages.push(skipped(&job, DISALLOWED));
     };
     let mut tab = Tab::open(cdp, inject.clone(), ConsentPhase::BeforeConsent).await?;
-    tab.navigate(first.url.as_str(), config.timeout).await?;
+    let loading = tokio::select! {
+        r = tab.navigate(first.url.as_str(), config.timeout) => Some(r),
+        () = cancel.cancelled() => None,
+    };
+    let Some(loaded) = loading else {
+        out.partial = true;
+        pages.push(unfinished(&first, INTERRUPTED));
+        tab.close().await;
+        return Ok((report, pages));
+    };
+    loaded?;
     let loaded_at = Instant::now();
     tab.settle(opts.settle).await;
     let d = consent::detect(&mut tab, inject.autoconsent.is_some()).await;
@@ -255,6 +265,7 @@ async fn run_pass(
     pages.push(visit);
 
     let mut tasks: JoinSet<Result<Visit, BrowserError>> = JoinSet::new();
+    let mut flying: HashMap<tokio::task::Id, PageJob> = HashMap::new();
     let seen = Arc::new(tokio::sync::Mutex::new(seen));
     let mut dispatched = 1;
     loop {
@@ -277,32 +288,51 @@ async fn run_pass(
                 Arc::clone(&seen),
                 opts.settle,
             );
-            tasks.spawn(async move {
+            let queued = job.clone();
+            let task = tasks.spawn(async move {
                 let mut tab = Tab::open(&cdp, inject, phase).await?;
                 tab.navigate(job.url.as_str(), config.timeout).await?;
                 tab.settle(settle).await;
                 let mut seen = seen.lock().await;
                 Ok(finish_visit(tab, job, &config, phase, &mut seen).await)
             });
+            flying.insert(task.id(), queued);
         }
-        let Some(next) = tasks.join_next().await else {
+        let next = tokio::select! {
+            n = tasks.join_next_with_id() => n,
+            () = cancel.cancelled() => {
+                // Ctrl-C: pages still loading are listed as interrupted, the rest is kept.
+                tasks.abort_all();
+                pages.extend(flying.drain().map(|(_, job)| unfinished(&job, INTERRUPTED)));
+                break;
+            }
+        };
+        let Some(next) = next else {
             break;
         };
         match next {
-            Ok(Ok(v)) => {
+            Ok((id, Ok(v))) => {
+                flying.remove(&id);
                 pages.push(absorb(v, scope, config, &mut frontier, out, storage));
                 let done = pages.len();
                 progress.page_done(&pages[done - 1].url, done, done + frontier.len());
             }
-            Ok(Err(e)) => {
+            Ok((id, Err(e))) => {
+                let why = e.to_string();
+                if let Some(job) = flying.remove(&id) {
+                    pages.push(unfinished(&job, &why));
+                }
                 out.warnings
-                    .push(Warning::new(WarningKind::Browser, None, e.to_string()))
+                    .push(Warning::new(WarningKind::Browser, None, why))
             }
-            Err(e) => out.warnings.push(Warning::new(
-                WarningKind::Browser,
-                None,
-                format!("a browser tab failed ({e})"),
-            )),
+            Err(e) => {
+                let why = format!("a browser tab failed ({e})");
+                if let Some(job) = flying.remove(&e.id()) {
+                    pages.push(unfinished(&job, &why));
+                }
+                out.warnings
+                    .push(Warning::new(WarningKind::Browser, None, why))
+            }
         }
     }
     if cancel.is_cancelled() {
@@ -312,6 +342,17 @@ async fn run_pass(
     report.pages = pages.iter().filter(|p| p.skipped.is_none()).count();
     report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok((report, pages))
+}
+
+const INTERRUPTED: &str = "interrupted (Ctrl-C) before the page finished loading";
+
+/// A page that was visited but yielded nothing: interrupted, or its tab failed.
+fn unfinished(job: &PageJob, why: &str) -> PageVisit {
+    PageVisit {
+        error: Some(why.to_owned()),
+        skipped: None,
+        ..skipped(job, "")
+    }
 }
 
 struct Visit {
