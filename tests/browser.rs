@@ -408,3 +408,32 @@ async fn ctrl_c_in_the_browser_gives_a_partial_report_and_removes_the_profile() 
         .collect();
     assert!(left.is_empty(), "profiles left behind: {left:?}");
 }
+
+/// `--cookie` and `--header` reach the site in browser mode as in static mode, and the user's
+/// own cookie is not reported as one the site set.
+#[tokio::test(flavor = "multi_thread")]
+async fn user_cookies_and_headers_are_sent_and_not_reported_as_the_sites() {
+    require_chromium();
+    let server = util::serve("basic").await;
+    let opts = options(ConsentMode::None);
+    let mut config = browser_config(&server, "www.site.test", &opts);
+    config.start_urls =
+        vec![url::Url::parse(&format!("{}/members", server.origin("www.site.test"))).unwrap()];
+    config.max_depth = Some(0);
+    config.use_sitemaps = false;
+    config.cookies = vec![("session".into(), "from-the-user".into())];
+    config.headers = vec![("X-Api-Key".into(), "k".into())];
+    let r = browse_with(&config, &opts).await;
+    assert!(
+        util::cookie(&r, "member_pref").is_some(),
+        "the cookie was sent"
+    );
+    assert!(
+        util::cookie(&r, "api_seen").is_some(),
+        "the header was sent"
+    );
+    assert!(
+        util::cookie(&r, "session").is_none(),
+        "the user's cookie is not the site's"
+    );
+}

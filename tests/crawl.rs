@@ -273,8 +273,10 @@ async fn user_cookies_are_sent_from_the_first_request() {
     cfg.max_depth = Some(0);
     cfg.use_sitemaps = false;
     cfg.cookies = vec![("session".into(), "from-the-user".into())];
+    cfg.headers = vec![("X-Api-Key".into(), "k".into())];
     let report = scan(&cfg).await;
     assert!(cookie(&report, "member_pref").is_some());
+    assert!(cookie(&report, "api_seen").is_some(), "--header is sent");
 }
 
 #[tokio::test]

@@ -93,8 +93,11 @@ pub async fn browse(
                 report.browser = v["product"].as_str().unwrap_or_default().to_owned();
             }
         }
+        give_user_cookies(&cdp, config).await;
+        let headers = Arc::new(config.headers.clone());
         let inject = Injection {
             autoconsent: ac.clone(),
+            headers: Arc::clone(&headers),
         };
         let ctx = PassContext {
             config,
@@ -173,7 +176,8 @@ async fn run_pass(
     let started = Instant::now();
     let mut frontier = plan.frontier(config);
     let mut pages = Vec::new();
-    let mut seen = HashSet::new();
+    // The user's own cookies (`--cookie`) are in the store from the start: not the site's.
+    let mut seen: HashSet<String> = user_cookie_keys(config).collect();
     let mut report = PhaseReport {
         pass,
         manager: None,
@@ -235,7 +239,7 @@ async fn run_pass(
         now: OffsetDateTime::now_utc(),
     };
     if pass != ConsentMode::None {
-        for c in &before {
+        for c in before.iter().filter(|c| !seen.contains(&key(c))) {
             cap.stored(c, ConsentPhase::BeforeConsent, &mut extra);
         }
         tab.phase = pass.after();
@@ -283,7 +287,10 @@ async fn run_pass(
             // not autoconsent's ~800 rule sets run again on every document.
             let (cdp, inject, config, seen, settle) = (
                 cdp.clone(),
-                Injection { autoconsent: None },
+                Injection {
+                    autoconsent: None,
+                    headers: Arc::clone(&inject.headers),
+                },
                 config.clone(),
                 Arc::clone(&seen),
                 opts.settle,
@@ -471,6 +478,36 @@ fn absorb(
         }
     }
     v.visit
+}
+
+/// `--cookie`/`--cookie-file` cookies, given to the start hosts as in static mode.
+async fn give_user_cookies(cdp: &Cdp, config: &CrawlConfig) {
+    let cookies: Vec<Value> = config
+        .cookies
+        .iter()
+        .flat_map(|(name, value)| {
+            config
+                .start_urls
+                .iter()
+                .map(move |u| json!({"name": name, "value": value, "url": u.as_str()}))
+        })
+        .collect();
+    if !cookies.is_empty() {
+        let _ = cdp
+            .call(None, "Storage.setCookies", json!({ "cookies": cookies }))
+            .await;
+    }
+}
+
+/// Store keys of the user's cookies as Chromium holds them (host-only, path `/`).
+fn user_cookie_keys(config: &CrawlConfig) -> impl Iterator<Item = String> + '_ {
+    config.cookies.iter().flat_map(|(name, _)| {
+        config
+            .start_urls
+            .iter()
+            .filter_map(|u| u.host_str())
+            .map(move |h| format!("{name}\u{0}{h}\u{0}/"))
+    })
 }
 
 /// Every cookie of every domain in the browser (third-party and partitioned too).

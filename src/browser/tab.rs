@@ -20,6 +20,8 @@ const HOOK: &str = include_str!("hook.js");
 #[derive(Clone)]
 pub struct Injection {
     pub autoconsent: Option<Arc<Autoconsent>>,
+    /// `--header` lines, sent with every request of every frame.
+    pub headers: Arc<Vec<(String, String)>>,
 }
 
 pub struct Tab {
@@ -205,6 +207,19 @@ async fn setup_session(cdp: &Cdp, s: &str, inject: &Injection) -> Result<(), Bro
     let s = Some(s);
     cdp.call(s, "Page.enable", json!({})).await?;
     cdp.call(s, "Network.enable", json!({})).await?;
+    if !inject.headers.is_empty() {
+        let headers: serde_json::Map<String, Value> = inject
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), Value::String(v.clone())))
+            .collect();
+        cdp.call(
+            s,
+            "Network.setExtraHTTPHeaders",
+            json!({ "headers": headers }),
+        )
+        .await?;
+    }
     // Bindings are delivered only once Runtime is enabled (FACTS.md, chromey).
     cdp.call(s, "Runtime.enable", json!({})).await?;
     cdp.call(

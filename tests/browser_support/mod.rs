@@ -45,6 +45,7 @@ pub fn route(host: Option<&str>, path: &str, ct: &str, body: String) -> Route {
         location: None,
         body,
         when_cookie: None,
+        when_header: None,
         behaviour: None,
     }
 }
