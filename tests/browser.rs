@@ -363,22 +363,8 @@ async fn ctrl_c_in_the_browser_gives_a_partial_report_and_removes_the_profile() 
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
     let child = c.spawn().unwrap();
-    for i in 0.. {
-        if server.hits("www.site.test", "/hang") > 0 {
-            break;
-        }
-        assert!(i < 600, "the browser never requested /hang");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    util::wait_for_hit(&server, "www.site.test", "/hang").await;
+    let output = util::interrupt(child).await;
     assert_eq!(
         output.status.code(),
         Some(130),

@@ -2,7 +2,6 @@
 mod util;
 
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use assert_cmd::cargo::CommandCargoExt;
 use predicates::prelude::*;
@@ -131,17 +130,6 @@ async fn scan_writes_json_report_without_values() {
 }
 
 #[cfg(unix)]
-/// Waits (up to a minute) until `path` of the basic site has been requested.
-async fn wait_for_hit(server: &cookiescan::fixture::FixtureServer, path: &str) {
-    for _ in 0..600 {
-        if server.hits("www.site.test", path) > 0 {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the scan never requested {path}");
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_writes_a_partial_report_and_exits_130() {
     let server = util::serve("basic").await;
@@ -156,16 +144,8 @@ async fn ctrl_c_writes_a_partial_report_and_exits_130() {
     let child = c.spawn().unwrap();
     // Interrupt once the crawl is stuck on /hang: a fixed delay races the binary's start-up
     // on a loaded machine (SIGINT before the handler is installed kills it outright).
-    wait_for_hit(&server, "/hang").await;
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
-        .await
-        .unwrap()
-        .unwrap();
+    util::wait_for_hit(&server, "www.site.test", "/hang").await;
+    let output = util::interrupt(child).await;
     assert_eq!(
         output.status.code(),
         Some(130),

@@ -6,7 +6,7 @@ mod util;
 use cookiescan::report::{
     CsvExporter, CsvRows, Exporter, Format, Report, CSV_COLUMNS, CSV_FINDING_COLUMNS,
 };
-use report_support::{demo_report, render};
+use report_support::{demo_report, long_markdown, render};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_format_keeps_its_shape() {
@@ -150,15 +150,7 @@ async fn site_supplied_text_is_inert_in_every_format() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn markdown_stays_under_the_comment_limit_and_says_what_it_cut() {
-    let mut report = demo_report().await;
-    let template = report.cookies[0].clone();
-    for i in 0..2000 {
-        let mut c = template.clone();
-        c.record.name = format!("generated_cookie_with_a_long_name_{i:04}");
-        report.cookies.push(c);
-    }
-    let md = render(&report, Format::Markdown);
-    assert!(md.chars().count() <= cookiescan::report::MARKDOWN_LIMIT);
+    let md = long_markdown(demo_report().await);
     assert!(
         md.contains("Truncated to fit a comment"),
         "{}",

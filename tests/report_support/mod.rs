@@ -216,3 +216,17 @@ pub fn render(report: &Report, format: cookiescan::report::Format) -> String {
     let bytes = format.exporter().render(report).expect("renders");
     String::from_utf8(bytes).expect("UTF-8")
 }
+
+/// `report` with 2,000 more cookies (copies of its first), rendered as Markdown: for the
+/// tests that check the comment-size limit.
+pub fn long_markdown(mut report: Report) -> String {
+    let template = report.cookies[0].clone();
+    for i in 0..2000 {
+        let mut c = template.clone();
+        c.record.name = format!("generated_cookie_with_a_long_name_{i:04}");
+        report.cookies.push(c);
+    }
+    let md = render(&report, cookiescan::report::Format::Markdown);
+    assert!(md.chars().count() <= cookiescan::report::MARKDOWN_LIMIT);
+    md
+}

@@ -85,3 +85,27 @@ pub fn names(report: &Report) -> Vec<&str> {
         .map(|c| c.record.name.as_str())
         .collect()
 }
+
+/// Waits (up to a minute) until the scan has requested `path` on `host`.
+pub async fn wait_for_hit(server: &FixtureServer, host: &str, path: &str) {
+    for _ in 0..600 {
+        if server.hits(host, path) > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the scan never requested {path} on {host}");
+}
+
+/// Sends Ctrl-C (SIGINT) to a running scan and returns how it ended.
+pub async fn interrupt(child: std::process::Child) -> std::process::Output {
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("the wait finishes")
+        .expect("the scan's output")
+}
