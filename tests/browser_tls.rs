@@ -36,7 +36,11 @@ fn site() -> SiteSpec {
         HTML,
         format!("<!doctype html><p>widget</p><img src=\"/px.gif\">\n<script>document.cookie = 'tp_js=1; {secure}';</script>"),
     );
-    frame.set_cookie = vec![format!("tp=w7f3a9c2e; {secure}")];
+    frame.set_cookie = vec![
+        format!("tp=w7f3a9c2e; {secure}"),
+        // CHIPS: kept in a jar partitioned by the embedding site.
+        format!("tp_chips=1; {secure}; Partitioned"),
+    ];
     let mut pixel = route(Some(WIDGETS), "/px.gif", "image/gif", String::new());
     pixel.set_cookie = vec![format!("tp_px=1; {secure}")];
     SiteSpec {
@@ -111,6 +115,10 @@ async fn browser_insecure_records_the_https_iframe_cookie_as_third_party() {
     assert_eq!(ev.location, format!("{frame} inline"), "{ev:?}");
     assert_eq!(js.party, Party::Third);
     assert_eq!(server.hits(WIDGETS, "/frame"), 1);
+    // A partitioned cookie is in the store too, and marked so.
+    let chips = util::cookie(&r, "tp_chips").expect("the partitioned cookie is recorded");
+    assert!(chips.partitioned, "{chips:?}");
+    assert_eq!(chips.rejected, None);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -13,7 +13,9 @@ use crate::scripts::{Api, Evidence, Method};
 /// The `Set-Cookie` lines of one response, with the ones the browser refused and why.
 #[derive(Debug, Clone)]
 pub struct NetCookies {
+    /// The response's URL; empty until its request is seen (events may come out of order).
     pub url: String,
+    pub request_id: String,
     /// What made the request (see [`initiator`]).
     pub initiator: Option<String>,
     pub status: u16,
@@ -70,6 +72,7 @@ impl NetCookies {
             .collect();
         Some(NetCookies {
             url,
+            request_id: String::new(),
             initiator,
             status: p["statusCode"]
                 .as_u64()

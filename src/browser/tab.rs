@@ -139,6 +139,15 @@ impl Tab {
                     if let Some(i) = super::capture::initiator(p) {
                         self.initiators.entry(id.to_owned()).or_insert(i);
                     }
+                    // ExtraInfo events may come before the request they belong to.
+                    for n in self
+                        .net
+                        .iter_mut()
+                        .filter(|n| n.url.is_empty() && n.request_id == id)
+                    {
+                        n.url = url.to_owned();
+                        n.initiator = self.initiators.get(id).cloned();
+                    }
                 }
             }
             "Network.responseReceived"
@@ -152,7 +161,8 @@ impl Tab {
                 let id = p["requestId"].as_str().unwrap_or_default();
                 let url = self.urls.get(id).cloned().unwrap_or_default();
                 let initiator = self.initiators.get(id).cloned();
-                if let Some(n) = NetCookies::from_extra_info(p, url, initiator, self.phase) {
+                if let Some(mut n) = NetCookies::from_extra_info(p, url, initiator, self.phase) {
+                    n.request_id = id.to_owned();
                     self.net.push(n);
                 }
             }
