@@ -11,6 +11,7 @@ mod pool;
 mod robots;
 mod scope;
 mod sitemap;
+mod worker;
 
 pub use config::{CrawlConfig, Resolve, ScopeMode, SettingsSummary, DEFAULT_USER_AGENT};
 pub use cookie_file::parse_cookie_file;
