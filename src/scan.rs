@@ -62,8 +62,9 @@ pub async fn scan_in_browser(
     finish(config, outcome, Some(consent), kb, policy, rules).await
 }
 
-/// Everything after the crawl, the same for both modes.
-async fn finish(
+/// Everything after the crawl, the same for both modes (the CLI calls it itself so that its
+/// knowledge base can load while the crawl runs).
+pub async fn finish(
     config: &CrawlConfig,
     mut outcome: CrawlOutcome,
     consent: Option<ConsentReport>,
@@ -123,6 +124,19 @@ fn site_host(start: &[Url]) -> String {
 }
 
 impl Policy {
+    /// The config file's own declarations (no policy documents to read).
+    pub fn from_config(config: &crate::policy::Config) -> Policy {
+        Policy {
+            declared: config.declared.clone(),
+            ignores: config.ignores.clone(),
+            sources: config
+                .path
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        }
+    }
+
     /// The config file's declarations plus those read from each `sources` entry (a path or an
     /// http(s) URL, fetched with `crawl`'s settings). Returns warnings and name repairs too.
     pub async fn load(
@@ -131,15 +145,7 @@ impl Policy {
         crawl: &CrawlConfig,
         kb: &KnowledgeBase,
     ) -> Result<(Policy, Vec<String>), ScanError> {
-        let mut policy = Policy {
-            declared: config.declared.clone(),
-            ignores: config.ignores.clone(),
-            sources: config
-                .path
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect(),
-        };
+        let mut policy = Policy::from_config(config);
         let mut notes = Vec::new();
         for src in sources {
             let (bytes, content_type) = if src.starts_with("http://") || src.starts_with("https://")
