@@ -83,6 +83,8 @@ pub async fn finish(
     let mut observations = std::mem::take(&mut outcome.observations);
     observations.extend(found.observations);
     let cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    // Tens of thousands of sightings are freed off this thread; the report need not wait.
+    tokio::task::spawn_blocking(move || drop(observations));
     let ctx = Context::new(
         &cookies,
         &policy.declared,

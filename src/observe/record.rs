@@ -1,7 +1,6 @@
 //! Aggregation of sightings into one record per cookie.
 
 use std::collections::BTreeSet;
-use std::fmt::Write as _;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -99,6 +98,21 @@ pub struct CookieRecord {
     pub stored_lifetime_secs: Option<i64>,
 }
 
+/// Appends `part` to an index key, length-prefixed (digits least significant first, then ':')
+/// so that no name can run into its domain.
+fn push_part(key: &mut String, part: &str) {
+    let mut n = part.len();
+    loop {
+        key.push(char::from(b'0' + (n % 10) as u8));
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    key.push(':');
+    key.push_str(part);
+}
+
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
 pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRecord> {
     // (name, domain, path) spelled as one string, built in a reused buffer: most sightings
@@ -111,8 +125,7 @@ pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRec
         let c = &obs.cookie;
         key.clear();
         for part in [&c.name, &c.domain, &c.path] {
-            // Length-prefixed, so no name can run into its domain.
-            let _ = write!(key, "{}:{part}", part.len());
+            push_part(&mut key, part);
         }
         // A script's write joins the HTTP record of the same cookie even when the script
         // left the domain or path implicit: one row per cookie, with both kinds of evidence.
