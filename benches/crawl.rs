@@ -14,6 +14,8 @@
 //! The scan's figure includes everything the process does: start-up, knowledge base, robots.txt,
 //! the crawl, classification and writing the JSON report. The bare loop's figure is its fetch
 //! loop alone (its child process start-up is not timed).
+//!
+//! `COOKIESCAN_BENCH_BIN=/path/to/cookiescan` measures that binary instead of this build's.
 
 use std::process::Command;
 use std::time::Instant;
@@ -121,7 +123,10 @@ fn run_cookiescan(origin: &str, resolve: &str, pages: u64) -> (f64, i64, u64) {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let report = dir.join("report.json");
     let start = Instant::now();
-    let child = Command::new(env!("CARGO_BIN_EXE_cookiescan"))
+    // COOKIESCAN_BENCH_BIN measures another build (an A/B comparison in the same conditions).
+    let bin = std::env::var_os("COOKIESCAN_BENCH_BIN")
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_cookiescan").into());
+    let child = Command::new(bin)
         .args([
             "scan",
             "--quiet",
