@@ -118,6 +118,8 @@ fn bare_loop_in_child(origin: &str, resolve: &str, pages: u64) -> f64 {
         .expect("bare loop child prints its rate")
 }
 
+// The child is reaped with wait4 (for its own rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_cookiescan(origin: &str, resolve: &str, pages: u64) -> (f64, i64, u64) {
     let dir = std::env::temp_dir().join(format!("cookiescan-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

@@ -533,7 +533,7 @@ fn load_knowledge(args: &KnowledgeArgs) -> Result<KnowledgeBase> {
 /// starts crawling: their ~30 ms of parsing need not delay the first request or the report.
 enum Knowledge {
     Loading(tokio::task::JoinHandle<Result<KnowledgeBase>>),
-    Ready(KnowledgeBase),
+    Ready(Box<KnowledgeBase>),
 }
 
 impl Knowledge {
@@ -568,7 +568,7 @@ impl Knowledge {
             let kb = loading
                 .await
                 .context("loading the knowledge base failed")??;
-            *self = Knowledge::Ready(kb);
+            *self = Knowledge::Ready(Box::new(kb));
         }
         match self {
             Knowledge::Ready(kb) => Ok(kb),
