@@ -335,7 +335,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             crawl_config.include_values = output.include_values;
             crawl_config.insecure = browser.insecure;
             let browser = browser.options(crawl.user_agent.as_deref());
-            let kb = load_knowledge(&knowledge)?;
+            let kb = Knowledge::load_in_background(&runtime, knowledge);
             let fail_on = policy
                 .fail_on
                 .or(config.compliance.fail_on)
@@ -345,7 +345,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 browser.as_ref(),
                 &config,
                 &policy.policy,
-                &kb,
+                kb,
                 &output,
                 fail_on,
             ))
@@ -363,7 +363,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "fixtures/demo/cookiescan.toml",
                 )?,
             };
-            let kb = load_knowledge(&knowledge)?;
+            let kb = Knowledge::load_in_background(&runtime, knowledge);
             let fail_on = policy.fail_on.unwrap_or(FailOn::Never);
             runtime.block_on(async {
                 let server = cookiescan::demo::start().await?;
@@ -384,7 +384,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     browser.as_ref(),
                     &config,
                     &policy.policy,
-                    &kb,
+                    kb,
                     &output,
                     fail_on,
                 )
@@ -535,12 +535,60 @@ fn load_knowledge(args: &KnowledgeArgs) -> Result<KnowledgeBase> {
     Ok(kb)
 }
 
+/// The knowledge base (and the script signatures), loaded on a blocking thread while the scan
+/// starts crawling: their ~30 ms of parsing need not delay the first request or the report.
+enum Knowledge {
+    Loading(tokio::task::JoinHandle<Result<KnowledgeBase>>),
+    Ready(Box<KnowledgeBase>),
+}
+
+impl Knowledge {
+    fn load_in_background(runtime: &tokio::runtime::Runtime, args: KnowledgeArgs) -> Knowledge {
+        Knowledge::Loading(runtime.spawn_blocking(move || {
+            // The script signatures are compiled on first use: here too, not after the crawl.
+            cookiescan::scripts::Signatures::builtin();
+            load_knowledge(&args)
+        }))
+    }
+
+    /// Cancels the crawl as soon as loading fails, so a bad --cookie-db fails fast.
+    fn cancel_on_error(self, cancel: &Arc<Cancel>) -> Knowledge {
+        let Knowledge::Loading(loading) = self else {
+            return self;
+        };
+        let cancel = Arc::clone(cancel);
+        Knowledge::Loading(tokio::spawn(async move {
+            let kb = loading
+                .await
+                .context("loading the knowledge base failed")
+                .and_then(|kb| kb);
+            if kb.is_err() {
+                cancel.cancel();
+            }
+            kb
+        }))
+    }
+
+    async fn get(&mut self) -> Result<&KnowledgeBase> {
+        if let Knowledge::Loading(loading) = self {
+            let kb = loading
+                .await
+                .context("loading the knowledge base failed")??;
+            *self = Knowledge::Ready(Box::new(kb));
+        }
+        match self {
+            Knowledge::Ready(kb) => Ok(kb),
+            Knowledge::Loading(_) => anyhow::bail!("the knowledge base was not loaded"),
+        }
+    }
+}
+
 async fn scan_and_report(
     crawl: CrawlConfig,
     browser: Option<&cookiescan::browser::BrowserOptions>,
     config: &Config,
     extra_policies: &[String],
-    kb: &KnowledgeBase,
+    mut kb: Knowledge,
     output: &OutputArgs,
     fail_on: FailOn,
 ) -> Result<ExitCode> {
@@ -556,7 +604,11 @@ async fn scan_and_report(
     } else {
         extra_policies.to_vec()
     };
-    let (policy, notes) = Policy::load(config, &sources, &crawl, kb).await?;
+    let (policy, notes) = if sources.is_empty() {
+        (Policy::from_config(config), Vec::new())
+    } else {
+        Policy::load(config, &sources, &crawl, kb.get().await?).await?
+    };
     for n in &notes {
         eprintln!("note: {n}");
     }
@@ -566,6 +618,7 @@ async fn scan_and_report(
         .extend(config.compliance.max_lifetime_days.clone());
 
     let cancel = Arc::new(Cancel::default());
+    let mut kb = kb.cancel_on_error(&cancel);
     let on_signal = Arc::clone(&cancel);
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -582,15 +635,21 @@ async fn scan_and_report(
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     let progress = BarProgress(bar.clone());
-    let report = match browser {
-        Some(b) => {
-            cookiescan::scan::scan_in_browser(&crawl, b, kb, &policy, &rules, &progress, &cancel)
-                .await
-        }
-        None => cookiescan::scan::scan(&crawl, kb, &policy, &rules, &progress, &cancel).await,
+    let crawled = match browser {
+        Some(b) => cookiescan::browser::browse(&crawl, b, &progress, &cancel)
+            .await
+            .map(|b| (b.outcome, Some(b.consent), b.storage))
+            .map_err(ScanError::from),
+        None => cookiescan::crawl::crawl(&crawl, &progress, &cancel)
+            .await
+            .map(|outcome| (outcome, None, Vec::new()))
+            .map_err(ScanError::from),
     };
     bar.finish_and_clear();
-    let report = report?;
+    let kb = kb.get().await?;
+    let (outcome, consent, storage) = crawled?;
+    let report =
+        cookiescan::scan::finish(&crawl, outcome, consent, storage, kb, &policy, &rules).await?;
     let options = ExportOptions {
         csv_bom: output.csv_bom,
         csv_rows: if output.csv_findings {
@@ -604,15 +663,16 @@ async fn scan_and_report(
             eprintln!("wrote {}", path.display());
         }
     }
-    if report.partial {
-        return Ok(ExitCode::Interrupted);
-    }
-    let failing = report.findings.iter().any(|f| fail_on.fails(f.severity));
-    Ok(if failing {
+    let code = if report.partial {
+        ExitCode::Interrupted
+    } else if report.findings.iter().any(|f| fail_on.fails(f.severity)) {
         ExitCode::Findings
     } else {
         ExitCode::Success
-    })
+    };
+    // The process exits next: freeing the report's many small allocations would only cost time.
+    std::mem::forget(report);
+    Ok(code)
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -71,8 +71,9 @@ pub async fn scan_in_browser(
     .await
 }
 
-/// Everything after the crawl, the same for both modes.
-async fn finish(
+/// Everything after the crawl, the same for both modes (the CLI calls it itself so that its
+/// knowledge base can load while the crawl runs).
+pub async fn finish(
     config: &CrawlConfig,
     mut outcome: CrawlOutcome,
     consent: Option<ConsentReport>,
@@ -92,6 +93,8 @@ async fn finish(
     let mut observations = std::mem::take(&mut outcome.observations);
     observations.extend(found.observations);
     let cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    // Tens of thousands of sightings are freed off this thread; the report need not wait.
+    tokio::task::spawn_blocking(move || drop(observations));
     let ctx = Context::new(
         &cookies,
         &policy.declared,
@@ -134,6 +137,19 @@ fn site_host(start: &[Url]) -> String {
 }
 
 impl Policy {
+    /// The config file's own declarations (no policy documents to read).
+    pub fn from_config(config: &crate::policy::Config) -> Policy {
+        Policy {
+            declared: config.declared.clone(),
+            ignores: config.ignores.clone(),
+            sources: config
+                .path
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+        }
+    }
+
     /// The config file's declarations plus those read from each `sources` entry (a path or an
     /// http(s) URL, fetched with `crawl`'s settings). Returns warnings and name repairs too.
     pub async fn load(
@@ -142,15 +158,7 @@ impl Policy {
         crawl: &CrawlConfig,
         kb: &KnowledgeBase,
     ) -> Result<(Policy, Vec<String>), ScanError> {
-        let mut policy = Policy {
-            declared: config.declared.clone(),
-            ignores: config.ignores.clone(),
-            sources: config
-                .path
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect(),
-        };
+        let mut policy = Policy::from_config(config);
         let mut notes = Vec::new();
         for src in sources {
             let (bytes, content_type) = if src.starts_with("http://") || src.starts_with("https://")

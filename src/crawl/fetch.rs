@@ -171,12 +171,15 @@ impl Fetcher {
     ) -> usize {
         let now = OffsetDateTime::now_utc();
         let mut n = 0;
+        // Locked once per response, at its first cookie.
+        let mut jar = None;
         for raw in headers.get_all(SET_COOKIE) {
             let line = String::from_utf8_lossy(raw.as_bytes());
             n += 1;
             match parse_set_cookie(&line) {
-                Ok(parsed) => {
-                    let rejected = lock(&self.jar)
+                Ok(mut parsed) => {
+                    let rejected = jar
+                        .get_or_insert_with(|| lock(&self.jar))
                         .store(&parsed, response_url)
                         .err()
                         .map(|r| r.reason);
@@ -195,7 +198,7 @@ impl Fetcher {
                         source: Source::Http,
                         time: now,
                         rejected,
-                        problems: parsed.problems.clone(),
+                        problems: std::mem::take(&mut parsed.problems),
                         script: None,
                         phase: None,
                         initiator: None,

@@ -18,14 +18,19 @@ impl LinkMemo {
     /// remembers them. `base` is the page's base URL.
     pub fn fresh<'a>(&self, base: &Url, raw: &'a [String]) -> Vec<&'a String> {
         let origin = base.origin().ascii_serialization();
+        // A page's links fall in five contexts (two may be the same string): each context's
+        // set is looked up once per page, not once per link.
+        let ctx: [&str; 5] = std::array::from_fn(|slot| context_of_slot(base, &origin, slot));
+        let canon: [usize; 5] =
+            std::array::from_fn(|slot| (0..slot).find(|&t| ctx[t] == ctx[slot]).unwrap_or(slot));
+        let mut sets: [Option<FxHashSet<String>>; 5] = Default::default();
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        raw.iter()
+        let fresh = raw
+            .iter()
             .filter(|r| {
-                let ctx = context(base, &origin, r.trim());
-                let set = match seen.get_mut(ctx) {
-                    Some(set) => set,
-                    None => seen.entry(ctx.to_string()).or_default(),
-                };
+                let slot = canon[slot(r.trim())];
+                let set =
+                    sets[slot].get_or_insert_with(|| seen.remove(ctx[slot]).unwrap_or_default());
                 if set.contains(r.as_str()) {
                     false
                 } else {
@@ -33,15 +38,21 @@ impl LinkMemo {
                     true
                 }
             })
-            .collect()
+            .collect();
+        for (slot, set) in sets.into_iter().enumerate() {
+            if let Some(set) = set {
+                seen.insert(ctx[slot].to_string(), set);
+            }
+        }
+        fresh
     }
 }
 
 /// What resolving `raw` against `base` depends on: nothing for an absolute URL, the scheme for
 /// `//host/…`, the origin for `/path`, the whole base for `?query`, `#frag` or empty, and
 /// the base's directory for a relative path.
-fn context<'a>(base: &'a Url, origin: &'a str, raw: &str) -> &'a str {
-    let s = base.as_str();
+/// Returns which of the five it is; [`context_of_slot`] gives the context itself.
+fn slot(raw: &str) -> usize {
     let has_scheme = raw.split_once(':').is_some_and(|(scheme, _)| {
         !scheme.is_empty()
             && scheme
@@ -49,17 +60,31 @@ fn context<'a>(base: &'a Url, origin: &'a str, raw: &str) -> &'a str {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     });
     if has_scheme {
-        ""
+        0
     } else if raw.starts_with("//") || raw.starts_with("\\\\") {
-        base.scheme()
+        1
     } else if raw.starts_with('/') || raw.starts_with('\\') {
-        origin
+        2
     } else if raw.is_empty() || raw.starts_with('?') || raw.starts_with('#') {
-        s.split('#').next().unwrap_or(s)
+        3
     } else {
-        let path_end = s.find(['?', '#']).unwrap_or(s.len());
-        let dir_end = s[..path_end].rfind('/').map_or(path_end, |i| i + 1);
-        &s[..dir_end]
+        4
+    }
+}
+
+/// The context of links of kind `slot` on a page whose base is `base`.
+fn context_of_slot<'a>(base: &'a Url, origin: &'a str, slot: usize) -> &'a str {
+    let s = base.as_str();
+    match slot {
+        0 => "",
+        1 => base.scheme(),
+        2 => origin,
+        3 => s.split('#').next().unwrap_or(s),
+        _ => {
+            let path_end = s.find(['?', '#']).unwrap_or(s.len());
+            let dir_end = s[..path_end].rfind('/').map_or(path_end, |i| i + 1);
+            &s[..dir_end]
+        }
     }
 }
 
@@ -83,6 +108,11 @@ mod tests {
         assert_eq!(memo.fresh(&b, &links), vec![&links[2]]);
         // Another directory: "next" resolves elsewhere; "/about" is still the same page.
         assert_eq!(memo.fresh(&c, &links), vec![&links[1], &links[2]]);
+        // A base ending in '/': "?q" and "x" have the same context string; both are kept.
+        let d = Url::parse("http://a.test/dir/").unwrap();
+        let both = vec!["?q".to_string(), "x".to_string()];
+        assert_eq!(memo.fresh(&d, &both).len(), 2);
+        assert_eq!(memo.fresh(&d, &both).len(), 0);
         let abs = vec!["https://x.test/".to_string()];
         assert_eq!(memo.fresh(&a, &abs).len(), 1);
         assert_eq!(memo.fresh(&c, &abs).len(), 0);

@@ -12,6 +12,7 @@ mod robots;
 mod scope;
 mod seed;
 mod sitemap;
+mod worker;
 
 pub use config::{CrawlConfig, Resolve, ScopeMode, SettingsSummary, DEFAULT_USER_AGENT};
 pub use cookie_file::parse_cookie_file;
@@ -27,5 +28,6 @@ pub use run::{crawl, fetch_document, Cancel, CrawlError, CrawlOutcome, Progress}
 // For the browser crawl, which shares robots.txt and sitemap seeding with this one.
 pub(crate) use fetch::Fetcher;
 pub(crate) use robots::{RobotsCache, DISALLOWED};
-pub(crate) use run::{build_fetcher, skipped};
+pub(crate) use run::build_fetcher;
 pub(crate) use seed::from_sitemaps;
+pub(crate) use worker::skipped;

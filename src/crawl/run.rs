@@ -1,6 +1,5 @@
-//! The crawl loop: owns the frontier and the results; tasks only fetch and parse.
+//! The crawl: sets up the shared state, seeds it, runs the workers (`worker.rs`) and waits.
 
-use std::collections::{HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -11,17 +10,19 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use super::events::{MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
-use super::extract::{extract_with, is_html, PageContent};
-use super::fetch::{Fetched, Fetcher};
-use super::frontier::{Frontier, Offer, PageJob};
-use super::memo::LinkMemo;
+use super::fetch::Fetcher;
+use super::frontier::PageJob;
 use super::pool::HostPool;
-use super::robots::{RobotsCache, DISALLOWED};
+use super::robots::RobotsCache;
 use super::scope::Scope;
 use super::seed;
+use super::worker::{absorb, offer, worker, Shared, State};
 use super::CrawlConfig;
 use crate::cookies::Jar;
 use crate::observe::{Observation, ResourceKind};
+
+/// How often the progress display is told about the latest page.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlError {
@@ -62,7 +63,8 @@ impl Cancel {
     }
 }
 
-/// Progress callbacks (the CLI draws a bar with them; the library draws nothing).
+/// Progress callbacks (the CLI draws a bar with them; the library draws nothing). An HTTP
+/// crawl calls `page_done` about ten times a second with the latest page, and once at the end.
 pub trait Progress: Send + Sync {
     fn page_done(&self, _url: &Url, _pages_done: usize, _pages_known: usize) {}
 }
@@ -101,19 +103,6 @@ impl CrawlOutcome {
     }
 }
 
-enum Done {
-    Page(PageJob, Fetched, Option<PageContent>),
-    Resource(Url, ResourceKind, Url, Fetched),
-}
-
-struct State {
-    out: CrawlOutcome,
-    frontier: Frontier,
-    resources: VecDeque<(Url, ResourceKind, Url)>,
-    resources_seen: HashSet<String>,
-    dispatched_pages: usize,
-}
-
 /// Crawls from `config.start_urls` until the frontier is empty, a limit is hit, or `cancel` fires.
 pub async fn crawl(
     config: &CrawlConfig,
@@ -123,20 +112,14 @@ pub async fn crawl(
     if config.start_urls.is_empty() {
         return Err(CrawlError::NoStartUrl);
     }
-    let fetcher = Arc::new(build_fetcher(config)?);
-    let scope = Arc::new(Scope::new(
+    let fetcher = build_fetcher(config)?;
+    let scope = Scope::new(
         config.scope,
         &config.start_urls,
         config.include.clone(),
         config.exclude.clone(),
-    ));
-    let mut st = State {
-        out: CrawlOutcome::starting_now(),
-        frontier: Frontier::new(config.max_per_pattern),
-        resources: VecDeque::new(),
-        resources_seen: HashSet::new(),
-        dispatched_pages: 0,
-    };
+    );
+    let mut st = State::new(config.max_per_pattern);
     for url in &config.start_urls {
         st.frontier.offer(PageJob {
             url: url.clone(),
@@ -155,88 +138,43 @@ pub async fn crawl(
         }
     }
 
-    let memo = Arc::new(LinkMemo::default());
-    let mut tasks: JoinSet<Done> = JoinSet::new();
+    let shared = Arc::new(Shared::new(config.clone(), fetcher, scope, robots, st));
+    let mut workers = JoinSet::new();
+    for _ in 0..config.concurrency.max(1) {
+        workers.spawn(worker(Arc::clone(&shared)));
+    }
+    // This task only waits: for the workers, for a cancel, and to show progress now and then.
+    let mut tick = tokio::time::interval(PROGRESS_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut partial = false;
     loop {
         if cancel.is_cancelled() {
-            st.out.partial = true;
-            tasks.abort_all();
+            partial = true;
+            shared.stop();
+            workers.abort_all();
+            while workers.join_next().await.is_some() {}
             break;
         }
-        while tasks.len() < config.concurrency.max(1) {
-            if let Some((url, kind, page)) = st.resources.pop_front() {
-                let f = Arc::clone(&fetcher);
-                tasks.spawn(async move {
-                    let fetched = f
-                        .fetch(&url, &page, kind, kind == ResourceKind::Script)
-                        .await;
-                    Done::Resource(url, kind, page, fetched)
-                });
-                continue;
-            }
-            if st.dispatched_pages >= config.max_pages {
-                break;
-            }
-            let Some(job) = st.frontier.pop() else { break };
-            if config.respect_robots {
-                let (robot, fetched) = robots.get(&fetcher, &job.url).await;
-                if let Some(f) = fetched {
-                    absorb(&mut st.out, f);
-                }
-                if robot.is_some_and(|r| !r.allowed(job.url.as_str())) {
-                    st.out.pages.push(skipped(&job, DISALLOWED));
-                    continue;
-                }
-            }
-            st.dispatched_pages += 1;
-            let f = Arc::clone(&fetcher);
-            let memo = Arc::clone(&memo);
-            let scope = Arc::clone(&scope);
-            let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
-            tasks.spawn(async move {
-                let fetched = f.fetch(&job.url, &job.url, ResourceKind::Page, true).await;
-                // Only links that will be offered may be remembered as offered.
-                let follows = depth_ok
-                    && fetched
-                        .final_url
-                        .as_ref()
-                        .is_some_and(|u| scope.contains(u));
-                let content = page_content(&fetched, follows.then_some(&*memo));
-                Done::Page(job, fetched, content)
-            });
-        }
-        if tasks.is_empty() {
-            break;
-        }
-        let next = tokio::select! {
-            n = tasks.join_next() => n,
-            _ = cancel.notify.notified() => continue,
-        };
-        match next {
-            Some(Ok(Done::Page(job, fetched, content))) => {
-                handle_page(config, &scope, &mut st, job, fetched, content);
-                let done = st.out.pages.len();
-                if let Some(p) = st.out.pages.last() {
-                    progress.page_done(
-                        &p.url,
-                        done,
-                        done + st.frontier.len().min(config.max_pages.saturating_sub(done)),
-                    );
-                }
-            }
-            Some(Ok(Done::Resource(url, kind, page, fetched))) => {
-                handle_resource(&mut st, url, kind, page, fetched)
-            }
-            Some(Err(e)) if e.is_panic() => st.out.warnings.push(Warning::new(
-                WarningKind::Transport,
-                None,
-                format!("a fetch task failed unexpectedly ({e}); the scan went on without it"),
-            )),
-            _ => {}
+        tokio::select! {
+            n = workers.join_next() => match n {
+                None => break,
+                Some(Err(e)) if e.is_panic() => shared.lock().out.warnings.push(Warning::new(
+                    WarningKind::Transport,
+                    None,
+                    format!("a crawl worker failed unexpectedly ({e}); the scan went on without it"),
+                )),
+                Some(_) => {}
+            },
+            _ = cancel.notify.notified() => {}
+            _ = tick.tick() => report_progress(&shared, progress),
         }
     }
+    report_progress(&shared, progress);
+    let mut st = shared.lock();
+    let mut out = std::mem::replace(&mut st.out, CrawlOutcome::starting_now());
+    out.partial = partial;
     if st.dispatched_pages >= config.max_pages && !st.frontier.is_empty() {
-        st.out.warnings.push(Warning::new(
+        out.warnings.push(Warning::new(
             WarningKind::LinkTrap,
             None,
             format!(
@@ -246,11 +184,25 @@ pub async fn crawl(
             ),
         ));
     }
-    st.out.finished_at = OffsetDateTime::now_utc();
-    if let Some(err) = unreachable(&st.out, &config.start_urls) {
+    drop(st);
+    out.finished_at = OffsetDateTime::now_utc();
+    if let Some(err) = unreachable(&out, &config.start_urls) {
         return Err(err);
     }
-    Ok(st.out)
+    Ok(out)
+}
+
+/// The latest page and the counts, for the progress display.
+fn report_progress(shared: &Shared, progress: &dyn Progress) {
+    let st = shared.lock();
+    let done = st.out.pages.len();
+    if let Some(p) = st.out.pages.last() {
+        let known = done
+            + st.frontier
+                .len()
+                .min(shared.config.max_pages.saturating_sub(done));
+        progress.page_done(&p.url, done, known);
+    }
 }
 
 pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
@@ -299,168 +251,6 @@ pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError>
             .as_ref()
             .map(|h| h.iter().map(|s| s.to_ascii_lowercase()).collect()),
     })
-}
-
-/// Parsed in the task, off the crawl loop: HTML parsing is the CPU-heavy part of a crawl.
-fn page_content(fetched: &Fetched, memo: Option<&LinkMemo>) -> Option<PageContent> {
-    let url = fetched.final_url.as_ref()?;
-    if fetched.body.is_empty() || !is_html(fetched.content_type.as_deref(), &fetched.body) {
-        return None;
-    }
-    let html = String::from_utf8_lossy(&fetched.body);
-    let mut content = extract_with(&html, url, memo);
-    // Normalised here, in parallel, so the crawl loop only looks links up.
-    let mut seen = HashSet::new();
-    content.links = content
-        .links
-        .iter()
-        .map(super::frontier::normalise)
-        .filter(|u| seen.insert(u.as_str().to_owned()))
-        .collect();
-    Some(content)
-}
-
-fn handle_page(
-    config: &CrawlConfig,
-    scope: &Scope,
-    st: &mut State,
-    job: PageJob,
-    mut fetched: Fetched,
-    content: Option<PageContent>,
-) {
-    let html_lossy = content.is_some() && std::str::from_utf8(&fetched.body).is_err();
-    let page_url = fetched.final_url.clone().unwrap_or_else(|| job.url.clone());
-    if html_lossy {
-        fetched.warnings.push(Warning::new(
-            WarningKind::InvalidUtf8,
-            Some(&page_url),
-            format!("{page_url} is not valid UTF-8; invalid bytes were replaced before parsing"),
-        ));
-    }
-    if let Some(s) = fetched.status.filter(|s| *s >= 400) {
-        fetched.warnings.push(Warning::new(
-            WarningKind::HttpError,
-            Some(&job.url),
-            format!("{} answered {s}", job.url),
-        ));
-    }
-    st.out.pages.push(PageVisit {
-        url: job.url.clone(),
-        depth: job.depth,
-        found_on: job.found_on.clone(),
-        status: fetched.status,
-        final_url: fetched.final_url.clone().filter(|u| *u != job.url),
-        redirects: if fetched.hops.len() > 1 {
-            fetched.hops.clone()
-        } else {
-            Vec::new()
-        },
-        content_type: fetched.content_type.clone(),
-        bytes: fetched.body.len(),
-        cookies_set: fetched.cookies_set(),
-        error: fetched.error.clone(),
-        skipped: None,
-    });
-    absorb(&mut st.out, fetched);
-    let Some(content) = content else { return };
-    for (i, code) in content.inline_scripts.iter().enumerate() {
-        st.out.scripts.push(ScriptBody {
-            url: None,
-            page_url: page_url.clone(),
-            inline_index: Some(i + 1),
-            code: code.clone(),
-        });
-    }
-    if config.fetch_subresources {
-        for (url, kind) in &content.resources {
-            queue_resource(st, url, *kind, &page_url);
-        }
-    }
-    let follow = scope.contains(&page_url);
-    let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
-    for iframe in &content.iframes {
-        // Iframes of the site are pages of the site; others are third-party resources.
-        if follow && depth_ok && scope.contains(iframe) {
-            offer(st, iframe, job.depth + 1, &page_url);
-        } else if config.fetch_subresources {
-            queue_resource(st, iframe, ResourceKind::Iframe, &page_url);
-        }
-    }
-    if follow && depth_ok {
-        for link in &content.links {
-            if scope.contains(link) {
-                offer(st, link, job.depth + 1, &page_url);
-            }
-        }
-    }
-}
-
-fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
-    let job = PageJob {
-        url: url.clone(),
-        depth,
-        found_on: Some(found_on.clone()),
-    };
-    if let Offer::Trap(pattern) = st.frontier.offer(job) {
-        st.out.warnings.push(Warning::new(
-            WarningKind::LinkTrap,
-            Some(url),
-            format!("URL pattern '{pattern}' looks like a link trap: no more pages of it are queued (--max-per-pattern)"),
-        ));
-    }
-}
-
-fn queue_resource(st: &mut State, url: &Url, kind: ResourceKind, page: &Url) {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    if st.resources_seen.insert(u.to_string()) {
-        st.resources.push_back((u, kind, page.clone()));
-    }
-}
-
-fn handle_resource(st: &mut State, url: Url, kind: ResourceKind, page: Url, fetched: Fetched) {
-    st.out.resources.push(ResourceVisit {
-        url: url.clone(),
-        kind,
-        page_url: page.clone(),
-        status: fetched.status,
-        cookies_set: fetched.cookies_set(),
-        error: fetched.error.clone(),
-    });
-    if kind == ResourceKind::Script
-        && fetched.status.is_some_and(|s| s < 400)
-        && !fetched.body.is_empty()
-    {
-        st.out.scripts.push(ScriptBody {
-            url: Some(fetched.final_url.clone().unwrap_or(url)),
-            page_url: page,
-            inline_index: None,
-            code: String::from_utf8_lossy(&fetched.body).into_owned(),
-        });
-    }
-    absorb(&mut st.out, fetched);
-}
-
-fn absorb(out: &mut CrawlOutcome, f: Fetched) {
-    out.observations.extend(f.observations);
-    out.malformed.extend(f.malformed);
-    out.warnings.extend(f.warnings);
-}
-
-pub(crate) fn skipped(job: &PageJob, why: &str) -> PageVisit {
-    PageVisit {
-        url: job.url.clone(),
-        depth: job.depth,
-        found_on: job.found_on.clone(),
-        status: None,
-        final_url: None,
-        redirects: Vec::new(),
-        content_type: None,
-        bytes: 0,
-        cookies_set: 0,
-        error: None,
-        skipped: Some(why.to_string()),
-    }
 }
 
 /// The scan could not run when no start URL got any response at all.

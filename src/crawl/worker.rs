@@ -1,0 +1,386 @@
+//! The crawl's workers: a fixed pool of `--concurrency` tasks, each taking the next job from
+//! the shared state, fetching and parsing it, and recording the result itself.
+//!
+//! No task per page and no coordinator: a page's result is recorded by the thread that parsed
+//! it, under one short lock, and that thread takes its next job in the same critical section.
+//! Tasks wake each other only when the queue runs dry (the start of a crawl, its end).
+
+use std::collections::{HashSet, VecDeque};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use futures_util::FutureExt;
+use tokio::sync::Notify;
+use url::Url;
+
+use super::events::{PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
+use super::extract::{extract_with, is_html, PageContent};
+use super::fetch::{Fetched, Fetcher};
+use super::frontier::{Frontier, Offer, PageJob};
+use super::memo::LinkMemo;
+use super::robots::{RobotsCache, DISALLOWED};
+use super::run::CrawlOutcome;
+use super::scope::Scope;
+use super::CrawlConfig;
+use crate::observe::ResourceKind;
+
+/// What the crawl has seen and what it still has to do.
+pub(super) struct State {
+    pub out: CrawlOutcome,
+    pub frontier: Frontier,
+    pub resources: VecDeque<(Url, ResourceKind, Url)>,
+    pub resources_seen: HashSet<String>,
+    pub dispatched_pages: usize,
+    /// Jobs taken by a worker and not yet recorded.
+    in_flight: usize,
+    /// Workers waiting for the queue to fill (or the crawl to end).
+    waiting: usize,
+}
+
+impl State {
+    pub fn new(max_per_pattern: usize) -> State {
+        State {
+            out: CrawlOutcome::starting_now(),
+            frontier: Frontier::new(max_per_pattern),
+            resources: VecDeque::new(),
+            resources_seen: HashSet::new(),
+            dispatched_pages: 0,
+            in_flight: 0,
+            waiting: 0,
+        }
+    }
+
+    /// Sub-resources first (they belong to pages already visited), then pages up to the cap.
+    fn next_job(&mut self, max_pages: usize) -> Option<Job> {
+        if let Some((url, kind, page)) = self.resources.pop_front() {
+            return Some(Job::Resource(url, kind, page));
+        }
+        if self.dispatched_pages >= max_pages {
+            return None;
+        }
+        let job = self.frontier.pop()?;
+        self.dispatched_pages += 1;
+        Some(Job::Page(job))
+    }
+
+    fn has_work(&self, max_pages: usize) -> bool {
+        !self.resources.is_empty()
+            || (self.dispatched_pages < max_pages && !self.frontier.is_empty())
+    }
+}
+
+enum Job {
+    Page(PageJob),
+    Resource(Url, ResourceKind, Url),
+}
+
+/// Everything the workers share.
+pub(super) struct Shared {
+    pub config: CrawlConfig,
+    pub fetcher: Fetcher,
+    pub scope: Scope,
+    pub memo: LinkMemo,
+    pub robots: tokio::sync::Mutex<RobotsCache>,
+    pub state: Mutex<State>,
+    wake: Notify,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    pub fn new(
+        config: CrawlConfig,
+        fetcher: Fetcher,
+        scope: Scope,
+        robots: RobotsCache,
+        state: State,
+    ) -> Shared {
+        Shared {
+            config,
+            fetcher,
+            scope,
+            memo: LinkMemo::default(),
+            robots: tokio::sync::Mutex::new(robots),
+            state: Mutex::new(state),
+            wake: Notify::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while recording a page leaves at worst that page half-recorded.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Makes idle and future job requests come back empty (cancellation).
+    pub fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.wake.notify_waiters();
+    }
+
+    /// Ends a job: wakes waiting workers when there is work for them or nothing is left.
+    fn finish_job(&self, mut st: MutexGuard<'_, State>) {
+        st.in_flight -= 1;
+        let wake = st.waiting > 0 && (st.in_flight == 0 || st.has_work(self.config.max_pages));
+        drop(st);
+        if wake {
+            self.wake.notify_waiters();
+        }
+    }
+}
+
+/// One worker: takes jobs until the crawl has none left and no other worker can make more.
+pub(super) async fn worker(sh: std::sync::Arc<Shared>) {
+    let max_pages = sh.config.max_pages;
+    loop {
+        let job = loop {
+            let notified = {
+                let mut st = sh.lock();
+                if sh.stop.load(Ordering::SeqCst) {
+                    return;
+                }
+                if let Some(job) = st.next_job(max_pages) {
+                    st.in_flight += 1;
+                    break job;
+                }
+                if st.in_flight == 0 {
+                    drop(st);
+                    // Nothing queued and nothing running: the crawl is over.
+                    sh.wake.notify_waiters();
+                    return;
+                }
+                st.waiting += 1;
+                // Created before the lock is released, so no wake-up is missed.
+                sh.wake.notified()
+            };
+            notified.await;
+            sh.lock().waiting -= 1;
+        };
+        let run = AssertUnwindSafe(run_job(&sh, job)).catch_unwind().await;
+        if let Err(panic) = run {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let mut st = sh.lock();
+            st.out.warnings.push(Warning::new(
+                WarningKind::Transport,
+                None,
+                format!("a fetch failed unexpectedly ({why}); the scan went on without it"),
+            ));
+            sh.finish_job(st);
+        }
+    }
+}
+
+/// Fetches and parses one job, records it and ends it (`finish_job`).
+async fn run_job(sh: &Shared, job: Job) {
+    let config = &sh.config;
+    let job = match job {
+        Job::Resource(url, kind, page) => {
+            let fetched = sh
+                .fetcher
+                .fetch(&url, &page, kind, kind == ResourceKind::Script)
+                .await;
+            let mut st = sh.lock();
+            handle_resource(&mut st, url, kind, page, fetched);
+            sh.finish_job(st);
+            return;
+        }
+        Job::Page(job) => job,
+    };
+    if config.respect_robots {
+        let (robot, fetched) = sh.robots.lock().await.get(&sh.fetcher, &job.url).await;
+        let disallowed = robot.is_some_and(|r| !r.allowed(job.url.as_str()));
+        if fetched.is_some() || disallowed {
+            let mut st = sh.lock();
+            if let Some(f) = fetched {
+                absorb(&mut st.out, f);
+            }
+            if disallowed {
+                st.dispatched_pages -= 1;
+                st.out.pages.push(skipped(&job, DISALLOWED));
+                sh.finish_job(st);
+                return;
+            }
+        }
+    }
+    let fetched = sh
+        .fetcher
+        .fetch(&job.url, &job.url, ResourceKind::Page, true)
+        .await;
+    let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
+    // Only links that will be offered may be remembered as offered.
+    let follows = depth_ok
+        && fetched
+            .final_url
+            .as_ref()
+            .is_some_and(|u| sh.scope.contains(u));
+    let content = page_content(&fetched, follows.then_some(&sh.memo));
+    let mut st = sh.lock();
+    handle_page(config, &sh.scope, &mut st, job, fetched, content);
+    sh.finish_job(st);
+}
+
+/// Parsed in the worker, outside the lock: HTML parsing is the CPU-heavy part of a crawl.
+fn page_content(fetched: &Fetched, memo: Option<&LinkMemo>) -> Option<PageContent> {
+    let url = fetched.final_url.as_ref()?;
+    if fetched.body.is_empty() || !is_html(fetched.content_type.as_deref(), &fetched.body) {
+        return None;
+    }
+    let html = String::from_utf8_lossy(&fetched.body);
+    let mut content = extract_with(&html, url, memo);
+    // Normalised here, outside the lock, so recording a page only looks links up.
+    let mut seen = HashSet::new();
+    content.links = content
+        .links
+        .iter()
+        .map(super::frontier::normalise)
+        .filter(|u| seen.insert(u.as_str().to_owned()))
+        .collect();
+    Some(content)
+}
+
+fn handle_page(
+    config: &CrawlConfig,
+    scope: &Scope,
+    st: &mut State,
+    job: PageJob,
+    mut fetched: Fetched,
+    content: Option<PageContent>,
+) {
+    let html_lossy = content.is_some() && std::str::from_utf8(&fetched.body).is_err();
+    let page_url = fetched.final_url.clone().unwrap_or_else(|| job.url.clone());
+    if html_lossy {
+        fetched.warnings.push(Warning::new(
+            WarningKind::InvalidUtf8,
+            Some(&page_url),
+            format!("{page_url} is not valid UTF-8; invalid bytes were replaced before parsing"),
+        ));
+    }
+    if let Some(s) = fetched.status.filter(|s| *s >= 400) {
+        fetched.warnings.push(Warning::new(
+            WarningKind::HttpError,
+            Some(&job.url),
+            format!("{} answered {s}", job.url),
+        ));
+    }
+    st.out.pages.push(PageVisit {
+        url: job.url.clone(),
+        depth: job.depth,
+        found_on: job.found_on.clone(),
+        status: fetched.status,
+        final_url: fetched.final_url.clone().filter(|u| *u != job.url),
+        redirects: if fetched.hops.len() > 1 {
+            fetched.hops.clone()
+        } else {
+            Vec::new()
+        },
+        content_type: fetched.content_type.clone(),
+        bytes: fetched.body.len(),
+        cookies_set: fetched.cookies_set(),
+        error: fetched.error.clone(),
+        skipped: None,
+    });
+    absorb(&mut st.out, fetched);
+    let Some(content) = content else { return };
+    for (i, code) in content.inline_scripts.iter().enumerate() {
+        st.out.scripts.push(ScriptBody {
+            url: None,
+            page_url: page_url.clone(),
+            inline_index: Some(i + 1),
+            code: code.clone(),
+        });
+    }
+    if config.fetch_subresources {
+        for (url, kind) in &content.resources {
+            queue_resource(st, url, *kind, &page_url);
+        }
+    }
+    let follow = scope.contains(&page_url);
+    let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
+    for iframe in &content.iframes {
+        // Iframes of the site are pages of the site; others are third-party resources.
+        if follow && depth_ok && scope.contains(iframe) {
+            offer(st, iframe, job.depth + 1, &page_url);
+        } else if config.fetch_subresources {
+            queue_resource(st, iframe, ResourceKind::Iframe, &page_url);
+        }
+    }
+    if follow && depth_ok {
+        for link in &content.links {
+            if scope.contains(link) {
+                offer(st, link, job.depth + 1, &page_url);
+            }
+        }
+    }
+}
+
+pub(super) fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
+    let job = PageJob {
+        url: url.clone(),
+        depth,
+        found_on: Some(found_on.clone()),
+    };
+    if let Offer::Trap(pattern) = st.frontier.offer(job) {
+        st.out.warnings.push(Warning::new(
+            WarningKind::LinkTrap,
+            Some(url),
+            format!("URL pattern '{pattern}' looks like a link trap: no more pages of it are queued (--max-per-pattern)"),
+        ));
+    }
+}
+
+fn queue_resource(st: &mut State, url: &Url, kind: ResourceKind, page: &Url) {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    if st.resources_seen.insert(u.to_string()) {
+        st.resources.push_back((u, kind, page.clone()));
+    }
+}
+
+fn handle_resource(st: &mut State, url: Url, kind: ResourceKind, page: Url, fetched: Fetched) {
+    st.out.resources.push(ResourceVisit {
+        url: url.clone(),
+        kind,
+        page_url: page.clone(),
+        status: fetched.status,
+        cookies_set: fetched.cookies_set(),
+        error: fetched.error.clone(),
+    });
+    if kind == ResourceKind::Script
+        && fetched.status.is_some_and(|s| s < 400)
+        && !fetched.body.is_empty()
+    {
+        st.out.scripts.push(ScriptBody {
+            url: Some(fetched.final_url.clone().unwrap_or(url)),
+            page_url: page,
+            inline_index: None,
+            code: String::from_utf8_lossy(&fetched.body).into_owned(),
+        });
+    }
+    absorb(&mut st.out, fetched);
+}
+
+pub(super) fn absorb(out: &mut CrawlOutcome, f: Fetched) {
+    out.observations.extend(f.observations);
+    out.malformed.extend(f.malformed);
+    out.warnings.extend(f.warnings);
+}
+
+pub(crate) fn skipped(job: &PageJob, why: &str) -> PageVisit {
+    PageVisit {
+        url: job.url.clone(),
+        depth: job.depth,
+        found_on: job.found_on.clone(),
+        status: None,
+        final_url: None,
+        redirects: Vec::new(),
+        content_type: None,
+        bytes: 0,
+        cookies_set: 0,
+        error: None,
+        skipped: Some(why.to_string()),
+    }
+}
