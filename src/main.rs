@@ -11,7 +11,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use url::Url;
 
 use cookiescan::compliance::{ComplianceSettings, FailOn};
-use cookiescan::crawl::{parse_cookie_file, Cancel, CrawlConfig, CrawlError, Progress, ScopeMode};
+use cookiescan::crawl::{
+    parse_cookie_file, Cancel, CrawlConfig, CrawlError, Progress, ScopeMode, UserCookie,
+};
 use cookiescan::exit_codes::ExitCode;
 use cookiescan::knowledge::KnowledgeBase;
 use cookiescan::policy::{Config, PolicyError, ScanSection};
@@ -507,13 +509,13 @@ fn scan_section(urls: &[String], a: &CrawlArgs) -> ScanSection {
     }
 }
 
-fn user_cookies(a: &CrawlArgs) -> Result<Vec<(String, String)>> {
+fn user_cookies(a: &CrawlArgs) -> Result<Vec<UserCookie>> {
     let mut cookies = Vec::new();
     for c in &a.cookie {
         let (n, v) = c
             .split_once('=')
             .with_context(|| format!("--cookie '{c}' must be written NAME=VALUE"))?;
-        cookies.push((n.trim().to_string(), v.to_string()));
+        cookies.push(UserCookie::new(n.trim(), v));
     }
     if let Some(path) = &a.cookie_file {
         let text = std::fs::read_to_string(path)

@@ -407,7 +407,18 @@ async fn user_cookies_and_headers_are_sent_and_not_reported_as_the_sites() {
         vec![url::Url::parse(&format!("{}/members", server.origin("www.site.test"))).unwrap()];
     config.max_depth = Some(0);
     config.use_sitemaps = false;
-    config.cookies = vec![("session".into(), "from-the-user".into())];
+    config
+        .start_urls
+        .push(url::Url::parse(&format!("{}/leak", server.origin("www.site.test"))).unwrap());
+    // `--cookie session=…`, and a cookies.txt cookie of another site that must stay unsent.
+    config.cookies = vec![cookiescan::crawl::UserCookie::new(
+        "session",
+        "from-the-user",
+    )];
+    config.cookies.extend(
+        cookiescan::crawl::parse_cookie_file("www.other.test\tFALSE\t/\tFALSE\t0\tforeign\tx\n")
+            .unwrap(),
+    );
     config.headers = vec![("X-Api-Key".into(), "k".into())];
     let r = browse_with(&config, &opts).await;
     assert!(
@@ -421,5 +432,13 @@ async fn user_cookies_and_headers_are_sent_and_not_reported_as_the_sites() {
     assert!(
         util::cookie(&r, "session").is_none(),
         "the user's cookie is not the site's"
+    );
+    assert!(
+        util::cookie(&r, "foreign").is_none(),
+        "nor is another site's"
+    );
+    assert!(
+        util::cookie(&r, "leaked").is_none(),
+        "another site's cookie was sent"
     );
 }

@@ -272,11 +272,19 @@ async fn user_cookies_are_sent_from_the_first_request() {
     let mut cfg = config(&server, "www.site.test", "/members");
     cfg.max_depth = Some(0);
     cfg.use_sitemaps = false;
-    cfg.cookies = vec![("session".into(), "from-the-user".into())];
+    cfg.start_urls
+        .push(url::Url::parse(&format!("{}/leak", server.origin("www.site.test"))).unwrap());
+    // A cookies.txt exported from a browser: one cookie of this site, one of another.
+    let file = "# Netscape HTTP Cookie File\n.site.test\tTRUE\t/\tFALSE\t0\tsession\tfrom-the-user\nwww.other.test\tFALSE\t/\tFALSE\t0\tforeign\tx\n";
+    cfg.cookies = cookiescan::crawl::parse_cookie_file(file).unwrap();
     cfg.headers = vec![("X-Api-Key".into(), "k".into())];
     let report = scan(&cfg).await;
     assert!(cookie(&report, "member_pref").is_some());
     assert!(cookie(&report, "api_seen").is_some(), "--header is sent");
+    assert!(
+        cookie(&report, "leaked").is_none(),
+        "another site's cookie from the file was sent"
+    );
 }
 
 #[tokio::test]

@@ -177,7 +177,7 @@ async fn run_pass(
     let mut frontier = plan.frontier(config);
     let mut pages = Vec::new();
     // The user's own cookies (`--cookie`) are in the store from the start: not the site's.
-    let mut seen: HashSet<String> = user_cookie_keys(config).collect();
+    let mut seen: HashSet<String> = user_cookie_keys(config).into_iter().collect();
     let mut report = PhaseReport {
         pass,
         manager: None,
@@ -482,16 +482,21 @@ fn absorb(
 
 /// `--cookie`/`--cookie-file` cookies, given to the start hosts as in static mode.
 async fn give_user_cookies(cdp: &Cdp, config: &CrawlConfig) {
-    let cookies: Vec<Value> = config
-        .cookies
-        .iter()
-        .flat_map(|(name, value)| {
-            config
-                .start_urls
-                .iter()
-                .map(move |u| json!({"name": name, "value": value, "url": u.as_str()}))
-        })
-        .collect();
+    let mut cookies: Vec<Value> = Vec::new();
+    for c in &config.cookies {
+        match &c.domain {
+            None => cookies.extend(
+                config
+                    .start_urls
+                    .iter()
+                    .map(|u| json!({"name": c.name, "value": c.value, "url": u.as_str()})),
+            ),
+            Some(d) => cookies.push(json!({
+                "name": c.name, "value": c.value, "path": c.path, "secure": c.secure,
+                "domain": if c.subdomains { format!(".{d}") } else { d.clone() },
+            })),
+        }
+    }
     if !cookies.is_empty() {
         let _ = cdp
             .call(None, "Storage.setCookies", json!({ "cookies": cookies }))
@@ -499,15 +504,29 @@ async fn give_user_cookies(cdp: &Cdp, config: &CrawlConfig) {
     }
 }
 
-/// Store keys of the user's cookies as Chromium holds them (host-only, path `/`).
-fn user_cookie_keys(config: &CrawlConfig) -> impl Iterator<Item = String> + '_ {
-    config.cookies.iter().flat_map(|(name, _)| {
-        config
-            .start_urls
-            .iter()
-            .filter_map(|u| u.host_str())
-            .map(move |h| format!("{name}\u{0}{h}\u{0}/"))
-    })
+/// Store keys of the user's cookies as Chromium holds them.
+fn user_cookie_keys(config: &CrawlConfig) -> Vec<String> {
+    let mut keys = Vec::new();
+    for c in &config.cookies {
+        match &c.domain {
+            None => keys.extend(
+                config
+                    .start_urls
+                    .iter()
+                    .filter_map(|u| u.host_str())
+                    .map(|h| format!("{}\u{0}{h}\u{0}/", c.name)),
+            ),
+            Some(d) => {
+                let domain = if c.subdomains {
+                    format!(".{d}")
+                } else {
+                    d.clone()
+                };
+                keys.push(format!("{}\u{0}{domain}\u{0}{}", c.name, c.path));
+            }
+        }
+    }
+    keys
 }
 
 /// Every cookie of every domain in the browser (third-party and partitioned too).

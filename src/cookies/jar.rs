@@ -204,6 +204,32 @@ impl Jar {
         self.store(&cookie, url)
     }
 
+    /// A cookie the user exported from a browser (a cookies.txt line), kept for its own
+    /// `domain` (and its subdomains when `subdomains`), `path`, and https only when `secure`.
+    pub fn add_exported_cookie(
+        &mut self,
+        name: &str,
+        value: &str,
+        domain: &str,
+        subdomains: bool,
+        path: &str,
+        secure: bool,
+    ) -> Result<(), Rejection> {
+        let scheme = if secure { "https" } else { "http" };
+        let url = Url::parse(&format!("{scheme}://{domain}{path}")).map_err(|_| {
+            Rejection::new(format!(
+                "'{domain}' is not a host name a cookie can belong to"
+            ))
+        })?;
+        let line = format!("{name}={value}");
+        let mut cookie = super::parse_set_cookie(&line)
+            .map_err(|e| Rejection::new(format!("\"{line}\" is not a usable cookie: {e}")))?;
+        cookie.domain = subdomains.then(|| domain.to_owned());
+        cookie.path = Some(path.to_owned());
+        cookie.secure = secure;
+        self.store(&cookie, &url)
+    }
+
     /// Number of stored cookies that have not expired.
     pub fn len(&self) -> usize {
         let now = self.now();

@@ -76,7 +76,7 @@ pub struct CrawlConfig {
     pub max_redirects: usize,
     pub user_agent: String,
     pub headers: Vec<(String, String)>,
-    pub cookies: Vec<(String, String)>,
+    pub cookies: Vec<crate::crawl::UserCookie>,
     pub respect_robots: bool,
     pub use_sitemaps: bool,
     pub fetch_subresources: bool,

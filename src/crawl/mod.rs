@@ -15,7 +15,7 @@ mod sitemap;
 mod worker;
 
 pub use config::{CrawlConfig, Resolve, ScopeMode, SettingsSummary, DEFAULT_USER_AGENT};
-pub use cookie_file::parse_cookie_file;
+pub use cookie_file::{parse_cookie_file, UserCookie};
 pub use events::{
     Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
 };

@@ -232,10 +232,19 @@ pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError>
         headers.append(n, v);
     }
     let mut jar = Jar::new();
-    for (name, value) in &config.cookies {
-        for url in &config.start_urls {
-            // A cookie a browser would refuse is still sent: the user asked for it.
-            let _ = jar.add_user_cookie(name, value, url);
+    for c in &config.cookies {
+        // A cookie a browser would refuse is still sent: the user asked for it.
+        match &c.domain {
+            None => {
+                for url in &config.start_urls {
+                    let _ = jar.add_user_cookie(&c.name, &c.value, url);
+                }
+            }
+            // An exported cookie goes only where its browser would have sent it.
+            Some(d) => {
+                let _ =
+                    jar.add_exported_cookie(&c.name, &c.value, d, c.subdomains, &c.path, c.secure);
+            }
         }
     }
     Ok(Fetcher {
