@@ -98,13 +98,33 @@ pub struct Detection {
     pub first_layer: text::TextResult,
 }
 
+/// How long autoconsent may take to find a banner: banners are often injected late.
+const AUTOCONSENT_WAIT: Duration = Duration::from_secs(3);
+/// When the text rules already see a banner autoconsent has not named by then, autoconsent
+/// has no rule for it (it finds the ones it knows in 0.2–0.4 s): stop waiting.
+const AUTOCONSENT_GRACE: Duration = Duration::from_secs(1);
+
 /// Waits for autoconsent to find a banner (when installed), then checks the first layer.
 pub async fn detect(tab: &mut Tab, with_autoconsent: bool) -> Detection {
     let mut popup = None;
     if with_autoconsent {
         let found = |t: &Tab| t.ac_events.iter().any(|e| e.kind == "popupFound");
-        tab.pump_until(Instant::now() + Duration::from_secs(3), found)
-            .await;
+        let start = Instant::now();
+        let mut check_at = start + AUTOCONSENT_GRACE;
+        loop {
+            let deadline = start + AUTOCONSENT_WAIT;
+            tab.pump_until(check_at.min(deadline), found).await;
+            if found(tab) || Instant::now() >= deadline {
+                break;
+            }
+            if text::run(tab, None)
+                .await
+                .is_ok_and(|r| r.accept || r.reject)
+            {
+                break;
+            }
+            check_at = Instant::now() + Duration::from_millis(500);
+        }
         popup = tab
             .ac_events
             .iter()
