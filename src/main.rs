@@ -637,21 +637,10 @@ async fn scan_and_report(
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     let progress = BarProgress(bar.clone());
-    let crawled = match browser {
-        Some(b) => cookiescan::browser::browse(&crawl, b, &progress, &cancel)
-            .await
-            .map(|b| (b.outcome, Some(b.consent), b.storage))
-            .map_err(ScanError::from),
-        None => cookiescan::crawl::crawl(&crawl, &progress, &cancel)
-            .await
-            .map(|outcome| (outcome, None, Vec::new()))
-            .map_err(ScanError::from),
-    };
+    let crawled = cookiescan::scan::visit(&crawl, browser, &progress, &cancel).await;
     bar.finish_and_clear();
     let kb = kb.get().await?;
-    let (outcome, consent, storage) = crawled?;
-    let report =
-        cookiescan::scan::finish(&crawl, outcome, consent, storage, kb, &policy, &rules).await?;
+    let report = cookiescan::scan::finish(&crawl, crawled?, kb, &policy, &rules).await?;
     let options = ExportOptions {
         csv_bom: output.csv_bom,
         csv_rows: if output.csv_findings {

@@ -44,8 +44,8 @@ pub async fn scan(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report, ScanError> {
-    let outcome = crawl(config, progress, cancel).await?;
-    finish(config, outcome, None, Vec::new(), kb, policy, rules).await
+    let crawled = visit(config, None, progress, cancel).await?;
+    finish(config, crawled, kb, policy, rules).await
 }
 
 /// Scans a site in headless Chromium (`--browser`), once per consent pass.
@@ -58,30 +58,57 @@ pub async fn scan_in_browser(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<Report, ScanError> {
-    let b = browse(config, browser, progress, cancel).await?;
-    finish(
-        config,
-        b.outcome,
-        Some(b.consent),
-        b.storage,
-        kb,
-        policy,
-        rules,
-    )
-    .await
+    let crawled = visit(config, Some(browser), progress, cancel).await?;
+    finish(config, crawled, kb, policy, rules).await
 }
 
-/// Everything after the crawl, the same for both modes (the CLI calls it itself so that its
-/// knowledge base can load while the crawl runs).
+/// What a crawl saw in either mode, before anything is classified.
+pub struct Crawled {
+    pub outcome: CrawlOutcome,
+    /// Browser mode: the consent passes.
+    pub consent: Option<ConsentReport>,
+    /// Browser mode: web storage seen in the browser.
+    pub storage: Vec<StorageItem>,
+}
+
+/// The crawl alone: in headless Chromium when `browser` is given, else over HTTP. The CLI
+/// calls it and [`finish`] itself, so that its knowledge base loads while the crawl runs.
+pub async fn visit(
+    config: &CrawlConfig,
+    browser: Option<&BrowserOptions>,
+    progress: &dyn Progress,
+    cancel: &Cancel,
+) -> Result<Crawled, ScanError> {
+    Ok(match browser {
+        Some(b) => {
+            let b = browse(config, b, progress, cancel).await?;
+            Crawled {
+                outcome: b.outcome,
+                consent: Some(b.consent),
+                storage: b.storage,
+            }
+        }
+        None => Crawled {
+            outcome: crawl(config, progress, cancel).await?,
+            consent: None,
+            storage: Vec::new(),
+        },
+    })
+}
+
+/// Everything after the crawl, the same for both modes.
 pub async fn finish(
     config: &CrawlConfig,
-    mut outcome: CrawlOutcome,
-    consent: Option<ConsentReport>,
-    browser_storage: Vec<StorageItem>,
+    crawled: Crawled,
     kb: &KnowledgeBase,
     policy: &Policy,
     rules: &ComplianceSettings,
 ) -> Result<Report, ScanError> {
+    let Crawled {
+        mut outcome,
+        consent,
+        storage: browser_storage,
+    } = crawled;
     let site = site_host(&config.start_urls);
     // Script analysis is CPU-bound: off the async runtime's threads.
     let bodies = std::mem::take(&mut outcome.scripts);

@@ -41,14 +41,7 @@ impl Plan {
 
     /// A pass's frontier: the start URLs, then the sitemaps' pages.
     pub fn frontier(&self, config: &CrawlConfig) -> Frontier {
-        let mut frontier = Frontier::new(config.max_per_pattern);
-        for u in &config.start_urls {
-            frontier.offer(PageJob {
-                url: u.clone(),
-                depth: 0,
-                found_on: None,
-            });
-        }
+        let mut frontier = Frontier::starting_at(config.max_per_pattern, &config.start_urls);
         for (u, sitemap) in &self.seeds {
             frontier.offer(PageJob {
                 url: u.clone(),

@@ -76,6 +76,7 @@ pub async fn browse(
         config.exclude.clone(),
     );
     let mut plan = Plan::new(config, &scope).await?;
+    let headers = Arc::new(config.headers.clone());
     let mut storage = Vec::new();
     for (i, pass) in opts.consent.passes().into_iter().enumerate() {
         if cancel.is_cancelled() {
@@ -94,7 +95,6 @@ pub async fn browse(
             }
         }
         give_user_cookies(&cdp, config).await;
-        let headers = Arc::new(config.headers.clone());
         let inject = Injection {
             autoconsent: ac.clone(),
             headers: Arc::clone(&headers),
@@ -177,7 +177,7 @@ async fn run_pass(
     let mut frontier = plan.frontier(config);
     let mut pages = Vec::new();
     // The user's own cookies (`--cookie`) are in the store from the start: not the site's.
-    let mut seen: HashSet<String> = user_cookie_keys(config).into_iter().collect();
+    let mut seen: HashSet<String> = user_cookies(config).into_iter().map(|(_, k)| k).collect();
     let mut report = PhaseReport {
         pass,
         manager: None,
@@ -317,28 +317,21 @@ async fn run_pass(
         let Some(next) = next else {
             break;
         };
-        match next {
-            Ok((id, Ok(v))) => {
-                flying.remove(&id);
+        let (id, result) = match next {
+            Ok((id, r)) => (id, r.map_err(|e| e.to_string())),
+            Err(e) => (e.id(), Err(format!("a browser tab failed ({e})"))),
+        };
+        let job = flying.remove(&id);
+        match result {
+            Ok(v) => {
                 pages.push(absorb(v, scope, config, &mut frontier, out, storage));
                 let done = pages.len();
                 progress.page_done(&pages[done - 1].url, done, done + frontier.len());
             }
-            Ok((id, Err(e))) => {
-                let why = e.to_string();
-                if let Some(job) = flying.remove(&id) {
-                    pages.push(unfinished(&job, &why));
-                }
+            Err(why) => {
+                pages.extend(job.map(|j| unfinished(&j, &why)));
                 out.warnings
-                    .push(Warning::new(WarningKind::Browser, None, why))
-            }
-            Err(e) => {
-                let why = format!("a browser tab failed ({e})");
-                if let Some(job) = flying.remove(&e.id()) {
-                    pages.push(unfinished(&job, &why));
-                }
-                out.warnings
-                    .push(Warning::new(WarningKind::Browser, None, why))
+                    .push(Warning::new(WarningKind::Browser, None, why));
             }
         }
     }
@@ -480,23 +473,9 @@ fn absorb(
     v.visit
 }
 
-/// `--cookie`/`--cookie-file` cookies, given to the start hosts as in static mode.
+/// `--cookie`/`--cookie-file` cookies, given as in static mode.
 async fn give_user_cookies(cdp: &Cdp, config: &CrawlConfig) {
-    let mut cookies: Vec<Value> = Vec::new();
-    for c in &config.cookies {
-        match &c.domain {
-            None => cookies.extend(
-                config
-                    .start_urls
-                    .iter()
-                    .map(|u| json!({"name": c.name, "value": c.value, "url": u.as_str()})),
-            ),
-            Some(d) => cookies.push(json!({
-                "name": c.name, "value": c.value, "path": c.path, "secure": c.secure,
-                "domain": if c.subdomains { format!(".{d}") } else { d.clone() },
-            })),
-        }
-    }
+    let cookies: Vec<Value> = user_cookies(config).into_iter().map(|(c, _)| c).collect();
     if !cookies.is_empty() {
         let _ = cdp
             .call(None, "Storage.setCookies", json!({ "cookies": cookies }))
@@ -504,29 +483,38 @@ async fn give_user_cookies(cdp: &Cdp, config: &CrawlConfig) {
     }
 }
 
-/// Store keys of the user's cookies as Chromium holds them.
-fn user_cookie_keys(config: &CrawlConfig) -> Vec<String> {
-    let mut keys = Vec::new();
+/// The user's cookies as `Storage.setCookies` takes them, each with the [`key`] Chromium's
+/// store then gives it: `--cookie` ones host-only on every start host, path `/`; exported ones
+/// on their own domain (with a leading dot when their subdomains share them) and path.
+fn user_cookies(config: &CrawlConfig) -> Vec<(Value, String)> {
+    let mut out = Vec::new();
     for c in &config.cookies {
         match &c.domain {
-            None => keys.extend(
-                config
-                    .start_urls
-                    .iter()
-                    .filter_map(|u| u.host_str())
-                    .map(|h| format!("{}\u{0}{h}\u{0}/", c.name)),
-            ),
+            None => {
+                for u in &config.start_urls {
+                    let Some(host) = u.host_str() else { continue };
+                    out.push((
+                        json!({"name": c.name, "value": c.value, "url": u.as_str()}),
+                        format!("{}\u{0}{host}\u{0}/", c.name),
+                    ));
+                }
+            }
             Some(d) => {
                 let domain = if c.subdomains {
                     format!(".{d}")
                 } else {
                     d.clone()
                 };
-                keys.push(format!("{}\u{0}{domain}\u{0}{}", c.name, c.path));
+                let param = json!({
+                    "name": c.name, "value": c.value, "path": c.path, "secure": c.secure,
+                    "domain": domain,
+                });
+                let k = key(&param);
+                out.push((param, k));
             }
         }
     }
-    keys
+    out
 }
 
 /// Every cookie of every domain in the browser (third-party and partitioned too).

@@ -9,7 +9,7 @@ use url::Url;
 
 use super::capture::JsWrite;
 use crate::observe::{ConsentPhase, StorageItem};
-use crate::scripts::{Api, Evidence, Method, StorageKind};
+use crate::scripts::{Evidence, Method, StorageKind};
 
 /// What the page's origin holds once it settled: `{origin, local, session, indexeddb}`.
 /// Every access is guarded: a sandboxed frame throws on `localStorage` itself.
@@ -28,14 +28,6 @@ pub fn kind(api: &str) -> Option<StorageKind> {
         "session-storage" => Some(StorageKind::Session),
         "indexeddb" => Some(StorageKind::IndexedDb),
         _ => None,
-    }
-}
-
-fn api(kind: StorageKind) -> Api {
-    match kind {
-        StorageKind::Local => Api::LocalStorage,
-        StorageKind::Session => Api::SessionStorage,
-        StorageKind::IndexedDb => Api::IndexedDb,
     }
 }
 
@@ -63,7 +55,7 @@ impl StorageSink<'_> {
             column: w.column,
             snippet: String::new(),
             method: Method::Observed,
-            api: api(kind),
+            api: kind.api(),
             confidence: 1.0,
             note: None,
         };
@@ -87,7 +79,7 @@ impl StorageSink<'_> {
                     column: 0,
                     snippet: String::new(),
                     method: Method::Observed,
-                    api: api(kind),
+                    api: kind.api(),
                     confidence: 1.0,
                     note: Some(
                         "found in the browser's storage; the write itself was not seen".into(),

@@ -111,7 +111,8 @@ impl Tab {
     }
 
     fn handle(&mut self, ev: Event) {
-        tracing::trace!(method = %ev.method, session = ?ev.session, params = %ev.params, "DevTools event");
+        // Method and session only: the parameters can carry cookie values.
+        tracing::trace!(method = %ev.method, session = ?ev.session, "DevTools event");
         let p = &ev.params;
         let main = ev.session.as_deref() == Some(self.session.as_str());
         match ev.method.as_str() {

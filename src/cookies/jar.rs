@@ -71,6 +71,19 @@ pub struct Jar {
     fixed_now: Option<OffsetDateTime>,
 }
 
+/// `name=value` as given by the user, checked: attributes come from the caller, not the text.
+fn user_cookie(name: &str, value: &str) -> Result<SetCookie, Rejection> {
+    let bad = |s: &str| s.chars().any(|c| c == ';' || c.is_ascii_control());
+    if name.is_empty() || name.contains('=') || bad(name) || bad(value) {
+        return Err(Rejection::new(format!(
+            "\"{name}={value}\" is not a usable cookie: the name must be non-empty without '=', and neither part may contain ';' or control characters"
+        )));
+    }
+    let line = format!("{name}={value}");
+    super::parse_set_cookie(&line)
+        .map_err(|e| Rejection::new(format!("\"{line}\" is not a usable cookie: {e}")))
+}
+
 impl Jar {
     pub fn new() -> Self {
         Self::default()
@@ -182,15 +195,7 @@ impl Jar {
     /// Marked Secure when `url` is https, so a session cookie never leaks to plain http; a
     /// `__Host-` name stays host-only.
     pub fn add_user_cookie(&mut self, name: &str, value: &str, url: &Url) -> Result<(), Rejection> {
-        let bad = |s: &str| s.chars().any(|c| c == ';' || c.is_ascii_control());
-        if name.is_empty() || name.contains('=') || bad(name) || bad(value) {
-            return Err(Rejection::new(format!(
-                "\"{name}={value}\" is not a usable cookie: the name must be non-empty without '=', and neither part may contain ';' or control characters"
-            )));
-        }
-        let line = format!("{name}={value}");
-        let mut cookie = super::parse_set_cookie(&line)
-            .map_err(|e| Rejection::new(format!("\"{line}\" is not a usable cookie: {e}")))?;
+        let mut cookie = user_cookie(name, value)?;
         // __Host- cookies exist only host-only; the browser the user copied it from had it so.
         let host_prefixed = name
             .get(..7)
@@ -221,9 +226,7 @@ impl Jar {
                 "'{domain}' is not a host name a cookie can belong to"
             ))
         })?;
-        let line = format!("{name}={value}");
-        let mut cookie = super::parse_set_cookie(&line)
-            .map_err(|e| Rejection::new(format!("\"{line}\" is not a usable cookie: {e}")))?;
+        let mut cookie = user_cookie(name, value)?;
         cookie.domain = subdomains.then(|| domain.to_owned());
         cookie.path = Some(path.to_owned());
         cookie.secure = secure;

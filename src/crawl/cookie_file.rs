@@ -28,19 +28,6 @@ impl UserCookie {
             secure: false,
         }
     }
-
-    /// Whether a request to `host` may carry it (always for a start-host cookie).
-    pub fn for_host(&self, host: &str) -> bool {
-        match &self.domain {
-            None => true,
-            Some(d) => {
-                host.eq_ignore_ascii_case(d)
-                    || (self.subdomains
-                        && host.len() > d.len()
-                        && host.to_ascii_lowercase().ends_with(&format!(".{d}")))
-            }
-        }
-    }
 }
 
 /// Reads a Netscape `cookies.txt` (each cookie keeps its domain, path and secure flag) or
@@ -105,12 +92,10 @@ mod tests {
         );
         assert_eq!(session.domain.as_deref(), Some("a.test"));
         assert!(session.subdomains);
-        assert!(session.for_host("www.a.test") && session.for_host("a.test"));
-        assert!(!session.for_host("b.test") && !session.for_host("xa.test"));
         assert_eq!(got[1], UserCookie::new("lang", "fr"));
-        assert!(got[1].for_host("anything.test"));
         let host_only = &parse_cookie_file("shop.a.test\tFALSE\t/cart\tTRUE\t0\tc\t1").unwrap()[0];
-        assert!(host_only.for_host("shop.a.test") && !host_only.for_host("x.shop.a.test"));
+        assert_eq!(host_only.domain.as_deref(), Some("shop.a.test"));
+        assert!(!host_only.subdomains);
         assert_eq!((host_only.path.as_str(), host_only.secure), ("/cart", true));
         assert!(parse_cookie_file("garbage").unwrap_err().contains("line 1"));
         assert!(parse_cookie_file("=x").is_err());

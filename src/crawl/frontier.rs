@@ -41,6 +41,19 @@ impl Frontier {
         }
     }
 
+    /// A frontier holding the start URLs, at depth 0.
+    pub fn starting_at(max_per_pattern: usize, start_urls: &[Url]) -> Frontier {
+        let mut frontier = Frontier::new(max_per_pattern);
+        for url in start_urls {
+            frontier.offer(PageJob {
+                url: url.clone(),
+                depth: 0,
+                found_on: None,
+            });
+        }
+        frontier
+    }
+
     /// Queues `job` unless its normalised URL was offered before or its pattern is full.
     pub fn offer(&mut self, mut job: PageJob) -> Offer {
         if !is_normal(&job.url) {

@@ -11,7 +11,7 @@ use url::Url;
 
 use super::events::{MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 use super::fetch::Fetcher;
-use super::frontier::PageJob;
+use super::frontier::Frontier;
 use super::pool::HostPool;
 use super::robots::RobotsCache;
 use super::scope::Scope;
@@ -119,14 +119,10 @@ pub async fn crawl(
         config.include.clone(),
         config.exclude.clone(),
     );
-    let mut st = State::new(config.max_per_pattern);
-    for url in &config.start_urls {
-        st.frontier.offer(PageJob {
-            url: url.clone(),
-            depth: 0,
-            found_on: None,
-        });
-    }
+    let mut st = State::new(Frontier::starting_at(
+        config.max_per_pattern,
+        &config.start_urls,
+    ));
     let mut robots = RobotsCache::default();
     if config.use_sitemaps {
         let seeds = seed::from_sitemaps(&config.start_urls, &fetcher, &scope, &mut robots).await;

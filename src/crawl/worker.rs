@@ -39,10 +39,10 @@ pub(super) struct State {
 }
 
 impl State {
-    pub fn new(max_per_pattern: usize) -> State {
+    pub fn new(frontier: Frontier) -> State {
         State {
             out: CrawlOutcome::starting_now(),
-            frontier: Frontier::new(max_per_pattern),
+            frontier,
             resources: VecDeque::new(),
             resources_seen: HashSet::new(),
             dispatched_pages: 0,

@@ -101,54 +101,31 @@ pub struct CookieRecord {
     pub stored_lifetime_secs: Option<i64>,
 }
 
-/// Appends `part` to an index key, length-prefixed (digits least significant first, then ':')
-/// so that no name can run into its domain.
-fn push_part(key: &mut String, part: &str) {
-    let mut n = part.len();
-    loop {
-        key.push(char::from(b'0' + (n % 10) as u8));
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    key.push(':');
-    key.push_str(part);
-}
-
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
 pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRecord> {
-    // (name, domain, path) spelled as one string, built in a reused buffer: most sightings
-    // are of a cookie already indexed, and finding it then allocates nothing.
-    let mut index: FxHashMap<String, usize> = FxHashMap::default();
-    let mut key = String::new();
+    // Keyed by (name, domain, path) borrowed from the sightings: finding a cookie already
+    // indexed, as most sightings are, allocates nothing.
+    let mut index: FxHashMap<(&str, &str, &str), usize> = FxHashMap::default();
     let mut records: Vec<CookieRecord> = Vec::new();
     let mut pages: Vec<FxHashSet<&str>> = Vec::new();
     for obs in observations {
         let c = &obs.cookie;
-        key.clear();
-        for part in [&c.name, &c.domain, &c.path] {
-            push_part(&mut key, part);
-        }
+        let key = (c.name.as_str(), c.domain.as_str(), c.path.as_str());
         // A script's write joins the HTTP record of the same cookie even when the script
         // left the domain or path implicit: one row per cookie, with both kinds of evidence.
         let joined = match obs.source {
-            Source::Script if !index.contains_key(key.as_str()) => records
+            Source::Script if !index.contains_key(&key) => records
                 .iter()
                 .position(|r| same_cookie(&r.name, &c.name) && related(&r.domain, &c.domain)),
             _ => None,
         };
         let i = match joined {
             Some(i) => i,
-            None => match index.get(key.as_str()) {
-                Some(&i) => i,
-                None => {
-                    records.push(new_record(obs, site_host));
-                    pages.push(FxHashSet::default());
-                    index.insert(key.clone(), records.len() - 1);
-                    records.len() - 1
-                }
-            },
+            None => *index.entry(key).or_insert_with(|| {
+                records.push(new_record(obs, site_host));
+                pages.push(FxHashSet::default());
+                records.len() - 1
+            }),
         };
         let rec = &mut records[i];
         // A name read from code (`_pk_id.1.a1b2`) is more precise than a signature's `_pk_id.*`.

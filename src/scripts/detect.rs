@@ -9,8 +9,7 @@ use super::cookie_string::{looks_like_cookie_string, option_attrs};
 use super::evidence::{Api, Method};
 use super::model::ScriptCookieAttrs;
 use super::names::{
-    is_helper_name, mentions_cookie_or_storage, storage_api, storage_kind, JS_COOKIE_NAMES,
-    STORAGE_METHODS,
+    is_helper_name, mentions_cookie_or_storage, storage_kind, JS_COOKIE_NAMES, STORAGE_METHODS,
 };
 use super::raw::{PendingCall, RawWrite, Target};
 use super::resolve::{eval, eval_arg};
@@ -117,7 +116,7 @@ impl<'a> Walker<'a> {
             self.raw(
                 start,
                 end,
-                storage_api(kind),
+                kind.api(),
                 0.9,
                 Target::Storage { kind, key: prop },
             );
@@ -238,13 +237,7 @@ impl<'a> Walker<'a> {
             "setItem" if !c.arguments.is_empty() => {
                 if let Some(kind) = storage_kind(&eval(&self.scopes, obj_expr)) {
                     let key = eval_arg(&self.scopes, &c.arguments[0]).to_sym();
-                    self.raw(
-                        start,
-                        end,
-                        storage_api(kind),
-                        0.9,
-                        Target::Storage { kind, key },
-                    );
+                    self.raw(start, end, kind.api(), 0.9, Target::Storage { kind, key });
                 }
             }
             _ if is_helper_name(method) => self.pending(None, method, true, args(), start, end),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use super::evidence::{Api, Method};
 use super::lexical::{Lexer, Tok};
 use super::model::{ScriptCookieAttrs, StorageKind};
-use super::names::{is_helper_name, storage_api, STORAGE_METHODS};
+use super::names::{is_helper_name, STORAGE_METHODS};
 use super::raw::{Collected, PendingCall, RawWrite, Target};
 use super::token_expr::{literal_text, Scan};
 use super::value::{Sym, Value};
@@ -187,7 +187,7 @@ impl<'s> Scan<'s> {
                 self.raw(
                     i,
                     next,
-                    storage_api(kind),
+                    kind.api(),
                     OTHER_CONFIDENCE,
                     Target::Storage { kind, key },
                 );

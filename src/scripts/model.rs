@@ -83,6 +83,17 @@ pub enum StorageKind {
     IndexedDb,
 }
 
+impl StorageKind {
+    /// The browser API that writes this kind of storage.
+    pub fn api(self) -> super::Api {
+        match self {
+            StorageKind::Local => super::Api::LocalStorage,
+            StorageKind::Session => super::Api::SessionStorage,
+            StorageKind::IndexedDb => super::Api::IndexedDb,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StorageWrite {
     pub kind: StorageKind,

@@ -1,7 +1,6 @@
 //! What names mean: js-cookie objects, cookie helper functions, storage
 //! methods.
 
-use super::evidence::Api;
 use super::model::StorageKind;
 use super::value::{Global, Value};
 
@@ -36,14 +35,6 @@ pub(crate) fn storage_kind(v: &Value) -> Option<StorageKind> {
         Value::Global(Global::LocalStorage) => Some(StorageKind::Local),
         Value::Global(Global::SessionStorage) => Some(StorageKind::Session),
         _ => None,
-    }
-}
-
-pub(crate) fn storage_api(kind: StorageKind) -> Api {
-    match kind {
-        StorageKind::Local => Api::LocalStorage,
-        StorageKind::Session => Api::SessionStorage,
-        StorageKind::IndexedDb => Api::IndexedDb,
     }
 }
 
