@@ -2,11 +2,11 @@
 
 use url::Url;
 
-use crate::browser::{browse, BrowserError, BrowserOptions, ConsentReport};
+use crate::browser::{browse, BrowserError, BrowserOptions};
 use crate::compliance::{evaluate, ComplianceSettings, Context};
-use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, CrawlOutcome, Progress};
+use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, Progress};
 use crate::knowledge::{classify_records, KnowledgeBase};
-use crate::observe::{aggregate, script_findings, StorageItem};
+use crate::observe::{aggregate, script_findings, ConsentReport, CrawlOutcome, StorageItem};
 use crate::policy::{DeclaredCookie, Ignore, PolicyError};
 use crate::report::{PolicyReport, Report};
 

@@ -3,7 +3,7 @@ mod util;
 
 use std::time::{Duration, Instant};
 
-use cookiescan::crawl::WarningKind;
+use cookiescan::observe::WarningKind;
 use cookiescan::observe::{Party, ResourceKind};
 use util::{config, cookie, names, scan, serve};
 

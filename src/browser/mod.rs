@@ -14,7 +14,9 @@ mod tab;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use consent::{ConsentMode, ConsentReport, PhaseReport};
+/// The consent passes to run: a browser option, defined with the consent report it produces.
+pub use crate::observe::ConsentMode;
+
 pub use launch::find_chrome;
 pub use run::{browse, Browsed};
 

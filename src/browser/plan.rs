@@ -7,8 +7,8 @@ use url::Url;
 use super::BrowserError;
 use crate::crawl::{
     build_fetcher, from_sitemaps, CrawlConfig, Fetcher, Frontier, PageJob, RobotsCache, Scope,
-    Warning,
 };
+use crate::observe::Warning;
 
 pub struct Plan {
     fetcher: Fetcher,

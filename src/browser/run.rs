@@ -12,18 +12,20 @@ use url::Url;
 
 use super::capture::Capture;
 use super::cdp::Cdp;
+use super::consent;
 use super::consent::autoconsent::Autoconsent;
-use super::consent::{self, ConsentMode, ConsentReport, PhaseReport};
 use super::launch::{find_chrome, launch};
 use super::plan::Plan;
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
 use super::{BrowserError, BrowserOptions};
 use crate::crawl::{
-    normalise, skipped, Cancel, CrawlConfig, CrawlOutcome, Frontier, PageJob, PageVisit, Progress,
-    Scope, Warning, WarningKind, DISALLOWED,
+    normalise, skipped, Cancel, CrawlConfig, Frontier, PageJob, Progress, Scope, DISALLOWED,
 };
-use crate::observe::{ConsentPhase, Observation, StorageItem};
+use crate::observe::{
+    ConsentMode, ConsentPhase, ConsentReport, CrawlOutcome, Observation, PageVisit, PhaseReport,
+    StorageItem, Warning, WarningKind,
+};
 
 const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
 

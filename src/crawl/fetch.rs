@@ -8,9 +8,9 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use time::OffsetDateTime;
 use url::Url;
 
-use super::events::{Hop, MalformedCookie, Warning, WarningKind};
 use super::pool::HostPool;
 use crate::cookies::{parse_set_cookie, Jar};
+use crate::observe::{Hop, MalformedCookie, Warning, WarningKind};
 use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
 
 /// Everything one fetch produced, including what it saw before failing.

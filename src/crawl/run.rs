@@ -9,7 +9,6 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::events::{MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 use super::fetch::Fetcher;
 use super::frontier::Frontier;
 use super::pool::HostPool;
@@ -19,7 +18,7 @@ use super::seed;
 use super::worker::{absorb, offer, worker, Shared, State};
 use super::CrawlConfig;
 use crate::cookies::Jar;
-use crate::observe::{Observation, ResourceKind};
+use crate::observe::{CrawlOutcome, ResourceKind, Warning, WarningKind};
 
 /// How often the progress display is told about the latest page.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
@@ -70,38 +69,6 @@ pub trait Progress: Send + Sync {
 }
 
 impl Progress for () {}
-
-/// Everything the crawl saw.
-#[derive(Debug, Clone)]
-pub struct CrawlOutcome {
-    pub pages: Vec<PageVisit>,
-    pub resources: Vec<ResourceVisit>,
-    pub observations: Vec<Observation>,
-    pub malformed: Vec<MalformedCookie>,
-    pub warnings: Vec<Warning>,
-    pub scripts: Vec<ScriptBody>,
-    pub partial: bool,
-    pub started_at: OffsetDateTime,
-    pub finished_at: OffsetDateTime,
-}
-
-impl CrawlOutcome {
-    /// Nothing seen yet; the clock starts now.
-    pub fn starting_now() -> CrawlOutcome {
-        let now = OffsetDateTime::now_utc();
-        CrawlOutcome {
-            pages: Vec::new(),
-            resources: Vec::new(),
-            observations: Vec::new(),
-            malformed: Vec::new(),
-            warnings: Vec::new(),
-            scripts: Vec::new(),
-            partial: false,
-            started_at: now,
-            finished_at: now,
-        }
-    }
-}
 
 /// Crawls from `config.start_urls` until the frontier is empty, a limit is hit, or `cancel` fires.
 pub async fn crawl(

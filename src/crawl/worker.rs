@@ -14,16 +14,15 @@ use futures_util::FutureExt;
 use tokio::sync::Notify;
 use url::Url;
 
-use super::events::{PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 use super::extract::{extract_with, is_html, PageContent};
 use super::fetch::{Fetched, Fetcher};
 use super::frontier::{Frontier, Offer, PageJob};
 use super::memo::LinkMemo;
 use super::robots::{RobotsCache, DISALLOWED};
-use super::run::CrawlOutcome;
 use super::scope::Scope;
 use super::CrawlConfig;
 use crate::observe::ResourceKind;
+use crate::observe::{CrawlOutcome, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 
 /// What the crawl has seen and what it still has to do.
 pub(super) struct State {

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::output::{Entry, OneOrMany};
 use super::{DeclMatch, DeclaredCookie, PolicyError, SourceRef};
 use crate::compliance::FailOn;
-use crate::crawl::ScopeMode;
 use crate::knowledge::Category;
+use crate::observe::ScopeMode;
 
 /// The file name looked for in the current directory.
 pub const CONFIG_FILE: &str = "cookiescan.toml";

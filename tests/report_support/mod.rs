@@ -4,11 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use cookiescan::browser::{ConsentMode, ConsentReport, PhaseReport};
 use cookiescan::compliance::{all_rules, evaluate, ComplianceSettings, Context, SeverityCounts};
 use cookiescan::crawl::CrawlConfig;
 use cookiescan::fixture::{FixtureServer, Ports, SiteSpec};
 use cookiescan::observe::ConsentPhase;
+use cookiescan::observe::{ConsentMode, ConsentReport, PhaseReport};
 use cookiescan::policy::Config;
 use cookiescan::report::Report;
 use cookiescan::scan::Policy;
