@@ -40,6 +40,16 @@ pub enum BatchError {
 }
 
 impl BatchError {
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        use crate::exit_codes::ExitCode;
+        match self {
+            BatchError::Schema { .. } | BatchError::BadReport { .. } => ExitCode::Usage,
+            _ => ExitCode::ScanFailed,
+        }
+    }
+}
+
+impl BatchError {
     fn open(location: &str, e: &sqlx::Error) -> BatchError {
         let hint = if location.starts_with("postgres") {
             "check the URL, that the server runs and accepts this user"

@@ -9,18 +9,17 @@ use std::time::Duration;
 
 use super::store::{Claim, FailedScan, FinishedScan, Outcome, Progress};
 use super::{BatchError, Store};
-use crate::compliance::{ComplianceSettings, FailOn};
+use crate::compliance::FailOn;
+use crate::config::{BrowserSettings, Config, CrawlSettings, ScanFlags, ScanSetup};
 use crate::crawl::Cancel;
 use crate::knowledge::{Category, KnowledgeBase};
-use crate::policy::{Config, ScanSection};
 use crate::report::{ExportOptions, OutputPlan, Report};
-use crate::scan::Policy;
 
 /// Everything a batch run needs besides the store.
 #[derive(Clone)]
 pub struct BatchSettings {
     /// Crawl flags for every site (`urls` is replaced by each site's URL).
-    pub base: ScanSection,
+    pub base: CrawlSettings,
     /// The batch-wide cookiescan.toml (declarations and rule settings).
     pub config: Config,
     /// `--policy` sources for every site without its own.
@@ -251,25 +250,36 @@ impl Worker {
             }
             None => &s.config,
         };
-        let mut section = s.base.clone().or(config.scan.clone());
-        section.urls = Some(vec![claim.site.clone()]);
-        let mut crawl = section.to_crawl_config().map_err(|e| e.to_string())?;
-        crawl.include_values = s.include_values;
-        let sources: Vec<String> = match (&claim.policy, s.policies.is_empty()) {
-            (Some(p), _) => vec![p.clone()],
-            (None, false) => s.policies.clone(),
-            (None, true) => config.scan.policy.iter().cloned().collect(),
+        let flags = ScanFlags {
+            crawl: CrawlSettings {
+                urls: Some(vec![claim.site.clone()]),
+                ..s.base.clone()
+            },
+            browser: BrowserSettings::default(),
+            policies: claim
+                .policy
+                .clone()
+                .map_or_else(|| s.policies.clone(), |p| vec![p]),
+            fail_on: Some(s.fail_on),
+            include_values: s.include_values,
         };
-        let (policy, _notes) = Policy::load(config, &sources, &crawl, &self.kb)
+        let setup = ScanSetup::build(&flags, config, s.fail_on).map_err(|e| e.to_string())?;
+        let (policy, _notes) = setup
+            .policy
+            .clone()
+            .with_documents(&setup.policy_sources, &setup.crawl, &self.kb)
             .await
             .map_err(|e| e.to_string())?;
-        let mut rules = ComplianceSettings::default();
-        rules
-            .max_lifetime_days
-            .extend(config.compliance.max_lifetime_days.clone());
-        crate::scan::scan(&crawl, &self.kb, &policy, &rules, &(), &self.cancel)
-            .await
-            .map_err(|e| e.to_string())
+        crate::scan::scan(
+            &setup.crawl,
+            &self.kb,
+            &policy,
+            &setup.rules,
+            &(),
+            &self.cancel,
+        )
+        .await
+        .map_err(|e| e.to_string())
     }
 }
 

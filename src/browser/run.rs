@@ -15,13 +15,10 @@ use super::cdp::Cdp;
 use super::consent;
 use super::consent::autoconsent::Autoconsent;
 use super::launch::{find_chrome, launch};
-use super::plan::Plan;
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
 use super::{BrowserError, BrowserOptions};
-use crate::crawl::{
-    normalise, skipped, Cancel, CrawlConfig, Frontier, PageJob, Progress, Scope, DISALLOWED,
-};
+use crate::crawl::{normalise, Cancel, CrawlConfig, Frontier, PageJob, Plan, Progress, Scope};
 use crate::observe::{
     ConsentMode, ConsentPhase, ConsentReport, CrawlOutcome, Observation, PageVisit, PhaseReport,
     StorageItem, Warning, WarningKind,
@@ -71,13 +68,10 @@ pub async fn browse(
         }
     };
     let rules = resolver_rules(config);
-    let scope = Scope::new(
-        config.scope,
-        &config.start_urls,
-        config.include.clone(),
-        config.exclude.clone(),
-    );
-    let mut plan = Plan::new(config, &scope).await?;
+    let mut plan = Plan::new(config).await?;
+    // The pass context borrows the scope while each pass asks the plan about robots.txt.
+    let scope = plan.scope().clone();
+    out.warnings.extend(plan.frontier(config).1);
     let headers = Arc::new(config.headers.clone());
     let mut storage = Vec::new();
     for (i, pass) in opts.consent.passes().into_iter().enumerate() {
@@ -127,7 +121,7 @@ pub async fn browse(
         }
         report.passes.push(phase);
     }
-    out.warnings.append(&mut plan.warnings);
+    out.warnings.extend(plan.take_warnings());
     out.finished_at = OffsetDateTime::now_utc();
     Ok(Browsed {
         outcome: out,
@@ -176,7 +170,7 @@ async fn run_pass(
         cancel,
     } = *ctx;
     let started = Instant::now();
-    let mut frontier = plan.frontier(config);
+    let (mut frontier, _said_once_in_browse) = plan.frontier(config);
     let mut pages = Vec::new();
     // The user's own cookies (`--cookie`) are in the store from the start: not the site's.
     let mut seen: HashSet<String> = user_cookies(config).into_iter().map(|(_, k)| k).collect();
@@ -203,7 +197,7 @@ async fn run_pass(
         if plan.allowed(&job.url).await {
             break job;
         }
-        pages.push(skipped(&job, DISALLOWED));
+        pages.push(Plan::disallowed(&job));
     };
     let mut tab = Tab::open(cdp, inject.clone(), ConsentPhase::BeforeConsent).await?;
     let loading = tokio::select! {
@@ -281,7 +275,7 @@ async fn run_pass(
         {
             let Some(job) = frontier.pop() else { break };
             if !plan.allowed(&job.url).await {
-                pages.push(skipped(&job, DISALLOWED));
+                pages.push(Plan::disallowed(&job));
                 continue;
             }
             dispatched += 1;
@@ -352,8 +346,7 @@ const INTERRUPTED: &str = "interrupted (Ctrl-C) before the page finished loading
 fn unfinished(job: &PageJob, why: &str) -> PageVisit {
     PageVisit {
         error: Some(why.to_owned()),
-        skipped: None,
-        ..skipped(job, "")
+        ..job.unvisited()
     }
 }
 

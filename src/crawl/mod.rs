@@ -6,6 +6,7 @@ mod extract;
 mod fetch;
 mod frontier;
 mod memo;
+mod plan;
 mod pool;
 mod robots;
 mod scope;
@@ -22,10 +23,5 @@ pub use frontier::{normalise, pattern, Frontier, Offer, PageJob};
 pub use scope::Scope;
 
 mod run;
+pub use plan::Plan;
 pub use run::{crawl, fetch_document, Cancel, CrawlError, Progress};
-// For the browser crawl, which shares robots.txt and sitemap seeding with this one.
-pub(crate) use fetch::Fetcher;
-pub(crate) use robots::{RobotsCache, DISALLOWED};
-pub(crate) use run::build_fetcher;
-pub(crate) use seed::from_sitemaps;
-pub(crate) use worker::skipped;

@@ -10,12 +10,9 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use super::fetch::Fetcher;
-use super::frontier::Frontier;
+use super::plan::Plan;
 use super::pool::HostPool;
-use super::robots::RobotsCache;
-use super::scope::Scope;
-use super::seed;
-use super::worker::{absorb, offer, worker, Shared, State};
+use super::worker::{absorb, worker, Shared, State};
 use super::CrawlConfig;
 use crate::cookies::Jar;
 use crate::observe::{CrawlOutcome, ResourceKind, Warning, WarningKind};
@@ -33,6 +30,16 @@ pub enum CrawlError {
     BadHeader(String),
     #[error("{url} could not be reached ({reason}); check the URL, your network, or --resolve")]
     Unreachable { url: String, reason: String },
+}
+
+impl CrawlError {
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        use crate::exit_codes::ExitCode;
+        match self {
+            CrawlError::NoStartUrl | CrawlError::BadHeader(_) => ExitCode::Usage,
+            CrawlError::Client(_) | CrawlError::Unreachable { .. } => ExitCode::ScanFailed,
+        }
+    }
 }
 
 /// Asks a running crawl to stop; it returns what it has, marked partial.
@@ -60,12 +67,24 @@ impl Cancel {
             notified.await;
         }
     }
+
+    /// Cancels on Ctrl-C, from a task on the current runtime.
+    pub fn cancel_on_interrupt(self: &Arc<Self>) {
+        let cancel = Arc::clone(self);
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        });
+    }
 }
 
 /// Progress callbacks (the CLI draws a bar with them; the library draws nothing). An HTTP
 /// crawl calls `page_done` about ten times a second with the latest page, and once at the end.
 pub trait Progress: Send + Sync {
     fn page_done(&self, _url: &Url, _pages_done: usize, _pages_known: usize) {}
+    /// The crawl is over (the bar can go before the report is printed).
+    fn finished(&self) {}
 }
 
 impl Progress for () {}
@@ -76,30 +95,14 @@ pub async fn crawl(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<CrawlOutcome, CrawlError> {
-    if config.start_urls.is_empty() {
-        return Err(CrawlError::NoStartUrl);
+    let plan = Plan::new(config).await?;
+    let (frontier, trap_warnings) = plan.frontier(config);
+    let (fetcher, scope, robots, fetched) = plan.into_parts();
+    let mut st = State::new(frontier);
+    for f in fetched {
+        absorb(&mut st.out, f);
     }
-    let fetcher = build_fetcher(config)?;
-    let scope = Scope::new(
-        config.scope,
-        &config.start_urls,
-        config.include.clone(),
-        config.exclude.clone(),
-    );
-    let mut st = State::new(Frontier::starting_at(
-        config.max_per_pattern,
-        &config.start_urls,
-    ));
-    let mut robots = RobotsCache::default();
-    if config.use_sitemaps {
-        let seeds = seed::from_sitemaps(&config.start_urls, &fetcher, &scope, &mut robots).await;
-        for f in seeds.fetches {
-            absorb(&mut st.out, f);
-        }
-        for (url, sitemap) in &seeds.pages {
-            offer(&mut st, url, 1, sitemap);
-        }
-    }
+    st.out.warnings.extend(trap_warnings);
 
     let shared = Arc::new(Shared::new(config.clone(), fetcher, scope, robots, st));
     let mut workers = JoinSet::new();

@@ -316,7 +316,7 @@ fn handle_page(
     }
 }
 
-pub(super) fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
+fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
     let job = PageJob {
         url: url.clone(),
         depth,
@@ -368,18 +368,9 @@ pub(super) fn absorb(out: &mut CrawlOutcome, f: Fetched) {
     out.warnings.extend(f.warnings);
 }
 
-pub(crate) fn skipped(job: &PageJob, why: &str) -> PageVisit {
+pub(super) fn skipped(job: &PageJob, why: &str) -> PageVisit {
     PageVisit {
-        url: job.url.clone(),
-        depth: job.depth,
-        found_on: job.found_on.clone(),
-        status: None,
-        final_url: None,
-        redirects: Vec::new(),
-        content_type: None,
-        bytes: 0,
-        cookies_set: 0,
-        error: None,
         skipped: Some(why.to_string()),
+        ..job.unvisited()
     }
 }

@@ -93,13 +93,16 @@ impl OutputPlan {
     /// Creates the output folder and checks every file's folder exists, before any work.
     pub fn prepare(&self) -> Result<(), ReportError> {
         if let Some(dir) = &self.dir {
-            std::fs::create_dir_all(dir).map_err(|e| write_error(dir, &e))?;
+            std::fs::create_dir_all(dir).map_err(|e| ReportError::BadTarget {
+                path: dir.display().to_string(),
+                detail: e.to_string(),
+            })?;
         }
         for (_, target) in &self.outputs {
             if let Target::File(path) = target {
                 let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
                 if parent.is_some_and(|p| !p.is_dir()) {
-                    return Err(ReportError::Write {
+                    return Err(ReportError::BadTarget {
                         path: path.display().to_string(),
                         detail: "its folder does not exist".to_string(),
                     });

@@ -5,13 +5,12 @@
 use std::collections::BTreeSet;
 
 use cookiescan::compliance::{all_rules, evaluate, ComplianceSettings, Context, SeverityCounts};
+use cookiescan::config::Config;
 use cookiescan::crawl::CrawlConfig;
 use cookiescan::fixture::{FixtureServer, Ports, SiteSpec};
 use cookiescan::observe::ConsentPhase;
 use cookiescan::observe::{ConsentMode, ConsentReport, PhaseReport};
-use cookiescan::policy::Config;
 use cookiescan::report::Report;
-use cookiescan::scan::Policy;
 
 use crate::util;
 
@@ -50,7 +49,9 @@ pub async fn consent_report() -> Report {
         "fixtures/demo/cookiescan.toml",
     )
     .expect("demo config");
-    let (policy, _) = Policy::load(&config, &[], &crawl, util::kb())
+    let (policy, _) = config
+        .policy()
+        .with_documents(&[], &crawl, util::kb())
         .await
         .expect("policy loads");
     let mut report = normalise(util::scan_with(&crawl, &policy).await, server.ports());
@@ -163,7 +164,9 @@ pub async fn site_report(site_toml: &str, host: &str, config_toml: &str) -> Repo
 }
 
 async fn scan(server: &FixtureServer, crawl: &CrawlConfig, config: &Config) -> Report {
-    let (policy, _) = Policy::load(config, &[], crawl, util::kb())
+    let (policy, _) = config
+        .policy()
+        .with_documents(&[], crawl, util::kb())
         .await
         .expect("policy loads");
     normalise(util::scan_with(crawl, &policy).await, server.ports())

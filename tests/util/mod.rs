@@ -10,8 +10,8 @@ use cookiescan::crawl::{Cancel, CrawlConfig, Resolve};
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::knowledge::{ClassifiedCookie, KnowledgeBase};
 use cookiescan::observe::CookieRecord;
+use cookiescan::policy::Policy;
 use cookiescan::report::Report;
-use cookiescan::scan::Policy;
 use url::Url;
 
 pub fn fixture_path(rel: &str) -> PathBuf {

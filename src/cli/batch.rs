@@ -5,16 +5,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cookiescan::batch::store::Progress;
 use cookiescan::batch::{self, BatchEvents, BatchSettings, Shard, SiteResult, Store};
 use cookiescan::compliance::FailOn;
+use cookiescan::config::{Config, CrawlSettings};
 use cookiescan::crawl::Cancel;
 use cookiescan::exit_codes::ExitCode;
 use cookiescan::knowledge::KnowledgeBase;
-use cookiescan::policy::{Config, ScanSection};
+use cookiescan::Error;
 
 /// `batch`'s own flags (crawl, policy and knowledge flags are shared with `scan`).
 #[derive(clap::Args)]
@@ -51,16 +51,17 @@ pub struct BatchArgs {
 }
 
 pub struct Shared {
-    pub section: ScanSection,
+    pub section: CrawlSettings,
     pub config: Config,
     pub policies: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub kb: KnowledgeBase,
 }
 
-pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
-    let list = batch::read_list(&args.list).map_err(|e| {
-        anyhow::anyhow!("could not read the site list {}: {e}", args.list.display())
+pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
+    let list = batch::read_list(&args.list).map_err(|e| Error::File {
+        message: format!("could not read the site list {}: {e}", args.list.display()),
+        code: ExitCode::Usage,
     })?;
     let name = args.list.display();
     for d in &list.duplicates {
@@ -70,18 +71,20 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         for b in &list.bad {
             eprintln!("{name}:{}: {}", b.line, b.reason);
         }
-        bail!(
+        return Err(Error::Usage(format!(
             "{} line(s) of {name} cannot be scanned: fix or remove them, then run again",
             list.bad.len()
-        );
+        )));
     }
     let mut targets = list.targets;
     if let Some(shard) = args.shard {
         targets.retain(|t| shard.contains(&t.site));
     }
     if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("could not create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::File {
+            message: format!("could not create {}: {e}", dir.display()),
+            code: ExitCode::Usage,
+        })?;
     }
     let store = Arc::new(Store::open(&args.store, args.sites_in_parallel as u32 + 2).await?);
     let recovered = store.recover_after_crash().await?;
@@ -105,12 +108,7 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         worker: worker_name(),
     });
     let cancel = Arc::new(Cancel::default());
-    let on_signal = Arc::clone(&cancel);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
+    cancel.cancel_on_interrupt();
     let bar = ProgressBar::new(0);
     if args.quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -165,11 +163,13 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
     })
 }
 
-pub async fn merge(sources: &[String], target: &str) -> Result<ExitCode> {
+pub async fn merge(sources: &[String], target: &str) -> Result<ExitCode, Error> {
     let into = Store::open(target, 2).await?;
     for source in sources {
         if !source.starts_with("postgres") && !Path::new(source).is_file() {
-            bail!("{source} does not exist: give the SQLite files the shards wrote");
+            return Err(Error::Usage(format!(
+                "{source} does not exist: give the SQLite files the shards wrote"
+            )));
         }
         let from = Store::open(source, 2).await?;
         let n = batch::merge(&into, &from).await?;
