@@ -49,13 +49,16 @@ pub async fn demo(
         insecure: true,
         ..browser
     };
-    let flags = flags(
+    let mut flags = flags(
         Vec::new(),
         CrawlSettings::default(),
         browser,
         &policy,
         &output,
     );
+    // The demo's policy is wrong on purpose, and so is its `fail_on`: only --fail-on makes
+    // its findings fail the demo.
+    flags.fail_on = Some(policy.fail_on.unwrap_or(FailOn::Never));
     let setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Never)?;
     run(&setup, &output, knowledge).await
 }
