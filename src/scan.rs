@@ -194,11 +194,7 @@ impl Policy {
                     .map_err(|_| PolicyError::Setting(format!("'{src}' is not a valid URL")))?;
                 crate::crawl::fetch_document(crawl, &url).await?
             } else {
-                let bytes = std::fs::read(src).map_err(|e| PolicyError::Io {
-                    origin: src.clone(),
-                    detail: format!("{e}; check the path given with --policy"),
-                })?;
-                (bytes, None)
+                (crate::policy::read_policy_file(src, "--policy")?, None)
             };
             let loaded =
                 crate::policy::load_declarations(&bytes, src, content_type.as_deref(), kb)?;

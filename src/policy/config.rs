@@ -119,9 +119,10 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config, PolicyError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PolicyError::Io {
+        let bytes = super::read_policy_file(&origin, "--config")?;
+        let text = String::from_utf8(bytes).map_err(|_| PolicyError::Io {
             origin: origin.clone(),
-            detail: e.to_string(),
+            detail: "it is not UTF-8 text; save the config file as UTF-8".to_string(),
         })?;
         let mut config = Config::parse(&text, &origin)?;
         config.path = Some(path.to_path_buf());

@@ -22,7 +22,7 @@ pub use init::{from_observed as init_from_observed, starter as init_starter};
 pub use oracle::{ListOracle, NameOracle, NoOracle};
 pub use output::{read_declarations_toml, to_csv, to_toml};
 pub use settings::{parse_size, parse_start_url};
-pub use source::{load_declarations, Loaded};
+pub use source::{load_declarations, read_policy_file, Loaded};
 
 use thiserror::Error;
 
