@@ -105,12 +105,7 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         worker: worker_name(),
     });
     let cancel = Arc::new(Cancel::default());
-    let on_signal = Arc::clone(&cancel);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
+    let stop = cookiescan::signals::cancel_on_signal(&cancel);
     let bar = ProgressBar::new(0);
     if args.quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -159,7 +154,7 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         store.close().await;
     }
     Ok(if totals.interrupted {
-        ExitCode::Interrupted
+        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else {
         ExitCode::Success
     })

@@ -18,3 +18,4 @@ pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod scripts;
+pub mod signals;

@@ -621,12 +621,7 @@ async fn scan_and_report(
 
     let cancel = Arc::new(Cancel::default());
     let mut kb = kb.cancel_on_error(&cancel);
-    let on_signal = Arc::clone(&cancel);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
+    let stop = cookiescan::signals::cancel_on_signal(&cancel);
     let bar = ProgressBar::new_spinner();
     if output.quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -655,7 +650,7 @@ async fn scan_and_report(
         }
     }
     let code = if report.partial {
-        ExitCode::Interrupted
+        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else if report.findings.iter().any(|f| fail_on.fails(f.severity)) {
         ExitCode::Findings
     } else {
