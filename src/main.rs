@@ -119,6 +119,9 @@ enum Command {
         /// The store to write (created if absent).
         #[arg(long, value_name = "FILE|URL")]
         store: String,
+        /// Write the merged store's summary.csv and index.html here [default: next to a SQLite store].
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
     },
     /// Work with published cookie policies.
     Policy {
@@ -443,7 +446,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             runtime.block_on(batch_cmd::batch(*batch, shared))
         }
-        Command::Merge { sources, store } => runtime.block_on(batch_cmd::merge(&sources, &store)),
+        Command::Merge {
+            sources,
+            store,
+            output_dir,
+        } => runtime.block_on(batch_cmd::merge(&sources, &store, output_dir.as_deref())),
         Command::Policy {
             command:
                 PolicyCommand::Extract {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use cookiescan::browser::{ConsentMode, ConsentReport, PhaseReport};
-use cookiescan::compliance::{all_rules, evaluate, ComplianceSettings, Context, SeverityCounts};
+use cookiescan::compliance::{evaluate, ComplianceSettings, Context, SeverityCounts};
 use cookiescan::crawl::CrawlConfig;
 use cookiescan::fixture::{FixtureServer, Ports, SiteSpec};
 use cookiescan::observe::ConsentPhase;
