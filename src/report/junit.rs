@@ -54,22 +54,6 @@ fn xml_1_0_only(out: Vec<u8>) -> Vec<u8> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::xml_1_0_only;
-
-    #[test]
-    fn junit_output_keeps_only_xml_1_0_characters() {
-        let raw = "<a n=\"x\u{FFFE}y\u{FFFF}\u{1}\">\tok \u{1F36A}</a>"
-            .as_bytes()
-            .to_vec();
-        assert_eq!(
-            String::from_utf8(xml_1_0_only(raw)).unwrap(),
-            "<a n=\"xy\">\tok \u{1F36A}</a>"
-        );
-    }
-}
-
 fn test_case(v: &CookieView) -> TestCase {
     let r = v.record();
     let errors: Vec<&str> = v
@@ -110,4 +94,20 @@ fn test_case(v: &CookieView) -> TestCase {
         case.set_system_out(others.join("\n"));
     }
     case
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_1_0_only;
+
+    #[test]
+    fn junit_output_keeps_only_xml_1_0_characters() {
+        let raw = "<a n=\"x\u{FFFE}y\u{FFFF}\u{1}\">\tok \u{1F36A}</a>"
+            .as_bytes()
+            .to_vec();
+        assert_eq!(
+            String::from_utf8(xml_1_0_only(raw)).unwrap(),
+            "<a n=\"xy\">\tok \u{1F36A}</a>"
+        );
+    }
 }

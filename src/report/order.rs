@@ -150,7 +150,7 @@ mod tests {
 
     #[test]
     fn findings_go_most_severe_first_then_rule_then_cookie() {
-        let mut f = vec![
+        let mut f = [
             finding(Severity::Info, "a", "x"),
             finding(Severity::Error, "b", "y"),
             finding(Severity::Error, "b", "a"),
