@@ -122,6 +122,24 @@ async fn nameless_cookie_values_never_leak_into_any_output_format() {
             .any(|c| c["name"] == "odd\u{FFFE}name"),
         "the JSON keeps the name as sent (the JUnit test relies on it)"
     );
+    // Issue 17 item 9: the page's script writes `ff\x01x=1`, which browsers refuse.
+    assert!(
+        json["cookies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| !c["name"].as_str().unwrap().starts_with("ff")),
+        "a name with a control character is not a cookie"
+    );
+    assert!(
+        json["scripts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["warnings"].to_string().contains("control character")),
+        "{}",
+        json["scripts"]
+    );
     let malformed = json["malformed_set_cookie"].as_array().unwrap();
     assert_eq!(malformed.len(), 1, "{malformed:?}");
     assert_eq!(malformed[0]["excerpt"], "");
