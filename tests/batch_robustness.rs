@@ -245,6 +245,12 @@ async fn takeover_is_recorded(store: &str) {
         2,
         "the site was scanned again"
     );
+    // The trace survives a merge (twice: no duplicate).
+    let merged = dir.path().join("merged.db").display().to_string();
+    for _ in 0..2 {
+        run(&args(&["merge", store, "--store", &merged]));
+    }
+    assert_eq!(lease_rows(&merged).await, rows);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

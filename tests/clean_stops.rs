@@ -217,6 +217,7 @@ body = "<html><body><a href='/next'>next</a><script>document.cookie = 'before_lo
         .await
         .unwrap();
     let took = started.elapsed();
+    eprintln!("the endless page's scan took {took:.1?}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!("{e}: {}", String::from_utf8_lossy(&output.stderr));
     });
