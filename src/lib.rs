@@ -21,5 +21,6 @@ pub mod policy;
 pub mod report;
 pub mod scan;
 pub mod scripts;
+pub mod signals;
 
 pub use error::Error;

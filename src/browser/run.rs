@@ -340,7 +340,7 @@ async fn run_pass(
     Ok((report, pages))
 }
 
-const INTERRUPTED: &str = "interrupted (Ctrl-C) before the page finished loading";
+const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the page finished loading";
 
 /// A page that was visited but yielded nothing: interrupted, or its tab failed.
 fn unfinished(job: &PageJob, why: &str) -> PageVisit {

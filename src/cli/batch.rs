@@ -39,6 +39,9 @@ pub struct BatchArgs {
     /// taken over after this).
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub lease_secs: u64,
+    /// Seconds before a failed site's second attempt; doubled for each later one (at most an hour).
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub retry_delay: u64,
     /// Write summary.csv, index.html and every site's reports (sites/SITE/) here.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
@@ -87,7 +90,8 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
         })?;
     }
     let store = Arc::new(Store::open(&args.store, args.sites_in_parallel as u32 + 2).await?);
-    let recovered = store.recover_after_crash().await?;
+    let worker = worker_name();
+    let recovered = store.recover_after_crash(&worker).await?;
     if recovered > 0 && !args.quiet {
         eprintln!("note: {recovered} site(s) cut off by an earlier run start again");
     }
@@ -103,12 +107,13 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
         sites_in_parallel: args.sites_in_parallel,
         max_attempts: args.max_attempts.max(1),
         lease: Duration::from_secs(args.lease_secs.max(3)),
+        retry_delay: Duration::from_secs(args.retry_delay),
         output_dir: args.output_dir.clone(),
         include_values: args.include_values,
-        worker: worker_name(),
+        worker,
     });
     let cancel = Arc::new(Cancel::default());
-    cancel.cancel_on_interrupt();
+    let stop = cookiescan::signals::cancel_on_signal(&cancel);
     let bar = ProgressBar::new(0);
     if args.quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -136,7 +141,7 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
         .clone()
         .or_else(|| sqlite_folder(&args.store));
     if let Some(dir) = summary_dir {
-        for path in batch::write_summary(&store, &dir).await? {
+        for path in batch::write_summary(&store, &dir, args.shard).await? {
             if !args.quiet {
                 eprintln!("wrote {}", path.display());
             }
@@ -157,27 +162,49 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
         store.close().await;
     }
     Ok(if totals.interrupted {
-        ExitCode::Interrupted
+        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else {
         ExitCode::Success
     })
 }
 
-pub async fn merge(sources: &[String], target: &str) -> Result<ExitCode, Error> {
-    let into = Store::open(target, 2).await?;
+/// `merge`: every source is opened (and checked) before the target is created, then the
+/// merged store's `summary.csv` and `index.html` are written to `output_dir`, or next to a
+/// SQLite target.
+pub async fn merge(
+    sources: &[String],
+    target: &str,
+    output_dir: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    let mut opened = Vec::new();
     for source in sources {
         if !source.starts_with("postgres") && !Path::new(source).is_file() {
             return Err(Error::Usage(format!(
                 "{source} does not exist: give the SQLite files the shards wrote"
             )));
         }
-        let from = Store::open(source, 2).await?;
+        opened.push((source, Store::open(source, 2).await?));
+    }
+    let into = Store::open(target, 2).await?;
+    for (source, from) in opened {
         let n = batch::merge(&into, &from).await?;
         eprintln!(
             "{source}: {} sites copied, {} failed sites copied, {} already in {target}",
             n.copied, n.failed_copied, n.already_there
         );
         from.close().await;
+    }
+    let summary_dir = output_dir
+        .map(Path::to_path_buf)
+        .or_else(|| sqlite_folder(target));
+    if let Some(dir) = summary_dir {
+        std::fs::create_dir_all(&dir).map_err(|e| Error::File {
+            message: format!("could not create {}: {e}", dir.display()),
+            code: ExitCode::Usage,
+        })?;
+        for path in batch::write_summary(&into, &dir, None).await? {
+            eprintln!("wrote {}", path.display());
+        }
     }
     into.close().await;
     Ok(ExitCode::Success)

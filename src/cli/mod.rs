@@ -83,6 +83,9 @@ enum Command {
         /// The store to write (created if absent).
         #[arg(long, value_name = "FILE|URL")]
         store: String,
+        /// Write the merged store's summary.csv and index.html here [default: next to a SQLite store].
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<std::path::PathBuf>,
     },
     /// Work with published cookie policies.
     Policy {
@@ -138,7 +141,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             runtime.block_on(batch::batch(*batch, shared))
         }
-        Command::Merge { sources, store } => runtime.block_on(batch::merge(&sources, &store)),
+        Command::Merge {
+            sources,
+            store,
+            output_dir,
+        } => runtime.block_on(batch::merge(&sources, &store, output_dir.as_deref())),
         Command::Policy { command } => runtime.block_on(policy::policy(command)),
     }
 }

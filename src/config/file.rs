@@ -83,9 +83,11 @@ impl Config {
 
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+        let bytes = crate::policy::read_policy_file(&origin, "--config")
+            .map_err(|e| ConfigError::Setting(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError::Io {
             origin: origin.clone(),
-            detail: e.to_string(),
+            detail: "it is not UTF-8 text; save the config file as UTF-8".to_string(),
         })?;
         let mut config = Config::parse(&text, &origin)?;
         config.path = Some(path.to_path_buf());

@@ -205,13 +205,7 @@ impl Fetcher {
                     });
                 }
                 Err(e) => {
-                    let excerpt: String = line
-                        .split('=')
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .take(60)
-                        .collect();
+                    let excerpt = crate::cookies::name_excerpt(&line);
                     out.warnings.push(Warning::new(
                         WarningKind::MalformedSetCookie,
                         Some(response_url),

@@ -67,16 +67,6 @@ impl Cancel {
             notified.await;
         }
     }
-
-    /// Cancels on Ctrl-C, from a task on the current runtime.
-    pub fn cancel_on_interrupt(self: &Arc<Self>) {
-        let cancel = Arc::clone(self);
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.cancel();
-            }
-        });
-    }
 }
 
 /// Progress callbacks (the CLI draws a bar with them; the library draws nothing). An HTTP

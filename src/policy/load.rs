@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::{load_declarations, DeclaredCookie, Ignore, PolicyError};
+use super::{load_declarations, read_policy_file, DeclaredCookie, Ignore, PolicyError};
 use crate::crawl::CrawlConfig;
 use crate::knowledge::KnowledgeBase;
 
@@ -55,9 +55,5 @@ async fn read_source(
             .map_err(|_| PolicyError::Setting(format!("'{src}' is not a valid URL")))?;
         return Ok(crate::crawl::fetch_document(fetch, &url).await?);
     }
-    let bytes = std::fs::read(src).map_err(|e| PolicyError::Io {
-        origin: src.to_string(),
-        detail: format!("{e}; check the path given with --policy"),
-    })?;
-    Ok((bytes, None))
+    Ok((read_policy_file(src, "--policy")?, None))
 }

@@ -28,8 +28,9 @@ pub struct Outcome {
 }
 
 /// Reads the policy documents, crawls, classifies, judges and writes every output. Output
-/// paths are checked first, so a bad one fails before a long crawl. Ctrl-C (or a failed
-/// `--cookie-db`) stops the crawl; the partial report is still written, exit code 130.
+/// paths are checked first, so a bad one fails before a long crawl. Ctrl-C, SIGTERM (or a
+/// failed `--cookie-db`) stops the crawl; the partial report is still written, and the exit
+/// code says which signal it was (130, 143).
 /// `say` receives lines for the user as they come, each labelled: `note: …` for what policy
 /// documents gave, `warning: …` for lines of `--cookie-db` files that were skipped.
 pub async fn run(
@@ -53,7 +54,7 @@ pub async fn run(
         policy
     };
     let cancel = Arc::new(Cancel::default());
-    cancel.cancel_on_interrupt();
+    let stop = crate::signals::cancel_on_signal(&cancel);
     let mut kb = kb.cancel_on_error(&cancel);
     let crawled = visit(&setup.crawl, setup.browser.as_ref(), job.progress, &cancel).await;
     job.progress.finished();
@@ -61,7 +62,7 @@ pub async fn run(
     let report = finish(&setup.crawl, crawled?, kb, &policy, &setup.rules).await?;
     let written = job.outputs.write(&report, job.export, stdout)?;
     let code = if report.partial {
-        ExitCode::Interrupted
+        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else if report
         .findings
         .iter()

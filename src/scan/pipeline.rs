@@ -87,6 +87,8 @@ pub async fn finish(
         storage: browser_storage,
     } = crawled;
     let site = site_host(&config.start_urls);
+    // Page order, not crawl timing, decides "first seen" and the order of evidence.
+    crate::report::crawl_in_page_order(&mut outcome);
     // Script analysis is CPU-bound: off the async runtime's threads.
     let bodies = std::mem::take(&mut outcome.scripts);
     let resources = outcome.resources.clone();
@@ -96,7 +98,8 @@ pub async fn finish(
     // HTTP sightings first, so a script's write joins the record its header created.
     let mut observations = std::mem::take(&mut outcome.observations);
     observations.extend(found.observations);
-    let cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    let mut cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    crate::report::sort_cookies(&mut cookies);
     // Tens of thousands of sightings are freed off this thread; the report need not wait.
     tokio::task::spawn_blocking(move || drop(observations));
     let ctx = Context::new(
@@ -125,10 +128,7 @@ pub async fn finish(
     report.storage.extend(browser_storage);
     report.summary.storage_keys = report.storage.len();
     // Stable order whatever order fetches finished in, so reports diff cleanly.
-    report.scripts.sort_by(|a, b| a.location.cmp(&b.location));
-    report
-        .storage
-        .sort_by(|a, b| (a.page_url.as_str(), &a.key).cmp(&(b.page_url.as_str(), &b.key)));
+    report.sort_lists();
     Ok(report)
 }
 
