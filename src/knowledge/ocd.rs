@@ -32,6 +32,38 @@ pub(crate) fn parse_ocd(
     origin: &str,
     layer: u32,
 ) -> Result<(Vec<Entry>, Vec<LoadWarning>), KnowledgeError> {
+    let mut reader = checked_reader(text, origin)?;
+    let source: Arc<str> = Arc::from(origin);
+    let mut entries = Vec::new();
+    let mut warnings = Vec::new();
+    for result in reader.records() {
+        let (line, row) = match result {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                (line, entry_from_row(&record, line, &source, layer))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                (line, Err(format!("unreadable CSV row ({e})")))
+            }
+        };
+        match row {
+            Ok(entry) => entries.push(entry),
+            Err(message) => warnings.push(LoadWarning {
+                file: origin.to_string(),
+                line: usize::try_from(line).unwrap_or(usize::MAX),
+                message: format!("row skipped: {message}"),
+            }),
+        }
+    }
+    Ok((entries, warnings))
+}
+
+/// A reader past the header, which must be the OCD's exactly (BOM allowed).
+fn checked_reader<'t>(
+    text: &'t str,
+    origin: &str,
+) -> Result<csv::Reader<&'t [u8]>, KnowledgeError> {
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -47,78 +79,62 @@ pub(crate) fn parse_ocd(
             expected: OCD_HEADER.to_string(),
         });
     }
-    let source: Arc<str> = Arc::from(origin);
-    let mut entries = Vec::new();
-    let mut warnings = Vec::new();
-    let mut warn = |line: u64, message: String| {
-        warnings.push(LoadWarning {
-            file: origin.to_string(),
-            line: usize::try_from(line).unwrap_or(usize::MAX),
-            message: format!("row skipped: {message}"),
-        })
-    };
-    for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                warn(line, format!("unreadable CSV row ({e})"));
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != COLUMNS {
-            warn(
-                line,
-                format!("expected {COLUMNS} columns, found {}", record.len()),
-            );
-            continue;
-        }
-        let col = |i: usize| record.get(i).unwrap_or("").trim();
-        let Some((name, mut kind)) = clean_name(col(3)) else {
-            warn(line, "empty cookie name".into());
-            continue;
-        };
-        let Some(category) = ocd_category(col(2)) else {
-            warn(line, format!("unknown category '{}'", col(2)));
-            continue;
-        };
-        if col(9) == "1" && kind == PatternKind::Exact {
-            kind = PatternKind::Prefix;
-        }
-        let vendor = [col(1), col(7)]
-            .into_iter()
-            .find(|v| !v.is_empty())
-            .unwrap_or("Unknown vendor");
-        let retention = col(6);
-        let entry = Entry {
-            name,
-            kind,
-            case_insensitive: false,
-            domains: domain_hints(col(4)),
-            vendor: vendor.to_string(),
-            category,
-            purpose: col(5).split_whitespace().collect::<Vec<_>>().join(" "),
-            lifetime: (!retention.is_empty()).then(|| retention.to_string()),
-            lifetime_secs: parse_lifetime_lenient(retention).and_then(|l| l.secs()),
-            url: Some(col(8))
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
-                .map(str::to_string),
-            source: Arc::clone(&source),
-            file: Arc::clone(&source),
-            line: usize::try_from(line).unwrap_or(usize::MAX),
-            layer,
-        };
-        if kind == PatternKind::Regex && regex::Regex::new(&entry.anchored_regex()).is_err() {
-            warn(
-                line,
-                format!("cookie name '{}' cannot be turned into a pattern", col(3)),
-            );
-            continue;
-        }
-        entries.push(entry);
+    Ok(reader)
+}
+
+/// One row as an entry, or why the row is skipped.
+fn entry_from_row(
+    record: &csv::StringRecord,
+    line: u64,
+    source: &Arc<str>,
+    layer: u32,
+) -> Result<Entry, String> {
+    if record.len() != COLUMNS {
+        return Err(format!(
+            "expected {COLUMNS} columns, found {}",
+            record.len()
+        ));
     }
-    Ok((entries, warnings))
+    let col = |i: usize| record.get(i).unwrap_or("").trim();
+    let Some((name, mut kind)) = clean_name(col(3)) else {
+        return Err("empty cookie name".into());
+    };
+    let Some(category) = ocd_category(col(2)) else {
+        return Err(format!("unknown category '{}'", col(2)));
+    };
+    if col(9) == "1" && kind == PatternKind::Exact {
+        kind = PatternKind::Prefix;
+    }
+    let vendor = [col(1), col(7)]
+        .into_iter()
+        .find(|v| !v.is_empty())
+        .unwrap_or("Unknown vendor");
+    let retention = col(6);
+    let entry = Entry {
+        name,
+        kind,
+        case_insensitive: false,
+        domains: domain_hints(col(4)),
+        vendor: vendor.to_string(),
+        category,
+        purpose: col(5).split_whitespace().collect::<Vec<_>>().join(" "),
+        lifetime: (!retention.is_empty()).then(|| retention.to_string()),
+        lifetime_secs: parse_lifetime_lenient(retention).and_then(|l| l.secs()),
+        url: Some(col(8))
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .map(str::to_string),
+        source: Arc::clone(source),
+        file: Arc::clone(source),
+        line: usize::try_from(line).unwrap_or(usize::MAX),
+        layer,
+    };
+    if kind == PatternKind::Regex && regex::Regex::new(&entry.anchored_regex()).is_err() {
+        return Err(format!(
+            "cookie name '{}' cannot be turned into a pattern",
+            col(3)
+        ));
+    }
+    Ok(entry)
 }
 
 /// Cleans an OCD name: drops "[x4]" notes and stray control characters; a trailing `*` makes a

@@ -61,35 +61,63 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
         // Nothing to analyse or match: no need to load the signatures (~10 ms).
         return ScriptFindings::default();
     }
-    let sigs = Signatures::builtin();
-    let now = OffsetDateTime::now_utc();
-    let mut out = ScriptFindings::default();
+    let mut findings = Findings::new(Signatures::builtin());
+    for body in scripts {
+        findings.add_script(body);
+    }
+    for r in resources {
+        findings.add_resource(r);
+    }
+    findings.finish()
+}
+
+struct Findings {
+    sigs: &'static Signatures,
+    now: OffsetDateTime,
+    out: ScriptFindings,
     // Identical code (the same inline snippet on every page) is analysed and matched once;
     // its evidence points at the first place it was seen.
-    let mut cache: HashMap<u64, (ScriptAnalysis, Vec<SignatureHit>)> = HashMap::new();
-    let mut summarised: HashMap<String, usize> = HashMap::new();
+    cache: HashMap<u64, (ScriptAnalysis, Vec<SignatureHit>)>,
+    /// Index in `out.scripts` of each location's summary.
+    summarised: HashMap<String, usize>,
     // Signature cookies go after parsed writes, so exact names found in code name the records.
-    let mut implied = Vec::new();
-    for body in scripts {
+    implied: Vec<Observation>,
+}
+
+impl Findings {
+    fn new(sigs: &'static Signatures) -> Findings {
+        Findings {
+            sigs,
+            now: OffsetDateTime::now_utc(),
+            out: ScriptFindings::default(),
+            cache: HashMap::new(),
+            summarised: HashMap::new(),
+            implied: Vec::new(),
+        }
+    }
+
+    fn add_script(&mut self, body: &ScriptBody) {
         let src = match (&body.url, body.inline_index) {
             (Some(u), _) => ScriptSource::external(&body.code, u.as_str()),
             (None, n) => ScriptSource::inline(&body.code, body.page_url.as_str(), n.unwrap_or(0)),
         };
-        let (analysis, hits) = cache
+        let sigs = self.sigs;
+        let (analysis, hits) = self
+            .cache
             .entry(hash(&body.code))
             .or_insert_with(|| (analyze(&src), sigs.match_code(&src)))
             .clone();
         let page = &body.page_url;
         for c in analysis.cookies.iter().filter(|c| !c.deletion) {
-            if let Some(obs) = from_write(c, page, &src.location, now) {
-                out.observations.push(obs);
+            if let Some(obs) = from_write(c, page, &src.location, self.now) {
+                self.out.observations.push(obs);
             }
         }
         for hit in &hits {
-            implied.extend(from_signature(hit, page, now));
+            self.implied.extend(from_signature(hit, page, self.now));
         }
         for s in &analysis.storage {
-            out.storage.push(StorageItem {
+            self.out.storage.push(StorageItem {
                 kind: s.kind,
                 key: display(&s.key),
                 page_url: page.clone(),
@@ -98,35 +126,22 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
             });
         }
         // One summary per script location: the same inline snippet on many pages differs in location.
-        if !summarised.contains_key(&src.location)
+        if !self.summarised.contains_key(&src.location)
             && (analysis.mode != AnalysisMode::Skipped || !hits.is_empty())
         {
-            summarised.insert(src.location.clone(), out.scripts.len());
-            out.scripts.push(ScriptSummary {
-                location: src.location.clone(),
-                page_url: page.clone(),
-                mode: analysis.mode,
-                cookies: analysis
-                    .cookies
-                    .iter()
-                    .filter(|c| !c.deletion)
-                    .map(|c| display(&c.name))
-                    .collect(),
-                storage: analysis.storage.iter().map(|s| display(&s.key)).collect(),
-                signatures: hits.iter().map(|h| h.id.clone()).collect(),
-                warnings: analysis.warnings.clone(),
-            });
+            self.summarise(script_summary(&src.location, page, &analysis, &hits));
         }
     }
-    // Resources whose URL alone implies cookies (an iframe embed, a pixel, a script URL).
-    for r in resources {
-        for hit in sigs.match_url(r.url.as_str()) {
-            implied.extend(from_signature(&hit, &r.page_url, now));
-            if let Some(i) = summarised.get(r.url.as_str()) {
-                out.scripts[*i].signatures.push(hit.id.clone());
+
+    /// Resources whose URL alone implies cookies (an iframe embed, a pixel, a script URL).
+    fn add_resource(&mut self, r: &ResourceVisit) {
+        for hit in self.sigs.match_url(r.url.as_str()) {
+            self.implied
+                .extend(from_signature(&hit, &r.page_url, self.now));
+            if let Some(i) = self.summarised.get(r.url.as_str()) {
+                self.out.scripts[*i].signatures.push(hit.id.clone());
             } else if r.kind != ResourceKind::Script {
-                summarised.insert(r.url.to_string(), out.scripts.len());
-                out.scripts.push(ScriptSummary {
+                self.summarise(ScriptSummary {
                     location: r.url.to_string(),
                     page_url: r.page_url.clone(),
                     mode: AnalysisMode::Skipped,
@@ -138,12 +153,43 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
             }
         }
     }
-    out.observations.extend(implied);
-    for s in &mut out.scripts {
-        s.signatures.sort();
-        s.signatures.dedup();
+
+    fn summarise(&mut self, summary: ScriptSummary) {
+        self.summarised
+            .insert(summary.location.clone(), self.out.scripts.len());
+        self.out.scripts.push(summary);
     }
-    out
+
+    fn finish(mut self) -> ScriptFindings {
+        self.out.observations.extend(self.implied);
+        for s in &mut self.out.scripts {
+            s.signatures.sort();
+            s.signatures.dedup();
+        }
+        self.out
+    }
+}
+
+fn script_summary(
+    location: &str,
+    page: &Url,
+    analysis: &ScriptAnalysis,
+    hits: &[SignatureHit],
+) -> ScriptSummary {
+    ScriptSummary {
+        location: location.to_string(),
+        page_url: page.clone(),
+        mode: analysis.mode,
+        cookies: analysis
+            .cookies
+            .iter()
+            .filter(|c| !c.deletion)
+            .map(|c| display(&c.name))
+            .collect(),
+        storage: analysis.storage.iter().map(|s| display(&s.key)).collect(),
+        signatures: hits.iter().map(|h| h.id.clone()).collect(),
+        warnings: analysis.warnings.clone(),
+    }
 }
 
 fn from_write(

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{ConsentPhase, Observation, ResourceKind, Source};
+use super::{ConsentPhase, Observation, ObservedCookie, ResourceKind, Source};
 use crate::cookies::{is_third_party, SameSite};
 
 /// Evidence kept per record; the count of all sightings is kept separately.
@@ -103,98 +103,128 @@ pub struct CookieRecord {
 
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
 pub fn aggregate(observations: &[Observation], site_host: &str) -> Vec<CookieRecord> {
+    let mut groups = Groups::default();
+    for obs in observations {
+        let i = groups.record_for(obs, site_host);
+        groups.pages[i].insert(obs.page_url.as_str());
+        merge_sighting(&mut groups.records[i], obs);
+    }
+    groups.finish()
+}
+
+/// The records so far, with what finds them and the pages each was seen on.
+#[derive(Default)]
+struct Groups<'o> {
     // Keyed by (name, domain, path) borrowed from the sightings: finding a cookie already
     // indexed, as most sightings are, allocates nothing.
-    let mut index: FxHashMap<(&str, &str, &str), usize> = FxHashMap::default();
-    let mut records: Vec<CookieRecord> = Vec::new();
-    let mut pages: Vec<FxHashSet<&str>> = Vec::new();
-    for obs in observations {
+    index: FxHashMap<(&'o str, &'o str, &'o str), usize>,
+    records: Vec<CookieRecord>,
+    pages: Vec<FxHashSet<&'o str>>,
+}
+
+impl<'o> Groups<'o> {
+    /// The index of the record this sighting belongs to, opening one if none does.
+    fn record_for(&mut self, obs: &'o Observation, site_host: &str) -> usize {
         let c = &obs.cookie;
         let key = (c.name.as_str(), c.domain.as_str(), c.path.as_str());
         // A script's write joins the HTTP record of the same cookie even when the script
         // left the domain or path implicit: one row per cookie, with both kinds of evidence.
         let joined = match obs.source {
-            Source::Script if !index.contains_key(&key) => records
+            Source::Script if !self.index.contains_key(&key) => self
+                .records
                 .iter()
                 .position(|r| same_cookie(&r.name, &c.name) && related(&r.domain, &c.domain)),
             _ => None,
         };
-        let i = match joined {
+        match joined {
             Some(i) => i,
-            None => *index.entry(key).or_insert_with(|| {
-                records.push(new_record(obs, site_host));
-                pages.push(FxHashSet::default());
-                records.len() - 1
+            None => *self.index.entry(key).or_insert_with(|| {
+                self.records.push(new_record(obs, site_host));
+                self.pages.push(FxHashSet::default());
+                self.records.len() - 1
             }),
-        };
-        let rec = &mut records[i];
-        // A name read from code (`_pk_id.1.a1b2`) is more precise than a signature's `_pk_id.*`.
-        if rec.name.ends_with('*') && !c.name.ends_with('*') {
-            rec.name.clone_from(&c.name);
-        }
-        pages[i].insert(obs.page_url.as_str());
-        rec.sightings_count += 1;
-        rec.sources.insert(obs.source);
-        rec.value_looks_random |= c.value_looks_random;
-        // What a script asks for counts only where no response set the cookie: the header is
-        // what the browser keeps, the script's guessable attributes are secondary.
-        if let Some(p) = obs.phase {
-            rec.phases.insert(p);
-        }
-        if let Some(l) = c.stored_lifetime_secs {
-            rec.stored_lifetime_secs = Some(rec.stored_lifetime_secs.map_or(l, |o| o.max(l)));
-        }
-        if obs.source != Source::Script || rec.sightings.is_empty() {
-            if c.lifetime_known && !rec.lifetime_known {
-                rec.lifetime_known = true;
-            }
-            if let Some(l) = c.lifetime_secs {
-                rec.lifetime_secs = Some(rec.lifetime_secs.map_or(l, |old| old.max(l)));
-                rec.session = false;
-            }
-            if !rec.lifetime_known {
-                rec.session = false;
-            }
-            let variant = AttributeVariant {
-                lifetime_secs: c.lifetime_secs,
-                secure: c.secure,
-                http_only: c.http_only,
-                same_site: c.same_site,
-                partitioned: c.partitioned,
-            };
-            if !rec.variants.contains(&variant) {
-                rec.variants.push(variant);
-            }
-        }
-        if rec.rejected.is_none() {
-            rec.rejected.clone_from(&obs.rejected);
-        }
-        for p in &obs.problems {
-            if !rec.problems.contains(p) {
-                rec.problems.push(p.clone());
-            }
-        }
-        if let Some(v) = &c.value {
-            if !rec.values.contains(v) {
-                rec.values.push(v.clone());
-            }
-        }
-        match &obs.script {
-            Some(ev)
-                if rec.script_evidence.len() < MAX_SIGHTINGS
-                    && !rec.script_evidence.contains(ev) =>
-            {
-                rec.script_evidence.push(ev.clone())
-            }
-            Some(_) => {}
-            None if rec.sightings.len() < MAX_SIGHTINGS => rec.sightings.push(sighting(obs)),
-            None => {}
         }
     }
-    for (rec, seen) in records.iter_mut().zip(pages) {
-        rec.pages_seen = seen.len();
+
+    fn finish(mut self) -> Vec<CookieRecord> {
+        for (rec, seen) in self.records.iter_mut().zip(self.pages) {
+            rec.pages_seen = seen.len();
+        }
+        self.records
     }
-    records
+}
+
+fn merge_sighting(rec: &mut CookieRecord, obs: &Observation) {
+    let c = &obs.cookie;
+    // A name read from code (`_pk_id.1.a1b2`) is more precise than a signature's `_pk_id.*`.
+    if rec.name.ends_with('*') && !c.name.ends_with('*') {
+        rec.name.clone_from(&c.name);
+    }
+    rec.sightings_count += 1;
+    rec.sources.insert(obs.source);
+    rec.value_looks_random |= c.value_looks_random;
+    if let Some(p) = obs.phase {
+        rec.phases.insert(p);
+    }
+    if let Some(l) = c.stored_lifetime_secs {
+        rec.stored_lifetime_secs = Some(rec.stored_lifetime_secs.map_or(l, |o| o.max(l)));
+    }
+    // What a script asks for counts only where no response set the cookie: the header is
+    // what the browser keeps, the script's guessable attributes are secondary.
+    if obs.source != Source::Script || rec.sightings.is_empty() {
+        merge_attributes(rec, c);
+    }
+    if rec.rejected.is_none() {
+        rec.rejected.clone_from(&obs.rejected);
+    }
+    for p in &obs.problems {
+        if !rec.problems.contains(p) {
+            rec.problems.push(p.clone());
+        }
+    }
+    if let Some(v) = &c.value {
+        if !rec.values.contains(v) {
+            rec.values.push(v.clone());
+        }
+    }
+    keep_evidence(rec, obs);
+}
+
+fn merge_attributes(rec: &mut CookieRecord, c: &ObservedCookie) {
+    if c.lifetime_known && !rec.lifetime_known {
+        rec.lifetime_known = true;
+    }
+    if let Some(l) = c.lifetime_secs {
+        rec.lifetime_secs = Some(rec.lifetime_secs.map_or(l, |old| old.max(l)));
+        rec.session = false;
+    }
+    if !rec.lifetime_known {
+        rec.session = false;
+    }
+    let variant = AttributeVariant {
+        lifetime_secs: c.lifetime_secs,
+        secure: c.secure,
+        http_only: c.http_only,
+        same_site: c.same_site,
+        partitioned: c.partitioned,
+    };
+    if !rec.variants.contains(&variant) {
+        rec.variants.push(variant);
+    }
+}
+
+/// Up to `MAX_SIGHTINGS` of each kind: distinct script writes, and HTTP sightings.
+fn keep_evidence(rec: &mut CookieRecord, obs: &Observation) {
+    match &obs.script {
+        Some(ev)
+            if rec.script_evidence.len() < MAX_SIGHTINGS && !rec.script_evidence.contains(ev) =>
+        {
+            rec.script_evidence.push(ev.clone())
+        }
+        Some(_) => {}
+        None if rec.sightings.len() < MAX_SIGHTINGS => rec.sightings.push(sighting(obs)),
+        None => {}
+    }
 }
 
 fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {

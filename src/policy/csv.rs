@@ -21,21 +21,9 @@ pub fn read_declarations_csv(
         .trim(::csv::Trim::All)
         .from_reader(text.as_bytes());
     let mut records = rdr.records();
-    let header = loop {
-        match records.next() {
-            None => {
-                warnings.push(format!("{origin}: no rows"));
-                return Ok((Vec::new(), warnings));
-            }
-            Some(Err(e)) => {
-                return Err(PolicyError::Csv {
-                    origin: origin.to_string(),
-                    detail: e.to_string(),
-                })
-            }
-            Some(Ok(r)) if r.iter().all(str::is_empty) => continue,
-            Some(Ok(r)) => break r,
-        }
+    let Some(header) = first_row(&mut records, origin)? else {
+        warnings.push(format!("{origin}: no rows"));
+        return Ok((Vec::new(), warnings));
     };
     let cols =
         Columns::of(&header, origin, &mut warnings).ok_or_else(|| PolicyError::NoNameColumn {
@@ -51,76 +39,124 @@ pub fn read_declarations_csv(
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line() as usize);
         if rec.iter().all(str::is_empty) {
             continue;
         }
-        if rec.len() > header.len() {
-            warnings.push(format!(
-                "{origin}:{line}: row skipped: {} fields where the header has {} (a comma inside an unquoted value?)",
-                rec.len(),
-                header.len()
-            ));
-            continue;
+        if let Some(c) = declared_from_row(&rec, &cols, origin, &mut warnings) {
+            out.push(c);
         }
-        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).filter(|s| !s.is_empty());
-        let Some(written) = get(Some(cols.name)) else {
-            warnings.push(format!("{origin}:{line}: row skipped: no cookie name"));
-            continue;
-        };
-        if written.contains(char::is_whitespace) {
-            warnings.push(format!("{origin}:{line}: row skipped: cookie name '{written}' contains spaces; put one cookie per row"));
-            continue;
-        }
-        let (mut name, mut kind) = classify_name(written);
-        match get(cols.matching).map(str::to_lowercase).as_deref() {
-            None => {}
-            Some("exact") => (name, kind) = (written.to_string(), DeclMatch::Exact),
-            Some("prefix") => (name, kind) = (written.trim_end_matches('*').to_string(), DeclMatch::Prefix),
-            Some("pattern") | Some("glob") => (name, kind) = (written.to_string(), DeclMatch::Pattern),
-            Some("regex") => (name, kind) = (written.to_string(), DeclMatch::Regex),
-            Some(other) => warnings.push(format!("{origin}:{line}: match '{other}' is not exact, prefix or pattern; read from the name instead")),
-        }
-        let mut c = DeclaredCookie::new(name, kind);
-        if let Some(label) = get(cols.category) {
-            c.category = Category::from_label(label);
-            if c.category.is_none() {
-                warnings.push(format!("{origin}:{line}: category '{label}' is not a known category word; left unclassified"));
-            }
-            c.category_label = Some(get(cols.label).unwrap_or(label).to_string());
-        }
-        c.provider = get(cols.provider).map(str::to_string);
-        for &d in &cols.domains {
-            for host in get(Some(d))
-                .unwrap_or("")
-                .split([' ', ',', ';', '\n'])
-                .filter(|h| !h.is_empty())
-            {
-                let host = host
-                    .split_once("://")
-                    .map_or(host, |(_, h)| h)
-                    .split('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_lowercase();
-                if !host.is_empty() && !c.domains.contains(&host) {
-                    c.domains.push(host);
-                }
-            }
-        }
-        let purposes: Vec<&str> = cols.purposes.iter().filter_map(|&i| get(Some(i))).collect();
-        c.purpose = (!purposes.is_empty()).then(|| purposes.join("; "));
-        c.lifetime = get(cols.lifetime).map(str::to_string);
-        c.source = Some(SourceRef {
-            file: origin.to_string(),
-            line,
-        });
-        out.push(c);
     }
     Ok((out, warnings))
 }
 
+/// The header: the first row that is not blank, or `None` when there is none.
+fn first_row<R: std::io::Read>(
+    records: &mut ::csv::StringRecordsIter<'_, R>,
+    origin: &str,
+) -> Result<Option<::csv::StringRecord>, PolicyError> {
+    for rec in records {
+        match rec {
+            Err(e) => {
+                return Err(PolicyError::Csv {
+                    origin: origin.to_string(),
+                    detail: e.to_string(),
+                })
+            }
+            Ok(r) if r.iter().all(str::is_empty) => continue,
+            Ok(r) => return Ok(Some(r)),
+        }
+    }
+    Ok(None)
+}
+
+/// One row as a declared cookie, or `None` with a warning saying why the row is skipped.
+fn declared_from_row(
+    rec: &::csv::StringRecord,
+    cols: &Columns,
+    origin: &str,
+    warnings: &mut Vec<String>,
+) -> Option<DeclaredCookie> {
+    let line = rec.position().map_or(0, |p| p.line() as usize);
+    if rec.len() > cols.width {
+        warnings.push(format!(
+            "{origin}:{line}: row skipped: {} fields where the header has {} (a comma inside an unquoted value?)",
+            rec.len(),
+            cols.width
+        ));
+        return None;
+    }
+    let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).filter(|s| !s.is_empty());
+    let Some(written) = get(Some(cols.name)) else {
+        warnings.push(format!("{origin}:{line}: row skipped: no cookie name"));
+        return None;
+    };
+    if written.contains(char::is_whitespace) {
+        warnings.push(format!("{origin}:{line}: row skipped: cookie name '{written}' contains spaces; put one cookie per row"));
+        return None;
+    }
+    let (name, kind) = match get(cols.matching).map(str::to_lowercase).as_deref() {
+        None => classify_name(written),
+        Some(word) => match explicit_match(written, word) {
+            Some(declared) => declared,
+            None => {
+                warnings.push(format!("{origin}:{line}: match '{word}' is not exact, prefix or pattern; read from the name instead"));
+                classify_name(written)
+            }
+        },
+    };
+    let mut c = DeclaredCookie::new(name, kind);
+    if let Some(label) = get(cols.category) {
+        c.category = Category::from_label(label);
+        if c.category.is_none() {
+            warnings.push(format!("{origin}:{line}: category '{label}' is not a known category word; left unclassified"));
+        }
+        c.category_label = Some(get(cols.label).unwrap_or(label).to_string());
+    }
+    c.provider = get(cols.provider).map(str::to_string);
+    for &d in &cols.domains {
+        add_hosts(&mut c.domains, get(Some(d)).unwrap_or(""));
+    }
+    let purposes: Vec<&str> = cols.purposes.iter().filter_map(|&i| get(Some(i))).collect();
+    c.purpose = (!purposes.is_empty()).then(|| purposes.join("; "));
+    c.lifetime = get(cols.lifetime).map(str::to_string);
+    c.source = Some(SourceRef {
+        file: origin.to_string(),
+        line,
+    });
+    Some(c)
+}
+
+/// The name and match kind a "match" column asks for, when it is a word we know.
+fn explicit_match(written: &str, word: &str) -> Option<(String, DeclMatch)> {
+    match word {
+        "exact" => Some((written.to_string(), DeclMatch::Exact)),
+        "prefix" => Some((written.trim_end_matches('*').to_string(), DeclMatch::Prefix)),
+        "pattern" | "glob" => Some((written.to_string(), DeclMatch::Pattern)),
+        "regex" => Some((written.to_string(), DeclMatch::Regex)),
+        _ => None,
+    }
+}
+
+/// Adds the hosts of a domain cell (hosts or URLs, separated by spaces, commas, semicolons or
+/// lines), lowercased and each once.
+fn add_hosts(domains: &mut Vec<String>, cell: &str) {
+    for host in cell.split([' ', ',', ';', '\n']).filter(|h| !h.is_empty()) {
+        let host = host
+            .split_once("://")
+            .map_or(host, |(_, h)| h)
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        if !host.is_empty() && !domains.contains(&host) {
+            domains.push(host);
+        }
+    }
+}
+
 struct Columns {
+    /// Fields in the header; a longer row has lost its alignment with it.
+    width: usize,
     name: usize,
     matching: Option<usize>,
     category: Option<usize>,
@@ -138,6 +174,7 @@ impl Columns {
         warnings: &mut Vec<String>,
     ) -> Option<Columns> {
         let mut c = Columns {
+            width: header.len(),
             name: usize::MAX,
             matching: None,
             category: None,

@@ -16,7 +16,7 @@ use super::view::{attributes, cookie_views, evidence, party_word, CookieView, Co
 use super::{human_date, human_duration, human_lifetime, Exporter, Report, ReportError};
 use crate::compliance::{all_rules, Finding, Severity};
 use crate::knowledge::Category;
-use crate::observe::Party;
+use crate::observe::{PageVisit, Party, ScriptSummary, SettingsSummary};
 
 const TEMPLATE: &str = include_str!("../../templates/report.html");
 /// Browser mode's consent section, included by `report.html`.
@@ -178,7 +178,6 @@ struct DeclRow {
 
 fn page(r: &Report, views: &[CookieView]) -> Page {
     let s = &r.summary;
-    let cfg = &r.settings;
     Page {
         site: r.site.clone(),
         version: r.tool.version.clone(),
@@ -192,71 +191,76 @@ fn page(r: &Report, views: &[CookieView]) -> Page {
         cookies: s.cookies,
         first_party: s.first_party,
         third_party: s.third_party,
-        settings: vec![
-            ("Start URLs", cfg.start_urls.join(" ")),
-            ("Scope", format!("{:?}", cfg.scope).to_lowercase()),
-            (
-                "Limits",
-                format!(
-                    "{} pages, depth {}, {} per URL pattern",
-                    cfg.max_pages,
-                    cfg.max_depth
-                        .map_or("unlimited".to_string(), |d| d.to_string()),
-                    cfg.max_per_pattern
-                ),
-            ),
-            (
-                "Politeness",
-                format!(
-                    "{} requests at once ({} per host){}; robots.txt {}",
-                    cfg.concurrency,
-                    cfg.per_host_concurrency,
-                    cfg.rate
-                        .map(|r| format!(", {r} per second per host"))
-                        .unwrap_or_default(),
-                    if cfg.respect_robots {
-                        "respected"
-                    } else {
-                        "ignored"
-                    }
-                ),
-            ),
-            ("User agent", cfg.user_agent.clone()),
-        ],
+        settings: settings_rows(&r.settings),
         verdict: verdict(r),
         severities: severities(&r.findings),
         rows: views.iter().map(cookie_row).collect(),
-        page_rows: r
-            .pages
-            .iter()
-            .map(|p| PageRow {
-                url: p.url.to_string(),
-                status: match (&p.status, &p.error, &p.skipped) {
-                    (Some(code), _, _) => format!("HTTP {code}"),
-                    (None, Some(e), _) => format!("failed: {e}"),
-                    (None, None, Some(why)) => format!("skipped: {why}"),
-                    _ => "not fetched".to_string(),
-                },
-                ok: p.status.is_some_and(|c| c < 400),
-                depth: p.depth,
-                cookies_set: p.cookies_set,
-                final_url: p.final_url.as_ref().map(|u| u.to_string()),
-            })
-            .collect(),
+        page_rows: r.pages.iter().map(page_row).collect(),
         policy: policy(r, views),
         consent: r.consent.as_ref().map(|c| consent_view(c, views)),
         warnings: r.warnings.iter().map(|w| w.message.clone()).collect(),
-        scripts: r
-            .scripts
-            .iter()
-            .map(|sc| ScriptRow {
-                location: sc.location.clone(),
-                cookies: sc.cookies.join(", "),
-                storage: sc.storage.join(", "),
-                signatures: sc.signatures.join(", "),
-                fallback: sc.mode == crate::scripts::AnalysisMode::LexicalFallback,
-            })
-            .collect(),
+        scripts: r.scripts.iter().map(script_row).collect(),
+    }
+}
+
+/// The settings table: what the scan was asked to cover, and how politely.
+fn settings_rows(cfg: &SettingsSummary) -> Vec<(&'static str, String)> {
+    vec![
+        ("Start URLs", cfg.start_urls.join(" ")),
+        ("Scope", format!("{:?}", cfg.scope).to_lowercase()),
+        (
+            "Limits",
+            format!(
+                "{} pages, depth {}, {} per URL pattern",
+                cfg.max_pages,
+                cfg.max_depth
+                    .map_or("unlimited".to_string(), |d| d.to_string()),
+                cfg.max_per_pattern
+            ),
+        ),
+        (
+            "Politeness",
+            format!(
+                "{} requests at once ({} per host){}; robots.txt {}",
+                cfg.concurrency,
+                cfg.per_host_concurrency,
+                cfg.rate
+                    .map(|r| format!(", {r} per second per host"))
+                    .unwrap_or_default(),
+                if cfg.respect_robots {
+                    "respected"
+                } else {
+                    "ignored"
+                }
+            ),
+        ),
+        ("User agent", cfg.user_agent.clone()),
+    ]
+}
+
+fn page_row(p: &PageVisit) -> PageRow {
+    PageRow {
+        url: p.url.to_string(),
+        status: match (&p.status, &p.error, &p.skipped) {
+            (Some(code), _, _) => format!("HTTP {code}"),
+            (None, Some(e), _) => format!("failed: {e}"),
+            (None, None, Some(why)) => format!("skipped: {why}"),
+            _ => "not fetched".to_string(),
+        },
+        ok: p.status.is_some_and(|c| c < 400),
+        depth: p.depth,
+        cookies_set: p.cookies_set,
+        final_url: p.final_url.as_ref().map(|u| u.to_string()),
+    }
+}
+
+fn script_row(sc: &ScriptSummary) -> ScriptRow {
+    ScriptRow {
+        location: sc.location.clone(),
+        cookies: sc.cookies.join(", "),
+        storage: sc.storage.join(", "),
+        signatures: sc.signatures.join(", "),
+        fallback: sc.mode == crate::scripts::AnalysisMode::LexicalFallback,
     }
 }
 

@@ -42,6 +42,19 @@ fn has_cookie_options(v: &Value) -> bool {
     })
 }
 
+/// `(0, o.setCookie)(...)`, as bundlers call imported functions, is a call
+/// of its last expression.
+fn unwrap_callee<'c, 'a>(c: &'c CallExpression<'a>) -> &'c Expression<'a> {
+    match c.callee.get_inner_expression() {
+        Expression::SequenceExpression(s) => s
+            .expressions
+            .last()
+            .map_or(&c.callee, |e| e)
+            .get_inner_expression(),
+        e => e,
+    }
+}
+
 fn is_ident(e: &Expression, names: &[&str]) -> bool {
     matches!(e.get_inner_expression(), Expression::Identifier(id) if names.contains(&id.name.as_str()))
 }
@@ -124,33 +137,9 @@ impl<'a> Walker<'a> {
     }
 
     pub(crate) fn detect_call(&mut self, c: &CallExpression<'a>) {
-        let callee = match c.callee.get_inner_expression() {
-            // `(0, o.setCookie)(...)`, as bundlers call imported functions.
-            Expression::SequenceExpression(s) => s
-                .expressions
-                .last()
-                .map_or(&c.callee, |e| e)
-                .get_inner_expression(),
-            e => e,
-        };
-        let (start, end) = (c.span.start, c.span.end);
-        let args = || {
-            c.arguments
-                .iter()
-                .take(6)
-                .map(|a| eval_arg(&self.scopes, a))
-                .collect::<Vec<_>>()
-        };
+        let callee = unwrap_callee(c);
         if let Expression::Identifier(id) = callee {
-            let name = id.name.as_str();
-            let func = match self.scopes.lookup(name) {
-                Some(Value::Func(f)) => Some(*f),
-                _ => None,
-            };
-            let helper_like = is_helper_name(name);
-            if func.is_some() || helper_like || mentions_cookie_or_storage(name) {
-                self.pending(func, name, helper_like, args(), start, end);
-            }
+            self.detect_function_call(c, id.name.as_str());
             return;
         }
         let Some(m) = callee.as_member_expression() else {
@@ -160,97 +149,142 @@ impl<'a> Walker<'a> {
             return;
         };
         let obj_expr = m.object().get_inner_expression();
+        let (start, end) = (c.span.start, c.span.end);
+        // The guards stay in this match, not in the steps, so that a call
+        // failing one pattern's guard still reaches the later patterns.
         match method {
             "set"
                 if eval(&self.scopes, obj_expr) == Value::Global(Global::CookieStore)
                     && !c.arguments.is_empty() =>
             {
-                let a = args();
-                let (name, attrs) = match &a[0] {
-                    o @ Value::Obj(_) => (o.get("name").to_sym(), option_attrs(o, false)),
-                    n => (
-                        n.to_sym(),
-                        a.get(2)
-                            .map_or_else(ScriptCookieAttrs::default, |o| option_attrs(o, false)),
-                    ),
-                };
-                self.raw(
-                    start,
-                    end,
-                    Api::CookieStore,
-                    0.9,
-                    Target::Cookie { name, attrs },
-                );
+                self.cookie_store_set(c)
             }
-            "set" if !c.arguments.is_empty() => {
-                // js-cookie by its usual names, or any `x.set(name, value,
-                // {expires|path|...})` (a bundled js-cookie is `o.a.set(...)`).
-                let named = is_ident(obj_expr, JS_COOKIE_NAMES);
-                if !named && c.arguments.len() < 3 {
-                    return;
-                }
-                let a = args();
-                let confidence = if named {
-                    0.9
-                } else if has_cookie_options(&a[2]) && a[0].to_sym().has_known_text() {
-                    0.6
-                } else {
-                    return;
-                };
-                let attrs = option_attrs(a.get(2).unwrap_or(&Value::Unknown), true);
-                let name = a[0].to_sym();
-                self.raw(
-                    start,
-                    end,
-                    Api::JsCookie,
-                    confidence,
-                    Target::Cookie { name, attrs },
-                );
+            "set" if !c.arguments.is_empty() => self.js_cookie_set(c, obj_expr),
+            "cookie" if c.arguments.len() >= 2 => self.jquery_cookie(c, obj_expr),
+            "setItem" if !c.arguments.is_empty() => self.storage_set_item(c, obj_expr),
+            _ if is_helper_name(method) => {
+                self.pending(None, method, true, self.call_args(c), start, end)
             }
-            "cookie" if c.arguments.len() >= 2 => {
-                let a = args();
-                // `$.cookie(name, null)` deletes; one argument reads.
-                if matches!(a[1], Value::Null | Value::Undefined) {
-                    return;
-                }
-                let confidence = if is_ident(obj_expr, &["$", "jQuery"]) {
-                    0.9
-                } else if a[0].to_sym().has_known_text() {
-                    0.5
-                } else {
-                    return;
-                };
-                let attrs = a
-                    .get(2)
-                    .map_or_else(ScriptCookieAttrs::default, |o| option_attrs(o, true));
-                self.raw(
-                    start,
-                    end,
-                    Api::JqueryCookie,
-                    confidence,
-                    Target::Cookie {
-                        name: a[0].to_sym(),
-                        attrs,
-                    },
-                );
-            }
-            "setItem" if !c.arguments.is_empty() => {
-                if let Some(kind) = storage_kind(&eval(&self.scopes, obj_expr)) {
-                    let key = eval_arg(&self.scopes, &c.arguments[0]).to_sym();
-                    self.raw(start, end, kind.api(), 0.9, Target::Storage { kind, key });
-                }
-            }
-            _ if is_helper_name(method) => self.pending(None, method, true, args(), start, end),
             // Methods are matched to local functions by name afterwards, but
             // only names that say what they do: `e.t(...)` in minified code
             // would match anything.
             _ if mentions_cookie_or_storage(method) && !c.arguments.is_empty() => {
-                let a = args();
+                let a = self.call_args(c);
                 if a.iter().any(|v| v.to_sym().has_known_text()) {
                     self.pending(None, method, false, a, start, end);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The first six arguments are enough for every write pattern we know.
+    fn call_args(&self, c: &CallExpression<'a>) -> Vec<Value> {
+        c.arguments
+            .iter()
+            .take(6)
+            .map(|a| eval_arg(&self.scopes, a))
+            .collect()
+    }
+
+    /// `name(...)`: kept when it calls a local function or its name says
+    /// cookie or storage, to be matched to the function's writes afterwards.
+    fn detect_function_call(&mut self, c: &CallExpression<'a>, name: &str) {
+        let func = match self.scopes.lookup(name) {
+            Some(Value::Func(f)) => Some(*f),
+            _ => None,
+        };
+        let helper_like = is_helper_name(name);
+        if func.is_some() || helper_like || mentions_cookie_or_storage(name) {
+            let (start, end) = (c.span.start, c.span.end);
+            self.pending(func, name, helper_like, self.call_args(c), start, end);
+        }
+    }
+
+    /// `cookieStore.set(name, value, options)` or `cookieStore.set({ name, ... })`.
+    fn cookie_store_set(&mut self, c: &CallExpression<'a>) {
+        let a = self.call_args(c);
+        let (name, attrs) = match &a[0] {
+            o @ Value::Obj(_) => (o.get("name").to_sym(), option_attrs(o, false)),
+            n => (
+                n.to_sym(),
+                a.get(2)
+                    .map_or_else(ScriptCookieAttrs::default, |o| option_attrs(o, false)),
+            ),
+        };
+        self.raw(
+            c.span.start,
+            c.span.end,
+            Api::CookieStore,
+            0.9,
+            Target::Cookie { name, attrs },
+        );
+    }
+
+    /// js-cookie by its usual names, or any `x.set(name, value,
+    /// {expires|path|...})` (a bundled js-cookie is `o.a.set(...)`).
+    fn js_cookie_set(&mut self, c: &CallExpression<'a>, obj_expr: &Expression<'a>) {
+        let named = is_ident(obj_expr, JS_COOKIE_NAMES);
+        if !named && c.arguments.len() < 3 {
+            return;
+        }
+        let a = self.call_args(c);
+        let confidence = if named {
+            0.9
+        } else if has_cookie_options(&a[2]) && a[0].to_sym().has_known_text() {
+            0.6
+        } else {
+            return;
+        };
+        let attrs = option_attrs(a.get(2).unwrap_or(&Value::Unknown), true);
+        let name = a[0].to_sym();
+        self.raw(
+            c.span.start,
+            c.span.end,
+            Api::JsCookie,
+            confidence,
+            Target::Cookie { name, attrs },
+        );
+    }
+
+    fn jquery_cookie(&mut self, c: &CallExpression<'a>, obj_expr: &Expression<'a>) {
+        let a = self.call_args(c);
+        // `$.cookie(name, null)` deletes; one argument reads.
+        if matches!(a[1], Value::Null | Value::Undefined) {
+            return;
+        }
+        let confidence = if is_ident(obj_expr, &["$", "jQuery"]) {
+            0.9
+        } else if a[0].to_sym().has_known_text() {
+            0.5
+        } else {
+            return;
+        };
+        let attrs = a
+            .get(2)
+            .map_or_else(ScriptCookieAttrs::default, |o| option_attrs(o, true));
+        self.raw(
+            c.span.start,
+            c.span.end,
+            Api::JqueryCookie,
+            confidence,
+            Target::Cookie {
+                name: a[0].to_sym(),
+                attrs,
+            },
+        );
+    }
+
+    fn storage_set_item(&mut self, c: &CallExpression<'a>, obj_expr: &Expression<'a>) {
+        if let Some(kind) = storage_kind(&eval(&self.scopes, obj_expr)) {
+            let key = eval_arg(&self.scopes, &c.arguments[0]).to_sym();
+            self.raw(
+                c.span.start,
+                c.span.end,
+                kind.api(),
+                0.9,
+                Target::Storage { kind, key },
+            );
         }
     }
 

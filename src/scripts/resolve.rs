@@ -5,8 +5,9 @@
 //! No fixpoint over the program.
 
 use oxc_ast::ast::{
-    Argument, ArrayExpressionElement, BinaryOperator, Expression, LogicalOperator,
-    ObjectPropertyKind, UnaryOperator,
+    Argument, ArrayExpressionElement, BinaryOperator, ConditionalExpression, Expression,
+    LogicalExpression, LogicalOperator, MemberExpression, ObjectExpression, ObjectPropertyKind,
+    TemplateLiteral, UnaryExpression, UnaryOperator,
 };
 
 use super::scope::Scopes;
@@ -42,20 +43,7 @@ impl<'a> Evaluator<'_, 'a> {
             Expression::NumericLiteral(n) => Value::Num(n.value),
             Expression::BooleanLiteral(b) => Value::Bool(b.value),
             Expression::NullLiteral(_) => Value::Null,
-            Expression::TemplateLiteral(t) => {
-                let mut out = Sym::default();
-                for (i, q) in t.quasis.iter().enumerate() {
-                    out.push(
-                        q.value
-                            .cooked
-                            .map_or(Part::Unknown, |c| Part::Lit(c.as_str().to_string())),
-                    );
-                    if let Some(x) = t.expressions.get(i) {
-                        out.append(self.ev(x, d).to_sym());
-                    }
-                }
-                Value::Str(out)
-            }
+            Expression::TemplateLiteral(t) => self.template(t, d),
             Expression::Identifier(id) => self.ident(id.name.as_str()),
             Expression::ParenthesizedExpression(p) => self.ev(&p.expression, d),
             Expression::SequenceExpression(s) => s
@@ -66,63 +54,10 @@ impl<'a> Evaluator<'_, 'a> {
             Expression::FunctionExpression(f) => Value::Func(f.span.start),
             Expression::ArrowFunctionExpression(f) => Value::Func(f.span.start),
             Expression::BinaryExpression(b) => self.binary(b.operator, &b.left, &b.right, d),
-            Expression::LogicalExpression(l) => {
-                let left = self.ev(&l.left, d);
-                let pick_right = match l.operator {
-                    LogicalOperator::Or => left.truthy().map(|t| !t),
-                    LogicalOperator::And => left.truthy(),
-                    LogicalOperator::Coalesce => match left {
-                        Value::Null | Value::Undefined | Value::Unset => Some(true),
-                        Value::Unknown | Value::Param { .. } => None,
-                        _ => Some(false),
-                    },
-                };
-                match pick_right {
-                    Some(true) => self.ev(&l.right, d),
-                    Some(false) => left,
-                    None => Value::Unknown,
-                }
-            }
-            Expression::ConditionalExpression(c) => match self.ev(&c.test, d).truthy() {
-                Some(true) => self.ev(&c.consequent, d),
-                Some(false) => self.ev(&c.alternate, d),
-                None => {
-                    let (a, b) = (self.ev(&c.consequent, d), self.ev(&c.alternate, d));
-                    if a == b {
-                        a
-                    } else {
-                        Value::Unknown
-                    }
-                }
-            },
-            Expression::UnaryExpression(u) => {
-                let v = self.ev(&u.argument, d);
-                match u.operator {
-                    UnaryOperator::LogicalNot => {
-                        v.truthy().map_or(Value::Unknown, |t| Value::Bool(!t))
-                    }
-                    UnaryOperator::UnaryNegation => {
-                        v.num().map_or(Value::Unknown, |n| Value::Num(-n))
-                    }
-                    UnaryOperator::UnaryPlus => match v {
-                        Value::Now(k) => Value::Now(k),
-                        v => v.num().map_or(Value::Unknown, Value::Num),
-                    },
-                    UnaryOperator::Void => Value::Undefined,
-                    _ => Value::Unknown,
-                }
-            }
-            Expression::ObjectExpression(o) => {
-                let mut props = Vec::new();
-                for p in o.properties.iter().take(MAX_PROPS) {
-                    if let ObjectPropertyKind::ObjectProperty(p) = p {
-                        if let Some(key) = p.key.static_name() {
-                            props.push((key.into_owned(), self.ev(&p.value, d)));
-                        }
-                    }
-                }
-                Value::Obj(props)
-            }
+            Expression::LogicalExpression(l) => self.logical(l, d),
+            Expression::ConditionalExpression(c) => self.conditional(c, d),
+            Expression::UnaryExpression(u) => self.unary(u, d),
+            Expression::ObjectExpression(o) => self.object(o, d),
             Expression::NewExpression(n)
                 if n.arguments.is_empty() && n.callee.is_specific_id("Date") =>
             {
@@ -130,24 +65,104 @@ impl<'a> Evaluator<'_, 'a> {
             }
             Expression::CallExpression(c) => self.call(c, d),
             _ => match e.as_member_expression() {
-                Some(m) => {
-                    let obj = self.ev(m.object(), d);
-                    match self.prop_name(m, d) {
-                        Some(key) => obj.get(&key),
-                        None => Value::Unknown,
-                    }
-                }
+                Some(m) => self.member(m, d),
                 None => Value::Unknown,
             },
         }
     }
 
-    fn prop_name(&mut self, m: &oxc_ast::ast::MemberExpression<'a>, d: u32) -> Option<String> {
+    fn template(&mut self, t: &TemplateLiteral<'a>, d: u32) -> Value {
+        let mut out = Sym::default();
+        for (i, q) in t.quasis.iter().enumerate() {
+            out.push(
+                q.value
+                    .cooked
+                    .map_or(Part::Unknown, |c| Part::Lit(c.as_str().to_string())),
+            );
+            if let Some(x) = t.expressions.get(i) {
+                out.append(self.ev(x, d).to_sym());
+            }
+        }
+        Value::Str(out)
+    }
+
+    /// `||`, `&&` and `??` pick a side only when the left side's value is
+    /// known well enough to decide.
+    fn logical(&mut self, l: &LogicalExpression<'a>, d: u32) -> Value {
+        let left = self.ev(&l.left, d);
+        let pick_right = match l.operator {
+            LogicalOperator::Or => left.truthy().map(|t| !t),
+            LogicalOperator::And => left.truthy(),
+            LogicalOperator::Coalesce => match left {
+                Value::Null | Value::Undefined | Value::Unset => Some(true),
+                Value::Unknown | Value::Param { .. } => None,
+                _ => Some(false),
+            },
+        };
+        match pick_right {
+            Some(true) => self.ev(&l.right, d),
+            Some(false) => left,
+            None => Value::Unknown,
+        }
+    }
+
+    /// An undecided test still has a value when both branches agree.
+    fn conditional(&mut self, c: &ConditionalExpression<'a>, d: u32) -> Value {
+        match self.ev(&c.test, d).truthy() {
+            Some(true) => self.ev(&c.consequent, d),
+            Some(false) => self.ev(&c.alternate, d),
+            None => {
+                let (a, b) = (self.ev(&c.consequent, d), self.ev(&c.alternate, d));
+                if a == b {
+                    a
+                } else {
+                    Value::Unknown
+                }
+            }
+        }
+    }
+
+    fn unary(&mut self, u: &UnaryExpression<'a>, d: u32) -> Value {
+        let v = self.ev(&u.argument, d);
+        match u.operator {
+            UnaryOperator::LogicalNot => v.truthy().map_or(Value::Unknown, |t| Value::Bool(!t)),
+            UnaryOperator::UnaryNegation => v.num().map_or(Value::Unknown, |n| Value::Num(-n)),
+            // `+new Date()` stays "now", so an expiry computed from it still reads.
+            UnaryOperator::UnaryPlus => match v {
+                Value::Now(k) => Value::Now(k),
+                v => v.num().map_or(Value::Unknown, Value::Num),
+            },
+            UnaryOperator::Void => Value::Undefined,
+            _ => Value::Unknown,
+        }
+    }
+
+    fn object(&mut self, o: &ObjectExpression<'a>, d: u32) -> Value {
+        let mut props = Vec::new();
+        for p in o.properties.iter().take(MAX_PROPS) {
+            if let ObjectPropertyKind::ObjectProperty(p) = p {
+                if let Some(key) = p.key.static_name() {
+                    props.push((key.into_owned(), self.ev(&p.value, d)));
+                }
+            }
+        }
+        Value::Obj(props)
+    }
+
+    fn member(&mut self, m: &MemberExpression<'a>, d: u32) -> Value {
+        let obj = self.ev(m.object(), d);
+        match self.prop_name(m, d) {
+            Some(key) => obj.get(&key),
+            None => Value::Unknown,
+        }
+    }
+
+    fn prop_name(&mut self, m: &MemberExpression<'a>, d: u32) -> Option<String> {
         if let Some(name) = m.static_property_name() {
             return Some(name.to_string());
         }
         match m {
-            oxc_ast::ast::MemberExpression::ComputedMemberExpression(c) => {
+            MemberExpression::ComputedMemberExpression(c) => {
                 self.ev(&c.expression, d).to_sym().literal()
             }
             _ => None,

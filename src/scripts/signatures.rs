@@ -132,6 +132,133 @@ fn bad(id: &str, reason: impl Into<String>) -> SignatureError {
     }
 }
 
+/// The matching tables being filled, one signature at a time; each
+/// `*_owner` entry is the index of the signature its pattern belongs to.
+#[derive(Default)]
+struct Tables {
+    sigs: Vec<Signature>,
+    confidence: Vec<Option<f32>>,
+    url_pats: Vec<String>,
+    url_owner: Vec<usize>,
+    markers: Vec<String>,
+    marker_owner: Vec<usize>,
+    code_res: Vec<(usize, Regex)>,
+}
+
+impl Tables {
+    /// Every check runs before anything is added, in the order the errors
+    /// are reported.
+    fn add(&mut self, i: usize, s: RawSig) -> Result<(), SignatureError> {
+        if self.sigs.iter().any(|o| o.id == s.id) {
+            return Err(bad(&s.id, "duplicate id"));
+        }
+        check_fields(&s)?;
+        let code_res = compile_patterns(&s)?;
+        if s.code.iter().any(|m| m.len() < 4) {
+            return Err(bad(&s.id, "code markers must be at least 4 characters"));
+        }
+        let cookies = implied_cookies(&s.id, s.cookies)?;
+        self.url_pats.extend(s.url.iter().cloned());
+        self.url_owner.extend(s.url.iter().map(|_| i));
+        self.marker_owner.extend(s.code.iter().map(|_| i));
+        self.markers.extend(s.code);
+        self.code_res.extend(code_res.into_iter().map(|r| (i, r)));
+        self.confidence.push(s.confidence);
+        self.sigs.push(Signature {
+            id: s.id,
+            vendor: s.vendor,
+            category: s.category,
+            cookies,
+            no_cookies: s.no_cookies,
+            note: s.note,
+        });
+        Ok(())
+    }
+
+    fn build(self) -> Result<Signatures, SignatureError> {
+        let set_err = |e: regex::Error| SignatureError::Pattern {
+            id: "*".into(),
+            pattern: "(set)".into(),
+            source: Box::new(e),
+        };
+        let urls = RegexSetBuilder::new(&self.url_pats)
+            .case_insensitive(true)
+            .build()
+            .map_err(set_err)?;
+        let code_set =
+            RegexSet::new(self.code_res.iter().map(|(_, r)| r.as_str())).map_err(set_err)?;
+        let markers = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&self.markers)?;
+        Ok(Signatures {
+            sigs: self.sigs,
+            confidence: self.confidence,
+            urls,
+            url_owner: self.url_owner,
+            markers,
+            marker_owner: self.marker_owner,
+            code_res: self.code_res,
+            code_set,
+        })
+    }
+}
+
+fn check_fields(s: &RawSig) -> Result<(), SignatureError> {
+    if s.url.is_empty() && s.code.is_empty() && s.code_regex.is_empty() {
+        return Err(bad(&s.id, "no url, code or code_regex pattern"));
+    }
+    if s.no_cookies != s.cookies.is_empty() {
+        return Err(bad(
+            &s.id,
+            "list cookies, or set no_cookies = true with none listed",
+        ));
+    }
+    if s.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        return Err(bad(&s.id, "confidence outside 0..=1"));
+    }
+    Ok(())
+}
+
+/// Every URL and code pattern must compile. URL patterns are only checked
+/// here (they are matched as one set); code patterns are kept, as their set
+/// only says which matched and each pattern's own regex finds where.
+fn compile_patterns(s: &RawSig) -> Result<Vec<Regex>, SignatureError> {
+    let compile = |p: &String| {
+        Regex::new(p).map_err(|e| SignatureError::Pattern {
+            id: s.id.clone(),
+            pattern: p.clone(),
+            source: Box::new(e),
+        })
+    };
+    for p in &s.url {
+        compile(p)?;
+    }
+    s.code_regex.iter().map(compile).collect()
+}
+
+fn implied_cookies(id: &str, raw: Vec<RawCookie>) -> Result<Vec<ImpliedCookie>, SignatureError> {
+    let mut cookies = Vec::new();
+    for c in raw {
+        let name = match c.name.strip_suffix('*') {
+            Some(p) if !p.is_empty() => CookieName::Prefix(p.to_string()),
+            Some(_) => return Err(bad(id, "cookie name `*` alone")),
+            None => CookieName::Exact(c.name),
+        };
+        if (c.party == Party::Third) != c.domain.is_some() {
+            return Err(bad(
+                id,
+                "third-party cookies need a domain, first-party ones none",
+            ));
+        }
+        cookies.push(ImpliedCookie {
+            name,
+            party: c.party,
+            domain: c.domain,
+        });
+    }
+    Ok(cookies)
+}
+
 impl Signatures {
     /// The signatures shipped in `data/signatures.toml`.
     pub fn builtin() -> &'static Signatures {
@@ -146,103 +273,11 @@ impl Signatures {
     /// Loads and validates a signature file in the format of `data/signatures.toml`.
     pub fn from_toml_str(text: &str) -> Result<Signatures, SignatureError> {
         let doc: FileDoc = toml::from_str(text)?;
-        let mut sigs = Vec::new();
-        let mut confidence = Vec::new();
-        let (mut url_pats, mut url_owner) = (Vec::new(), Vec::new());
-        let (mut markers, mut marker_owner) = (Vec::new(), Vec::new());
-        let mut code_res = Vec::new();
+        let mut tables = Tables::default();
         for (i, s) in doc.signature.into_iter().enumerate() {
-            if sigs.iter().any(|o: &Signature| o.id == s.id) {
-                return Err(bad(&s.id, "duplicate id"));
-            }
-            if s.url.is_empty() && s.code.is_empty() && s.code_regex.is_empty() {
-                return Err(bad(&s.id, "no url, code or code_regex pattern"));
-            }
-            if s.no_cookies != s.cookies.is_empty() {
-                return Err(bad(
-                    &s.id,
-                    "list cookies, or set no_cookies = true with none listed",
-                ));
-            }
-            if s.confidence.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
-                return Err(bad(&s.id, "confidence outside 0..=1"));
-            }
-            for p in s.url.iter().chain(&s.code_regex) {
-                Regex::new(p).map_err(|e| SignatureError::Pattern {
-                    id: s.id.clone(),
-                    pattern: p.clone(),
-                    source: Box::new(e),
-                })?;
-            }
-            url_pats.extend(s.url.iter().cloned());
-            url_owner.extend(s.url.iter().map(|_| i));
-            if s.code.iter().any(|m| m.len() < 4) {
-                return Err(bad(&s.id, "code markers must be at least 4 characters"));
-            }
-            markers.extend(s.code.iter().cloned());
-            marker_owner.extend(s.code.iter().map(|_| i));
-            for p in &s.code_regex {
-                code_res.push((
-                    i,
-                    Regex::new(p).map_err(|e| SignatureError::Pattern {
-                        id: s.id.clone(),
-                        pattern: p.clone(),
-                        source: Box::new(e),
-                    })?,
-                ));
-            }
-            let mut cookies = Vec::new();
-            for c in s.cookies {
-                let name = match c.name.strip_suffix('*') {
-                    Some(p) if !p.is_empty() => CookieName::Prefix(p.to_string()),
-                    Some(_) => return Err(bad(&s.id, "cookie name `*` alone")),
-                    None => CookieName::Exact(c.name),
-                };
-                if (c.party == Party::Third) != c.domain.is_some() {
-                    return Err(bad(
-                        &s.id,
-                        "third-party cookies need a domain, first-party ones none",
-                    ));
-                }
-                cookies.push(ImpliedCookie {
-                    name,
-                    party: c.party,
-                    domain: c.domain,
-                });
-            }
-            confidence.push(s.confidence);
-            sigs.push(Signature {
-                id: s.id,
-                vendor: s.vendor,
-                category: s.category,
-                cookies,
-                no_cookies: s.no_cookies,
-                note: s.note,
-            });
+            tables.add(i, s)?;
         }
-        let set_err = |e: regex::Error| SignatureError::Pattern {
-            id: "*".into(),
-            pattern: "(set)".into(),
-            source: Box::new(e),
-        };
-        let urls = RegexSetBuilder::new(&url_pats)
-            .case_insensitive(true)
-            .build()
-            .map_err(set_err)?;
-        let code_set = RegexSet::new(code_res.iter().map(|(_, r)| r.as_str())).map_err(set_err)?;
-        let markers = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&markers)?;
-        Ok(Signatures {
-            sigs,
-            confidence,
-            urls,
-            url_owner,
-            markers,
-            marker_owner,
-            code_res,
-            code_set,
-        })
+        tables.build()
     }
 
     pub fn len(&self) -> usize {
