@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::cookies::{parse_set_cookie, SameSite};
 use crate::observe::{
-    looks_random, ConsentPhase, Observation, ObservedCookie, ResourceKind, Source,
+    looks_random, Attribution, ConsentPhase, Observation, ObservedCookie, ResourceKind, Source,
 };
 use crate::scripts::{Api, Evidence, Method};
 
@@ -20,6 +20,8 @@ pub struct NetCookies {
     pub initiator: Option<String>,
     pub status: u16,
     pub phase: ConsentPhase,
+    /// After a choice: the page where the choice covering this response was made.
+    pub choice_page: Option<Url>,
     /// (line, refusal reasons when refused)
     pub lines: Vec<(String, Option<String>)>,
 }
@@ -79,6 +81,7 @@ impl NetCookies {
                 .and_then(|s| u16::try_from(s).ok())
                 .unwrap_or(0),
             phase,
+            choice_page: None,
             lines,
         })
     }
@@ -124,6 +127,9 @@ pub struct JsWrite {
     pub column: u32,
     pub frame_url: String,
     pub phase: ConsentPhase,
+    pub choice_page: Option<Url>,
+    /// The hook read the name back from `document.cookie` right after the write.
+    pub visible: bool,
 }
 
 impl JsWrite {
@@ -143,9 +149,44 @@ impl JsWrite {
             column: num("col"),
             frame_url: v["page"].as_str().unwrap_or_default().to_owned(),
             phase,
+            choice_page: None,
+            visible: v["stored"].as_bool().unwrap_or(false),
         })
     }
 }
+
+/// A cookie's identity in the browser's store: name, domain without its leading dot, path.
+pub fn store_key(name: &str, domain: &str, path: &str) -> String {
+    format!(
+        "{name}\u{0}{}\u{0}{path}",
+        domain.trim_start_matches('.').to_ascii_lowercase()
+    )
+}
+
+/// The [`store_key`] of a cookie as `Storage.getCookies` (or `setCookies`) spells it.
+pub fn store_key_of(c: &Value) -> String {
+    store_key(
+        c["name"].as_str().unwrap_or(""),
+        c["domain"].as_str().unwrap_or(""),
+        c["path"].as_str().unwrap_or(""),
+    )
+}
+
+/// Why a tab's page is credited with a stored cookie: the last of its own sightings that
+/// left the cookie in the store.
+#[derive(Debug, Clone)]
+pub struct Explained {
+    pub phase: ConsentPhase,
+    pub choice_page: Option<Url>,
+    pub attribution: Attribution,
+    pub response_url: Url,
+    pub initiator: Option<String>,
+}
+
+/// A write or header that asks the browser to delete the cookie: nothing is stored.
+pub const DELETION: &str = "a deletion (expiry in the past): nothing stored";
+/// A script's write that left nothing in the browser's jar.
+pub const NOT_STORED: &str = "not stored: the browser kept nothing for this script write";
 
 pub struct Capture<'a> {
     pub page: &'a Url,
@@ -154,9 +195,14 @@ pub struct Capture<'a> {
 }
 
 impl Capture<'_> {
-    pub fn net(&self, n: &NetCookies, out: &mut Vec<Observation>) {
-        let Ok(url) = Url::parse(&n.url) else { return };
-        for (line, rejected) in &n.lines {
+    /// One observation per `Set-Cookie` line of a response; returns the store keys of the
+    /// lines the browser kept (neither refused nor a deletion).
+    pub fn net(&self, n: &NetCookies, out: &mut Vec<Observation>) -> Vec<(String, Explained)> {
+        let mut kept = Vec::new();
+        let Ok(url) = Url::parse(&n.url) else {
+            return kept;
+        };
+        for (line, refused) in &n.lines {
             let Ok(parsed) = parse_set_cookie(line) else {
                 continue;
             };
@@ -165,8 +211,25 @@ impl Capture<'_> {
             } else {
                 ResourceKind::Other
             };
+            let cookie = ObservedCookie::from_set_cookie(&parsed, &url, self.now, self.keep_values);
+            let deletion = cookie.lifetime_secs.is_some_and(|l| l <= 0);
+            let rejected = refused
+                .clone()
+                .or_else(|| deletion.then(|| DELETION.to_owned()));
+            if rejected.is_none() {
+                kept.push((
+                    store_key(&cookie.name, &cookie.domain, &cookie.path),
+                    Explained {
+                        phase: n.phase,
+                        choice_page: n.choice_page.clone(),
+                        attribution: Attribution::Response,
+                        response_url: url.clone(),
+                        initiator: n.initiator.clone(),
+                    },
+                ));
+            }
             out.push(Observation {
-                cookie: ObservedCookie::from_set_cookie(&parsed, &url, self.now, self.keep_values),
+                cookie,
                 page_url: self.page.clone(),
                 response_url: url.clone(),
                 status: n.status,
@@ -174,20 +237,28 @@ impl Capture<'_> {
                 resource,
                 source: Source::Browser,
                 time: self.now,
-                rejected: rejected.clone(),
+                rejected,
                 problems: parsed.problems.clone(),
                 script: None,
                 phase: Some(n.phase),
                 initiator: n.initiator.clone(),
+                choice_page: n.choice_page.clone(),
+                attribution: Some(Attribution::Response),
             });
         }
+        kept
     }
 
-    pub fn js_write(&self, w: &JsWrite, out: &mut Vec<Observation>) {
+    /// A script's cookie write. `in_store` says whether the store holds a cookie of that key
+    /// once the page settled; a write neither the hook nor the store saw kept is refused.
+    pub fn js_write(
+        &self,
+        w: &JsWrite,
+        in_store: impl Fn(&str) -> bool,
+        out: &mut Vec<Observation>,
+    ) -> Option<(String, Explained)> {
         let frame = Url::parse(&w.frame_url).unwrap_or_else(|_| self.page.clone());
-        let Ok(parsed) = parse_set_cookie(&w.text) else {
-            return;
-        };
+        let parsed = parse_set_cookie(&w.text).ok()?;
         let inline = w.script_url.is_empty() || w.script_url == w.frame_url;
         let location = if inline {
             format!("{frame} inline")
@@ -205,16 +276,38 @@ impl Capture<'_> {
         } else {
             Api::DocumentCookie
         };
+        let cookie = ObservedCookie::from_set_cookie(&parsed, &frame, self.now, self.keep_values);
+        let key = store_key(&cookie.name, &cookie.domain, &cookie.path);
+        let rejected = if cookie.lifetime_secs.is_some_and(|l| l <= 0) {
+            Some(DELETION.to_owned())
+        } else if w.visible || in_store(&key) {
+            None
+        } else {
+            Some(NOT_STORED.to_owned())
+        };
+        let response_url = Url::parse(&w.script_url).unwrap_or(frame);
+        let kept = rejected.is_none().then(|| {
+            (
+                key,
+                Explained {
+                    phase: w.phase,
+                    choice_page: w.choice_page.clone(),
+                    attribution: Attribution::Script,
+                    response_url: response_url.clone(),
+                    initiator: None,
+                },
+            )
+        });
         out.push(Observation {
-            cookie: ObservedCookie::from_set_cookie(&parsed, &frame, self.now, self.keep_values),
+            cookie,
             page_url: self.page.clone(),
-            response_url: Url::parse(&w.script_url).unwrap_or(frame),
+            response_url,
             status: 0,
             hop: 0,
             resource: ResourceKind::Script,
             source: Source::Browser,
             time: self.now,
-            rejected: None,
+            rejected,
             problems: parsed.problems.clone(),
             script: Some(Evidence {
                 location,
@@ -228,11 +321,15 @@ impl Capture<'_> {
             }),
             phase: Some(w.phase),
             initiator: None,
+            choice_page: w.choice_page.clone(),
+            attribution: Some(Attribution::Script),
         });
+        kept
     }
 
-    /// A cookie from the browser's store (`Storage.getCookies`).
-    pub fn stored(&self, c: &Value, phase: ConsentPhase, out: &mut Vec<Observation>) {
+    /// A cookie from the browser's store (`Storage.getCookies`), credited to this page for
+    /// the reason `why` gives.
+    pub fn stored(&self, c: &Value, why: &Explained, out: &mut Vec<Observation>) {
         let Some(name) = c["name"].as_str() else {
             return;
         };
@@ -268,8 +365,7 @@ impl Capture<'_> {
                 stored_lifetime_secs: lifetime,
             },
             page_url: self.page.clone(),
-            // The store does not say which response set it: the page is where it was seen.
-            response_url: self.page.clone(),
+            response_url: why.response_url.clone(),
             status: 0,
             hop: 0,
             resource: ResourceKind::Other,
@@ -278,8 +374,10 @@ impl Capture<'_> {
             rejected: None,
             problems: Vec::new(),
             script: None,
-            phase: Some(phase),
-            initiator: None,
+            phase: Some(why.phase),
+            initiator: why.initiator.clone(),
+            choice_page: why.choice_page.clone(),
+            attribution: Some(why.attribution),
         });
     }
 }

@@ -6,6 +6,7 @@ mod capture;
 mod cdp;
 pub mod consent;
 mod launch;
+mod pass;
 mod plan;
 mod run;
 mod storage;
@@ -14,7 +15,7 @@ mod tab;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use consent::{ConsentMode, ConsentReport, PhaseReport};
+pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
 pub use launch::find_chrome;
 pub use run::{browse, Browsed};
 

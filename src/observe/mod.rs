@@ -5,7 +5,7 @@ mod record;
 mod value;
 
 pub use from_scripts::{script_findings, ScriptFindings, ScriptSummary, StorageItem};
-pub use record::{aggregate, AttributeVariant, CookieRecord, Party, Sighting};
+pub use record::{aggregate, AttributeVariant, CookieRecord, Party, PhasePage, Sighting};
 pub use value::looks_random;
 
 use serde::{Deserialize, Serialize};
@@ -88,6 +88,30 @@ pub enum ConsentPhase {
     AfterAccept,
 }
 
+/// Browser mode: what ties a cookie to the page it is credited to.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attribution {
+    /// A response loaded by this page's own tab set it.
+    Response,
+    /// A script running in this page's tab wrote it.
+    Script,
+    /// Neither: found in the browser's shared cookie store while this page was open.
+    Store,
+}
+
 impl ConsentPhase {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -157,6 +181,12 @@ pub struct Observation {
     /// `parser URL:line`, `navigation`...), from Chromium's request initiator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<String>,
+    /// Browser mode, after a choice: the page where the choice covering this sighting was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_page: Option<Url>,
+    /// Browser mode: why this sighting is credited to its page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
 }
 
 impl ObservedCookie {

@@ -1,5 +1,5 @@
-//! Consent phases: find the banner on the first page, note what it offers, make the choice.
-//! autoconsent does the clicking when installed; our text rules otherwise.
+//! Consent phases: find a banner on every page, note what it offers, make the pass's choice
+//! wherever one shows. autoconsent does the clicking when installed; our text rules otherwise.
 pub mod autoconsent;
 pub mod text;
 
@@ -86,56 +86,118 @@ pub struct PhaseReport {
     pub duration_ms: u64,
     /// From the first page's load to the choice being made.
     pub consent_ms: Option<u64>,
-    /// Cookie names (name@domain) stored before the choice, and at the end of the pass.
+    /// Cookie names (name@domain) stored before the pass's first choice, and at its end.
     pub cookies_before: Vec<String>,
     pub cookies_after: Vec<String>,
+    /// Every choice made in the pass, one per page that showed a banner not yet answered,
+    /// in the order they were made. The summary fields above come from these.
+    #[serde(default)]
+    pub choices: Vec<ChoiceMade>,
 }
 
-/// What the engines found on the first page, before any choice.
+/// One consent choice made on one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChoiceMade {
+    /// The page that showed the banner.
+    pub page: String,
+    pub manager: Option<String>,
+    /// autoconsent, text-rules or none (nothing could click it).
+    pub engine: String,
+    /// optOut / optIn, or the label the text rules clicked; None when nothing was clicked.
+    pub action: Option<String>,
+    pub succeeded: bool,
+    /// From the start of the pass to the choice.
+    pub at_ms: u64,
+    /// From the page's load event to the choice.
+    pub after_load_ms: Option<u64>,
+}
+
+/// What the engines found on a page, before any choice there.
 pub struct Detection {
     pub popup: Option<autoconsent::AcEvent>,
     pub manager: Option<String>,
     pub first_layer: text::TextResult,
 }
 
-/// How long autoconsent may take to find a banner: banners are often injected late.
+impl Detection {
+    /// Whether the page shows a banner: autoconsent found its popup, or the text rules see
+    /// a reject or accept button.
+    pub fn banner(&self) -> bool {
+        self.popup.is_some() || self.first_layer.accept || self.first_layer.reject
+    }
+
+    /// The engine that found the banner.
+    pub fn engine(&self) -> &'static str {
+        if self.popup.is_some() {
+            "autoconsent"
+        } else if self.banner() {
+            "text-rules"
+        } else {
+            "none"
+        }
+    }
+}
+
+/// How long autoconsent may take to show a manager's popup once it found the manager on a
+/// page and nothing on screen looks like a banner yet (banners are often injected late).
 const AUTOCONSENT_WAIT: Duration = Duration::from_secs(3);
 /// When the text rules already see a banner autoconsent has not named by then, autoconsent
 /// has no rule for it (it finds the ones it knows in 0.2–0.4 s): stop waiting.
 const AUTOCONSENT_GRACE: Duration = Duration::from_secs(1);
+const POLL: Duration = Duration::from_millis(250);
 
-/// Waits for autoconsent to find a banner (when installed), then checks the first layer.
-pub async fn detect(tab: &mut Tab, with_autoconsent: bool) -> Detection {
-    let mut popup = None;
-    if with_autoconsent {
-        let found = |t: &Tab| t.ac_events.iter().any(|e| e.kind == "popupFound");
+/// Looks for a banner on a loaded, settled page. No fixed wait: a page where neither
+/// autoconsent has found a manager nor the text rules see buttons is done at once. A manager
+/// found but no popup yet gets up to [`AUTOCONSENT_WAIT`], unless the pass already answered
+/// that manager (its banner stays hidden: autoconsent never says so, it only stops looking).
+pub async fn detect(tab: &mut Tab, with_autoconsent: bool, answered: &[String]) -> Detection {
+    let found = |t: &Tab| t.ac_events.iter().any(|e| e.kind == "popupFound");
+    let mut first_layer = text::run(tab, None).await.unwrap_or_default();
+    if with_autoconsent && !found(tab) {
         let start = Instant::now();
-        let mut check_at = start + AUTOCONSENT_GRACE;
+        let new_manager = |t: &Tab| {
+            t.ac_events.iter().any(|e| {
+                e.kind == "cmpDetected" && e.cmp.as_ref().is_some_and(|c| !answered.contains(c))
+            })
+        };
         loop {
-            let deadline = start + AUTOCONSENT_WAIT;
-            tab.pump_until(check_at.min(deadline), found).await;
-            if found(tab) || Instant::now() >= deadline {
+            let on_screen = first_layer.accept || first_layer.reject;
+            let limit = if on_screen {
+                AUTOCONSENT_GRACE
+            } else if new_manager(tab) {
+                AUTOCONSENT_WAIT
+            } else {
+                break;
+            };
+            let deadline = start + limit;
+            if Instant::now() >= deadline {
                 break;
             }
-            if text::run(tab, None)
-                .await
-                .is_ok_and(|r| r.accept || r.reject)
-            {
+            tab.pump_until((Instant::now() + POLL).min(deadline), found)
+                .await;
+            if found(tab) {
                 break;
             }
-            check_at = Instant::now() + Duration::from_millis(500);
+            first_layer = text::run(tab, None).await.unwrap_or_default();
         }
-        popup = tab
-            .ac_events
-            .iter()
-            .find(|e| e.kind == "popupFound")
-            .cloned();
+        if found(tab) {
+            first_layer = text::run(tab, None).await.unwrap_or_default();
+        }
     }
-    let first_layer = text::run(tab, None).await.unwrap_or_default();
+    let popup = tab
+        .ac_events
+        .iter()
+        .find(|e| e.kind == "popupFound")
+        .cloned();
     let manager = popup
         .as_ref()
         .and_then(|p| p.cmp.clone())
-        .or_else(|| tab.ac_events.iter().find_map(|e| e.cmp.clone()))
+        .or_else(|| {
+            tab.ac_events
+                .iter()
+                .filter(|e| e.kind == "cmpDetected")
+                .find_map(|e| e.cmp.clone())
+        })
         .or_else(|| first_layer.manager.clone());
     Detection {
         popup,

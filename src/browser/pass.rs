@@ -1,0 +1,330 @@
+//! One consent pass in one fresh profile: every page is checked for a banner and the pass's
+//! choice is made on each page that shows one; every cookie is credited to the page whose own
+//! response or script left it in the store.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+use time::OffsetDateTime;
+use tokio::sync::Mutex;
+use url::Url;
+
+use super::capture::{store_key_of, Capture, Explained};
+use super::cdp::Cdp;
+use super::consent::{self, ChoiceMade, ConsentMode, PhaseReport};
+use super::run::{names, store, Visit, LINKS};
+use super::storage::{self, StorageSink, READ_HELD};
+use super::tab::{Injection, Tab};
+use super::BrowserError;
+use crate::crawl::{CrawlConfig, PageJob, PageVisit};
+use crate::observe::{Attribution, ConsentPhase, Observation};
+
+/// A banner one page showed.
+struct Banner {
+    manager: Option<String>,
+    engine: &'static str,
+    reject: bool,
+    accept: bool,
+}
+
+/// A store cookie no page explained yet, with the page that first found it there.
+struct Noticed {
+    key: String,
+    page: Url,
+    phase: ConsentPhase,
+    choice_page: Option<Url>,
+    cookie: Value,
+}
+
+/// What the tabs of one pass share: the visitor's choices so far and who set what.
+pub struct PassState {
+    started: Instant,
+    /// The page of the pass's first successful choice: it covers every page without a
+    /// banner of its own that is opened after it.
+    first_choice: Option<Url>,
+    choices: Vec<ChoiceMade>,
+    banners: Vec<Banner>,
+    /// Store keys some page's own response or script explains.
+    explained: HashSet<String>,
+    noticed: Vec<Noticed>,
+    noticed_keys: HashSet<String>,
+    /// The user's own cookies (`--cookie`): in the store from the start, not the site's.
+    user: HashSet<String>,
+    storage_seen: HashSet<String>,
+    cookies_before: Option<Vec<String>>,
+}
+
+impl PassState {
+    pub fn new(user: HashSet<String>) -> PassState {
+        PassState {
+            started: Instant::now(),
+            first_choice: None,
+            choices: Vec::new(),
+            banners: Vec::new(),
+            explained: HashSet::new(),
+            noticed: Vec::new(),
+            noticed_keys: HashSet::new(),
+            user,
+            storage_seen: HashSet::new(),
+            cookies_before: None,
+        }
+    }
+
+    /// Managers the visitor answered in this pass.
+    fn answered(&self) -> Vec<String> {
+        self.choices
+            .iter()
+            .filter(|c| c.succeeded)
+            .filter_map(|c| c.manager.clone())
+            .collect()
+    }
+
+    /// Cookies found only in the shared store, credited to the page that found them first,
+    /// with `attribution: store`.
+    pub fn store_only(&self, keep_values: bool, out: &mut Vec<Observation>) {
+        for n in self
+            .noticed
+            .iter()
+            .filter(|n| !self.explained.contains(&n.key))
+        {
+            let cap = Capture {
+                page: &n.page,
+                keep_values,
+                now: OffsetDateTime::now_utc(),
+            };
+            let why = Explained {
+                phase: n.phase,
+                choice_page: n.choice_page.clone(),
+                attribution: Attribution::Store,
+                response_url: n.page.clone(),
+                initiator: None,
+            };
+            cap.stored(&n.cookie, &why, out);
+        }
+    }
+
+    /// The pass's report: every choice, and the summary fields read from them.
+    pub fn report(&self, pass: ConsentMode, pages: usize, after: Vec<String>) -> PhaseReport {
+        let first_ok = self.choices.iter().find(|c| c.succeeded);
+        let first = first_ok.or(self.choices.first());
+        let banner = self.banners.first();
+        PhaseReport {
+            pass,
+            manager: first
+                .and_then(|c| c.manager.clone())
+                .or_else(|| banner.and_then(|b| b.manager.clone())),
+            engine: first
+                .map(|c| c.engine.clone())
+                .or_else(|| banner.map(|b| b.engine.to_owned()))
+                .unwrap_or_else(|| "none".into()),
+            banner_found: !self.banners.is_empty(),
+            // Every banner of the crawl must offer it on its first layer.
+            reject_on_first_layer: banner.is_some() && self.banners.iter().all(|b| b.reject),
+            accept_on_first_layer: banner.is_some() && self.banners.iter().all(|b| b.accept),
+            action: first.and_then(|c| c.action.clone()),
+            succeeded: !self.choices.is_empty() && self.choices.iter().all(|c| c.succeeded),
+            pages,
+            duration_ms: millis(self.started),
+            consent_ms: first_ok.and_then(|c| c.after_load_ms),
+            cookies_before: self.cookies_before.clone().unwrap_or_else(|| after.clone()),
+            cookies_after: after,
+            choices: self.choices.clone(),
+        }
+    }
+}
+
+fn millis(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// What every page visit of a pass needs.
+pub struct PageRun {
+    pub cdp: Cdp,
+    pub inject: Injection,
+    pub config: CrawlConfig,
+    pub settle: std::time::Duration,
+    pub pass: ConsentMode,
+    pub state: Arc<Mutex<PassState>>,
+}
+
+/// Visits one page: load, settle, answer its banner if it shows one, collect.
+pub async fn visit(run: Arc<PageRun>, job: PageJob) -> Result<Visit, BrowserError> {
+    let (phase, cover) = {
+        let st = run.state.lock().await;
+        match &st.first_choice {
+            Some(p) => (run.pass.after(), Some(p.clone())),
+            None => (ConsentPhase::BeforeConsent, None),
+        }
+    };
+    let mut tab = Tab::open(&run.cdp, run.inject.clone(), phase).await?;
+    tab.choice_page = cover;
+    if let Err(e) = tab.navigate(job.url.as_str(), run.config.timeout).await {
+        tab.close().await;
+        return Err(e);
+    }
+    tab.settle(run.settle).await;
+    answer_banner(&run, &mut tab, &job.url).await;
+    Ok(finish_visit(tab, job, &run).await)
+}
+
+/// Checks the page for a banner and, in a reject or accept pass, makes the choice on it.
+async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
+    let answered = run.state.lock().await.answered();
+    let d = consent::detect(tab, run.inject.autoconsent.is_some(), &answered).await;
+    if !d.banner() {
+        return;
+    }
+    // What the page did before its own banner was answered came before consent.
+    tab.relabel_before_consent();
+    run.state.lock().await.banners.push(Banner {
+        manager: d.manager.clone(),
+        engine: d.engine(),
+        reject: d.first_layer.reject,
+        accept: d.first_layer.accept,
+    });
+    if !matches!(run.pass, ConsentMode::Reject | ConsentMode::Accept) {
+        return;
+    }
+    let before = names(&store(&tab.cdp).await);
+    tab.phase = run.pass.after();
+    tab.choice_page = Some(page.clone());
+    let (engine, action, ok) = consent::choose(tab, &d, run.pass).await;
+    if !ok {
+        // No choice was made: everything seen here is still "before consent".
+        tab.phase = ConsentPhase::BeforeConsent;
+        tab.choice_page = None;
+    }
+    {
+        let mut st = run.state.lock().await;
+        st.cookies_before.get_or_insert(before);
+        if ok && st.first_choice.is_none() {
+            st.first_choice = Some(page.clone());
+        }
+        let at_ms = millis(st.started);
+        st.choices.push(ChoiceMade {
+            page: page.to_string(),
+            manager: d.manager.clone(),
+            engine,
+            action,
+            succeeded: ok,
+            at_ms,
+            after_load_ms: tab.loaded_at.map(|t| millis(t.into_std())),
+        });
+    }
+    tab.settle(run.settle).await;
+}
+
+/// The explanation to keep for a key: the latest phase, so a cookie set again after the
+/// choice counts as present after it.
+fn keep_latest(map: &mut HashMap<String, Explained>, key: String, e: Explained) {
+    match map.get(&key) {
+        Some(old) if old.phase >= e.phase => {}
+        _ => {
+            map.insert(key, e);
+        }
+    }
+}
+
+/// Collects what the tab saw, credits the stored cookies its own responses and scripts
+/// explain, notes the ones nothing explains yet, then closes the tab.
+async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
+    let cap = Capture {
+        page: &job.url,
+        keep_values: run.config.include_values,
+        now: OffsetDateTime::now_utc(),
+    };
+    let held_cookies = store(&tab.cdp).await;
+    let in_store: HashMap<String, &Value> =
+        held_cookies.iter().map(|c| (store_key_of(c), c)).collect();
+    let mut obs = Vec::new();
+    let mut explained: HashMap<String, Explained> = HashMap::new();
+    for n in &tab.net {
+        for (k, e) in cap.net(n, &mut obs) {
+            keep_latest(&mut explained, k, e);
+        }
+    }
+    let mut cookie_writes = 0;
+    for w in tab.js.iter().filter(|w| storage::kind(&w.api).is_none()) {
+        cookie_writes += 1;
+        if let Some((k, e)) = cap.js_write(w, |k| in_store.contains_key(k), &mut obs) {
+            keep_latest(&mut explained, k, e);
+        }
+    }
+    let mut keys: Vec<&String> = explained.keys().collect();
+    keys.sort();
+    for k in keys {
+        if let Some(c) = in_store.get(k) {
+            cap.stored(c, &explained[k], &mut obs);
+        }
+    }
+    let held_storage = tab.eval(READ_HELD).await.ok();
+    let storage = {
+        let mut st = run.state.lock().await;
+        st.explained.extend(explained.into_keys());
+        for (k, c) in &in_store {
+            if st.explained.contains(k) || st.user.contains(k) || st.noticed_keys.contains(k) {
+                continue;
+            }
+            st.noticed_keys.insert(k.clone());
+            st.noticed.push(Noticed {
+                key: k.clone(),
+                page: job.url.clone(),
+                phase: tab.phase,
+                choice_page: tab.choice_page.clone(),
+                cookie: (*c).clone(),
+            });
+        }
+        let mut sink = StorageSink {
+            page: &job.url,
+            phase: tab.phase,
+            seen: &mut st.storage_seen,
+            out: Vec::new(),
+        };
+        for w in tab.js.iter().filter(|w| storage::kind(&w.api).is_some()) {
+            sink.written(w);
+        }
+        if let Some(held) = &held_storage {
+            sink.held(held);
+        }
+        sink.out
+    };
+    let links = tab
+        .eval(LINKS)
+        .await
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter_map(|s| Url::parse(s).ok())
+        .collect();
+    let final_url = tab
+        .eval("location.href")
+        .await
+        .ok()
+        .and_then(|v| v.as_str().and_then(|s| Url::parse(s).ok()));
+    let cookies_set = tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + cookie_writes;
+    let visit = PageVisit {
+        url: job.url.clone(),
+        depth: job.depth,
+        found_on: job.found_on.clone(),
+        status: tab.main_status,
+        final_url: final_url.filter(|u| *u != job.url),
+        redirects: Vec::new(),
+        content_type: None,
+        bytes: 0,
+        cookies_set,
+        error: tab.nav_error.clone(),
+        skipped: None,
+    };
+    tab.close().await;
+    Visit {
+        visit,
+        observations: obs,
+        storage,
+        links,
+        depth: job.depth,
+    }
+}
