@@ -44,6 +44,9 @@ pub struct PassState {
     /// The page of the pass's first successful choice: it covers every page without a
     /// banner of its own that is opened after it.
     first_choice: Option<Url>,
+    /// Page → the page of the choice that covered it when its visit ended. A page found on
+    /// a covered page is covered by the same choice, as the visitor who clicked through.
+    covers: HashMap<Url, Url>,
     choices: Vec<ChoiceMade>,
     banners: Vec<Banner>,
     /// Store keys some page's own response or script explains.
@@ -61,6 +64,7 @@ impl PassState {
         PassState {
             started: Instant::now(),
             first_choice: None,
+            covers: HashMap::new(),
             choices: Vec::new(),
             banners: Vec::new(),
             explained: HashSet::new(),
@@ -153,7 +157,8 @@ pub struct PageRun {
 pub async fn visit(run: Arc<PageRun>, job: PageJob) -> Result<Visit, BrowserError> {
     let (phase, cover) = {
         let st = run.state.lock().await;
-        match &st.first_choice {
+        let from = job.found_on.as_ref().and_then(|f| st.covers.get(f));
+        match from.or(st.first_choice.as_ref()) {
             Some(p) => (run.pass.after(), Some(p.clone())),
             None => (ConsentPhase::BeforeConsent, None),
         }
@@ -262,6 +267,9 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
     let held_storage = tab.eval(READ_HELD).await.ok();
     let storage = {
         let mut st = run.state.lock().await;
+        if let Some(c) = &tab.choice_page {
+            st.covers.insert(job.url.clone(), c.clone());
+        }
         st.explained.extend(explained.into_keys());
         for (k, c) in &in_store {
             if st.explained.contains(k) || st.user.contains(k) || st.noticed_keys.contains(k) {
