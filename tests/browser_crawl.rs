@@ -36,6 +36,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("after-reject", "klaro@www", "www/shop/"),
     ("after-reject", "tarteaucitron@www", "www/magazine/"),
     ("after-reject", "cc_cookie@fr", "fr/"),
+    ("after-reject", "visitor_choice@www", "www/help"),
     ("after-reject", "_fbp@www", "www/blog/partners"),
     ("after-reject", "trk_sess@www", "www/blog/partners"),
     // Accept: the records, and each section's analytics on every page of the section.
@@ -49,12 +50,13 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("after-accept", "_clck@www", "www/magazine/"),
     ("after-accept", "cc_cookie@fr", "fr/"),
     ("after-accept", "_pk_id.1.f00d@fr", "fr/"),
+    ("after-accept", "visitor_choice@www", "www/help"),
     ("after-accept", "_fbp@www", "www/blog/partners"),
     ("after-accept", "trk_sess@www", "www/blog/partners"),
 ];
 
 /// The pages where a reject or accept pass must answer a banner.
-const BANNER_PAGES: &[&str] = &["fr/", "www/blog/", "www/magazine/", "www/shop/"];
+const BANNER_PAGES: &[&str] = &["fr/", "www/blog/", "www/help", "www/magazine/", "www/shop/"];
 
 fn short(host_or_url: &str) -> String {
     host_or_url
@@ -166,6 +168,29 @@ fn check_findings(r: &Report) {
     let tag: BTreeSet<String> = ["_fbp", "trk_sess"].map(String::from).into();
     assert_eq!(about("set-before-consent"), tag, "{:#?}", r.findings);
     assert_eq!(about("cookie-after-reject"), tag, "{:#?}", r.findings);
+    // The hand-made banner's own record is the consent state, not a cookie after reject.
+    let choice = r
+        .cookies
+        .iter()
+        .find(|c| c.record.name == "visitor_choice")
+        .expect("the hand-made banner's record");
+    assert_eq!(
+        choice.classification.pattern.as_deref(),
+        Some("consent-state"),
+        "{:?}",
+        choice.classification
+    );
+    let tag = r
+        .cookies
+        .iter()
+        .find(|c| c.record.name == "trk_sess")
+        .expect("the tag's session cookie");
+    assert!(
+        tag.classification.pattern.as_deref() == Some("third-party-writer")
+            && tag.classification.reason.contains("cdn.adnet.test"),
+        "{:?}",
+        tag.classification
+    );
     let rules = rules(r);
     assert!(!rules.contains(&"no-banner"), "{rules:?}");
     for f in r
@@ -188,7 +213,7 @@ fn check_findings(r: &Report) {
 #[tokio::test(flavor = "multi_thread")]
 async fn consent_crawl_every_banner_is_answered_and_cookies_match_by_phase_at_1_and_4_tabs() {
     let server = FixtureServer::start(consent_crawl_site()).await.unwrap();
-    for tabs in [1, 4] {
+    for tabs in [4, 1] {
         let r = scan(&server, ConsentMode::All, tabs).await;
         check_all_phases(&r, tabs);
     }

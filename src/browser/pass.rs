@@ -177,7 +177,15 @@ pub async fn visit(run: Arc<PageRun>, job: PageJob) -> Result<Visit, BrowserErro
 /// Checks the page for a banner and, in a reject or accept pass, makes the choice on it.
 async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
     let answered = run.state.lock().await.answered();
+    let t0 = Instant::now();
     let d = consent::detect(tab, run.inject.autoconsent.is_some(), &answered).await;
+    tracing::debug!(
+        page = %page,
+        banner = d.banner(),
+        engine = d.engine(),
+        took_ms = t0.elapsed().as_millis(),
+        "banner check"
+    );
     if !d.banner() {
         return;
     }

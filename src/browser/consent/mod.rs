@@ -117,6 +117,8 @@ pub struct Detection {
     pub popup: Option<autoconsent::AcEvent>,
     pub manager: Option<String>,
     pub first_layer: text::TextResult,
+    /// When the banner was first seen (autoconsent's popup, or the text rules' buttons).
+    pub seen_at: Instant,
 }
 
 impl Detection {
@@ -139,37 +141,60 @@ impl Detection {
 }
 
 /// How long autoconsent may take to show a manager's popup once it found the manager on a
-/// page and nothing on screen looks like a banner yet (banners are often injected late).
+/// page and nothing on screen looks like a banner yet (banners are often injected late); also
+/// the bound on waiting for autoconsent's first full look at a page.
 const AUTOCONSENT_WAIT: Duration = Duration::from_secs(3);
 /// When the text rules already see a banner autoconsent has not named by then, autoconsent
 /// has no rule for it (it finds the ones it knows in 0.2–0.4 s): stop waiting.
 const AUTOCONSENT_GRACE: Duration = Duration::from_secs(1);
+/// A manager the pass already answered elsewhere usually keeps its banner hidden, and
+/// autoconsent never says so (it only stops looking after 5 s). A visible popup is reported
+/// at once; one re-check 500 ms later catches a banner shown a little late.
+const ANSWERED_GRACE: Duration = Duration::from_millis(700);
 const POLL: Duration = Duration::from_millis(250);
 
-/// Looks for a banner on a loaded, settled page. No fixed wait: a page where neither
-/// autoconsent has found a manager nor the text rules see buttons is done at once. A manager
-/// found but no popup yet gets up to [`AUTOCONSENT_WAIT`], unless the pass already answered
-/// that manager (its banner stays hidden: autoconsent never says so, it only stops looking).
+/// Looks for a banner on a loaded, settled page, with no fixed wait: autoconsent's own
+/// messages say when it has looked (a manager found, or one full pass over the page that
+/// found none); a page where neither autoconsent found a manager nor the text rules see
+/// buttons is then done. A manager found without its popup gets up to [`AUTOCONSENT_WAIT`],
+/// or [`ANSWERED_GRACE`] when the pass already answered that manager on another page.
 pub async fn detect(tab: &mut Tab, with_autoconsent: bool, answered: &[String]) -> Detection {
     let found = |t: &Tab| t.ac_events.iter().any(|e| e.kind == "popupFound");
-    let mut first_layer = text::run(tab, None).await.unwrap_or_default();
-    if with_autoconsent && !found(tab) {
-        let start = Instant::now();
-        let new_manager = |t: &Tab| {
+    let start = Instant::now();
+    if with_autoconsent {
+        let looked = |t: &Tab| {
             t.ac_events.iter().any(|e| {
-                e.kind == "cmpDetected" && e.cmp.as_ref().is_some_and(|c| !answered.contains(c))
+                matches!(
+                    e.kind.as_str(),
+                    "cmpDetected" | "popupFound" | autoconsent::LOOKED
+                )
             })
         };
+        tab.pump_until(start + AUTOCONSENT_WAIT, looked).await;
+    }
+    let mut first_layer = text::run(tab, None).await.unwrap_or_default();
+    let mut seen_at = Instant::now();
+    if with_autoconsent && !found(tab) {
         loop {
-            let on_screen = first_layer.accept || first_layer.reject;
-            let limit = if on_screen {
-                AUTOCONSENT_GRACE
-            } else if new_manager(tab) {
-                AUTOCONSENT_WAIT
+            let detected = |answered_too: bool| {
+                tab.ac_events
+                    .iter()
+                    .filter(|e| e.kind == "cmpDetected")
+                    .filter(|e| {
+                        answered_too || e.cmp.as_ref().is_some_and(|c| !answered.contains(c))
+                    })
+                    .map(|e| e.at)
+                    .min()
+            };
+            let deadline = if first_layer.accept || first_layer.reject {
+                start + AUTOCONSENT_GRACE
+            } else if detected(false).is_some() {
+                start + AUTOCONSENT_WAIT
+            } else if let Some(at) = detected(true) {
+                at + ANSWERED_GRACE
             } else {
                 break;
             };
-            let deadline = start + limit;
             if Instant::now() >= deadline {
                 break;
             }
@@ -178,7 +203,11 @@ pub async fn detect(tab: &mut Tab, with_autoconsent: bool, answered: &[String]) 
             if found(tab) {
                 break;
             }
+            let was_on_screen = first_layer.accept || first_layer.reject;
             first_layer = text::run(tab, None).await.unwrap_or_default();
+            if !was_on_screen {
+                seen_at = Instant::now();
+            }
         }
         if found(tab) {
             first_layer = text::run(tab, None).await.unwrap_or_default();
@@ -200,6 +229,7 @@ pub async fn detect(tab: &mut Tab, with_autoconsent: bool, answered: &[String]) 
         })
         .or_else(|| first_layer.manager.clone());
     Detection {
+        seen_at: popup.as_ref().map_or(seen_at, |p| p.at),
         popup,
         manager,
         first_layer,
@@ -237,6 +267,9 @@ pub async fn choose(
             return ("autoconsent".into(), Some(what.into()), true);
         }
     }
+    // The same reading time for a banner only the text rules found.
+    tab.pump_until(d.seen_at + BANNER_READ_TIME, |_| false)
+        .await;
     match text::run(tab, Some(word)).await {
         Ok(r) if r.clicked.is_some() => (
             "text-rules".into(),
