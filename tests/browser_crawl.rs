@@ -239,7 +239,12 @@ async fn cookie_first_page_is_the_page_that_set_it_over_10_runs_at_4_tabs() {
     for run in 0..10 {
         let r = scan(&server, ConsentMode::Accept, 4).await;
         for (name, want) in setter {
-            let c = util::cookie(&r, name).unwrap_or_else(|| panic!("run {run}: {name} missing"));
+            let c = util::cookie(&r, name).unwrap_or_else(|| {
+                panic!(
+                    "run {run}: {name} missing; choices: {:#?}",
+                    r.consent.as_ref().map(|c| &c.passes)
+                )
+            });
             assert_eq!(page(&c.first_seen_url), want, "run {run}: {name}");
             assert!(
                 c.sightings

@@ -114,6 +114,12 @@ impl PassState {
         let first_ok = self.choices.iter().find(|c| c.succeeded);
         let first = first_ok.or(self.choices.first());
         let banner = self.banners.first();
+        // Banners whose buttons the text rules could read; each must offer the button.
+        let read: Vec<&Banner> = self
+            .banners
+            .iter()
+            .filter(|b| b.reject || b.accept)
+            .collect();
         PhaseReport {
             pass,
             manager: first
@@ -125,8 +131,8 @@ impl PassState {
                 .unwrap_or_else(|| "none".into()),
             banner_found: !self.banners.is_empty(),
             // Every banner of the crawl must offer it on its first layer.
-            reject_on_first_layer: banner.is_some() && self.banners.iter().all(|b| b.reject),
-            accept_on_first_layer: banner.is_some() && self.banners.iter().all(|b| b.accept),
+            reject_on_first_layer: !read.is_empty() && read.iter().all(|b| b.reject),
+            accept_on_first_layer: !read.is_empty() && read.iter().all(|b| b.accept),
             action: first.and_then(|c| c.action.clone()),
             succeeded: !self.choices.is_empty() && self.choices.iter().all(|c| c.succeeded),
             pages,
@@ -178,7 +184,7 @@ pub async fn visit(run: Arc<PageRun>, job: PageJob) -> Result<Visit, BrowserErro
 async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
     let answered = run.state.lock().await.answered();
     let t0 = Instant::now();
-    let d = consent::detect(tab, run.inject.autoconsent.is_some(), &answered).await;
+    let mut d = consent::detect(tab, run.inject.autoconsent.is_some(), &answered).await;
     tracing::debug!(
         page = %page,
         banner = d.banner(),
@@ -191,6 +197,15 @@ async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
     }
     // What the page did before its own banner was answered came before consent.
     tab.relabel_before_consent();
+    if !(d.first_layer.accept || d.first_layer.reject) {
+        // autoconsent can name a popup before its buttons are drawn: look again once a
+        // visitor would have read it.
+        tab.pump_until(d.seen_at + consent::BANNER_READ_TIME, |_| false)
+            .await;
+        if let Ok(t) = consent::text::run(tab, None).await {
+            d.first_layer = t;
+        }
+    }
     run.state.lock().await.banners.push(Banner {
         manager: d.manager.clone(),
         engine: d.engine(),

@@ -239,7 +239,7 @@ pub async fn detect(tab: &mut Tab, with_autoconsent: bool, answered: &[String]) 
 /// How long a banner is on screen before the scan answers it. A visitor reads it first, and
 /// some libraries bind their buttons late: tarteaucitron 1.19 does so 500 ms after showing
 /// its banner, so an earlier click is lost while autoconsent still reports success.
-const BANNER_READ_TIME: Duration = Duration::from_secs(1);
+pub const BANNER_READ_TIME: Duration = Duration::from_secs(1);
 
 /// Makes the pass's choice; returns (engine, action, succeeded).
 pub async fn choose(
