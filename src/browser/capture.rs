@@ -384,8 +384,105 @@ impl Capture<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::initiator;
+    use super::*;
     use serde_json::json;
+
+    fn cap(page: &Url) -> Capture<'_> {
+        Capture {
+            page,
+            keep_values: false,
+            now: OffsetDateTime::now_utc(),
+        }
+    }
+
+    fn response(lines: &[(&str, Option<&str>)], phase: ConsentPhase) -> NetCookies {
+        NetCookies {
+            url: "http://cdn.ads.test/px.gif".into(),
+            request_id: "1".into(),
+            initiator: None,
+            status: 200,
+            phase,
+            choice_page: None,
+            lines: lines
+                .iter()
+                .map(|(l, r)| ((*l).to_owned(), r.map(str::to_owned)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_lines_the_browser_kept_explain_a_stored_cookie() {
+        let page = Url::parse("http://www.a.test/blog/").unwrap();
+        let n = response(
+            &[
+                ("uid=1; Domain=.ads.test; Path=/", None),
+                (
+                    "wid=2; SameSite=None; Secure",
+                    Some("Chromium refused it: SecureOnly"),
+                ),
+                ("old=; Max-Age=0", None),
+            ],
+            ConsentPhase::AfterReject,
+        );
+        let mut out = Vec::new();
+        let kept = cap(&page).net(&n, &mut out);
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].0, store_key("uid", ".ads.test", "/"));
+        assert_eq!(
+            kept[0].0,
+            store_key_of(&json!({"name": "uid", "domain": ".ads.test", "path": "/"}))
+        );
+        assert_eq!(kept[0].1.attribution, Attribution::Response);
+        let refused: Vec<_> = out.iter().filter_map(|o| o.rejected.as_deref()).collect();
+        assert_eq!(refused, ["Chromium refused it: SecureOnly", DELETION]);
+        // Refused or deleted cookies are in no phase of the aggregate.
+        let records = crate::observe::aggregate(&out, "www.a.test");
+        let wid = records.iter().find(|r| r.name == "wid").unwrap();
+        assert!(wid.phases.is_empty() && wid.rejected.is_some());
+        let uid = records.iter().find(|r| r.name == "uid").unwrap();
+        assert_eq!(uid.phases.len(), 1);
+        assert_eq!(uid.phase_pages[0].page, page);
+    }
+
+    #[test]
+    fn a_script_write_that_left_nothing_is_not_stored() {
+        let page = Url::parse("http://www.a.test/about").unwrap();
+        let write = |text: &str, visible: bool| JsWrite {
+            api: "document.cookie".into(),
+            text: text.into(),
+            script_url: "http://www.a.test/app.js".into(),
+            line: 1,
+            column: 1,
+            frame_url: page.to_string(),
+            phase: ConsentPhase::BeforeConsent,
+            choice_page: None,
+            visible,
+        };
+        let mut out = Vec::new();
+        let c = cap(&page);
+        assert!(c
+            .js_write(&write("ab=b; Secure", false), |_| false, &mut out)
+            .is_none());
+        assert_eq!(out[0].rejected.as_deref(), Some(NOT_STORED));
+        // Read back at once by the hook, or found in the store later: stored.
+        assert!(c
+            .js_write(&write("ab=b", true), |_| false, &mut out)
+            .is_some());
+        let stored = c.js_write(
+            &write("cd=1; path=/", false),
+            |k| k == store_key("cd", "www.a.test", "/"),
+            &mut out,
+        );
+        assert_eq!(
+            stored.map(|(_, e)| e.attribution),
+            Some(Attribution::Script)
+        );
+        // A deletion stores nothing, whatever the store holds.
+        assert!(c
+            .js_write(&write("cd=; max-age=0; path=/", false), |_| true, &mut out)
+            .is_none());
+        assert_eq!(out.last().unwrap().rejected.as_deref(), Some(DELETION));
+    }
 
     #[test]
     fn initiators_name_the_script_frame_the_parser_line_or_the_navigation() {
