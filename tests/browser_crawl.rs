@@ -259,7 +259,7 @@ async fn cookie_first_page_is_the_page_that_set_it_over_10_runs_at_4_tabs() {
 }
 
 /// `--consent all` on this site, timed with the CLI binary named by COOKIESCAN_BIN (default:
-/// this build), three runs: `COOKIESCAN_BIN=... cargo test --test browser_crawl -- --ignored
+/// this build), RUNS runs (3): `COOKIESCAN_BIN=... cargo test --test browser_crawl -- --ignored
 /// --nocapture consent_all_timing`.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "a measurement, run by hand"]
@@ -268,7 +268,11 @@ async fn consent_all_timing() {
     let server = FixtureServer::start(consent_crawl_site()).await.unwrap();
     let bin = std::env::var("COOKIESCAN_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_cookiescan").to_owned());
-    for run in 1..=3 {
+    let runs: u32 = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    for run in 1..=runs {
         let mut args = vec![
             "scan".to_string(),
             server.origin(WWW) + "/",
