@@ -85,6 +85,33 @@ impl PassState {
             .collect()
     }
 
+    /// Notes the store cookies no page explained so far (nor the user gave), with the page
+    /// that found them: [`PassState::store_only`] credits those nothing ever explains.
+    fn notice(
+        &mut self,
+        in_store: &HashMap<String, &Value>,
+        page: &Url,
+        phase: ConsentPhase,
+        choice_page: Option<&Url>,
+    ) {
+        let mut keys: Vec<&String> = in_store.keys().collect();
+        keys.sort();
+        for k in keys {
+            if self.explained.contains(k) || self.user.contains(k) || self.noticed_keys.contains(k)
+            {
+                continue;
+            }
+            self.noticed_keys.insert(k.clone());
+            self.noticed.push(Noticed {
+                key: k.clone(),
+                page: page.clone(),
+                phase,
+                choice_page: choice_page.cloned(),
+                cookie: in_store[k].clone(),
+            });
+        }
+    }
+
     /// Cookies found only in the shared store, credited to the page that found them first,
     /// with `attribution: store`.
     pub fn store_only(&self, keep_values: bool, out: &mut Vec<Observation>) {
@@ -258,55 +285,23 @@ fn keep_latest(map: &mut HashMap<String, Explained>, key: String, e: Explained) 
 /// Collects what the tab saw, credits the stored cookies its own responses and scripts
 /// explain, notes the ones nothing explains yet, then closes the tab.
 async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
+    let held_cookies = store(&tab.cdp).await;
+    let in_store: HashMap<String, &Value> =
+        held_cookies.iter().map(|c| (store_key_of(c), c)).collect();
     let cap = Capture {
         page: &job.url,
         keep_values: run.config.include_values,
         now: OffsetDateTime::now_utc(),
     };
-    let held_cookies = store(&tab.cdp).await;
-    let in_store: HashMap<String, &Value> =
-        held_cookies.iter().map(|c| (store_key_of(c), c)).collect();
-    let mut obs = Vec::new();
-    let mut explained: HashMap<String, Explained> = HashMap::new();
-    for n in &tab.net {
-        for (k, e) in cap.net(n, &mut obs) {
-            keep_latest(&mut explained, k, e);
-        }
-    }
-    let mut cookie_writes = 0;
-    for w in tab.js.iter().filter(|w| storage::kind(&w.api).is_none()) {
-        cookie_writes += 1;
-        if let Some((k, e)) = cap.js_write(w, |k| in_store.contains_key(k), &mut obs) {
-            keep_latest(&mut explained, k, e);
-        }
-    }
-    let mut keys: Vec<&String> = explained.keys().collect();
-    keys.sort();
-    for k in keys {
-        if let Some(c) = in_store.get(k) {
-            cap.stored(c, &explained[k], &mut obs);
-        }
-    }
+    let (observations, explained) = credit(&tab, &cap, &in_store);
     let held_storage = tab.eval(READ_HELD).await.ok();
     let storage = {
         let mut st = run.state.lock().await;
         if let Some(c) = &tab.choice_page {
             st.covers.insert(job.url.clone(), c.clone());
         }
-        st.explained.extend(explained.into_keys());
-        for (k, c) in &in_store {
-            if st.explained.contains(k) || st.user.contains(k) || st.noticed_keys.contains(k) {
-                continue;
-            }
-            st.noticed_keys.insert(k.clone());
-            st.noticed.push(Noticed {
-                key: k.clone(),
-                page: job.url.clone(),
-                phase: tab.phase,
-                choice_page: tab.choice_page.clone(),
-                cookie: (*c).clone(),
-            });
-        }
+        st.explained.extend(explained);
+        st.notice(&in_store, &job.url, tab.phase, tab.choice_page.as_ref());
         let mut sink = StorageSink {
             page: &job.url,
             phase: tab.phase,
@@ -336,7 +331,11 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         .await
         .ok()
         .and_then(|v| v.as_str().and_then(|s| Url::parse(s).ok()));
-    let cookies_set = tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + cookie_writes;
+    let cookie_writes = tab
+        .js
+        .iter()
+        .filter(|w| storage::kind(&w.api).is_none())
+        .count();
     let visit = PageVisit {
         url: job.url.clone(),
         depth: job.depth,
@@ -346,16 +345,128 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         redirects: Vec::new(),
         content_type: None,
         bytes: 0,
-        cookies_set,
+        cookies_set: tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + cookie_writes,
         error: tab.nav_error.clone(),
         skipped: None,
     };
     tab.close().await;
     Visit {
         visit,
-        observations: obs,
+        observations,
         storage,
         links,
         depth: job.depth,
+    }
+}
+
+/// The tab's own sightings, and the stored cookies they explain credited to its page;
+/// returns the observations and the store keys explained.
+fn credit(
+    tab: &Tab,
+    cap: &Capture,
+    in_store: &HashMap<String, &Value>,
+) -> (Vec<Observation>, Vec<String>) {
+    let mut obs = Vec::new();
+    let mut explained: HashMap<String, Explained> = HashMap::new();
+    for n in &tab.net {
+        for (k, e) in cap.net(n, &mut obs) {
+            keep_latest(&mut explained, k, e);
+        }
+    }
+    for w in tab.js.iter().filter(|w| storage::kind(&w.api).is_none()) {
+        if let Some((k, e)) = cap.js_write(w, |k| in_store.contains_key(k), &mut obs) {
+            keep_latest(&mut explained, k, e);
+        }
+    }
+    let mut keys: Vec<String> = explained.keys().cloned().collect();
+    keys.sort();
+    for k in &keys {
+        if let Some(c) = in_store.get(k) {
+            cap.stored(c, &explained[k], &mut obs);
+        }
+    }
+    (obs, keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    /// Tab A reads the store while tab B's page is still setting its cookie: B, not A, gets
+    /// the credit; only what no page explains falls back to the store, marked so.
+    #[test]
+    fn a_cookie_another_tab_set_is_not_credited_to_the_page_that_read_the_store_first() {
+        let user = HashSet::from([store_key_of(
+            &json!({"name": "mine", "domain": "a.test", "path": "/"}),
+        )]);
+        let mut st = PassState::new(user);
+        let cookies = [
+            json!({"name": "_ga", "domain": ".a.test", "path": "/", "value": "x"}),
+            json!({"name": "mine", "domain": "a.test", "path": "/", "value": "y"}),
+            json!({"name": "orphan", "domain": "a.test", "path": "/", "value": "z"}),
+        ];
+        let in_store: HashMap<String, &Value> =
+            cookies.iter().map(|c| (store_key_of(c), c)).collect();
+        let (a, b) = (url("http://a.test/about"), url("http://a.test/blog/"));
+        st.notice(&in_store, &a, ConsentPhase::BeforeConsent, None);
+        // B's own response explains _ga when its visit ends.
+        st.explained.insert(store_key_of(&cookies[0]));
+        st.notice(&in_store, &b, ConsentPhase::AfterReject, Some(&b));
+        let mut out = Vec::new();
+        st.store_only(false, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].cookie.name, "orphan");
+        assert_eq!(out[0].page_url, a);
+        assert_eq!(out[0].attribution, Some(Attribution::Store));
+    }
+
+    #[test]
+    fn the_pass_summary_reads_every_choice_and_every_banner() {
+        let mut st = PassState::new(HashSet::new());
+        let choice = |page: &str, ok: bool| ChoiceMade {
+            page: page.into(),
+            manager: Some("Klaro".into()),
+            engine: "autoconsent".into(),
+            action: Some("optOut".into()),
+            succeeded: ok,
+            at_ms: 1,
+            after_load_ms: Some(2),
+        };
+        st.choices = vec![
+            choice("http://a.test/shop/", false),
+            choice("http://a.test/blog/", true),
+        ];
+        st.banners = vec![
+            Banner {
+                manager: None,
+                engine: "autoconsent",
+                reject: true,
+                accept: true,
+            },
+            Banner {
+                manager: None,
+                engine: "text-rules",
+                reject: false,
+                accept: true,
+            },
+            // Buttons not read: says nothing about the first layer.
+            Banner {
+                manager: None,
+                engine: "autoconsent",
+                reject: false,
+                accept: false,
+            },
+        ];
+        let r = st.report(ConsentMode::Reject, 3, Vec::new());
+        assert!(r.banner_found && !r.succeeded, "{r:?}");
+        assert!(r.accept_on_first_layer && !r.reject_on_first_layer, "{r:?}");
+        assert_eq!(r.consent_ms, Some(2));
+        assert_eq!(r.choices.len(), 2);
+        assert_eq!(st.answered(), vec!["Klaro".to_owned()]);
     }
 }
