@@ -95,6 +95,7 @@ fn main() {
             third_party: i % 3 == 0,
             lifetime_secs: (i % 4 != 0).then_some(400 * 86_400),
             value_looks_random: i % 2 == 0,
+            ..Default::default()
         })
         .collect();
 

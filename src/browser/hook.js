@@ -2,7 +2,7 @@
 // cookie write, localStorage/sessionStorage key set and IndexedDB database opened, with the
 // calling script's URL, line and column, taken from the stack.
 (() => {
-  const report = (api, text) => {
+  const report = (api, text, stored) => {
     let stack = '';
     try { throw new Error(); } catch (e) { stack = String(e.stack || ''); }
     let url = '', line = 0, col = 0;
@@ -12,16 +12,27 @@
       if (m) { url = m[1]; line = +m[2]; col = +m[3]; break; }
     }
     try {
-      window.__cookiescanCookie(JSON.stringify({ api, text, url, line, col, page: location.href }));
+      window.__cookiescanCookie(JSON.stringify({ api, text, url, line, col, page: location.href, stored: !!stored }));
     } catch (_) { /* the binding is missing in this context: nothing to report to */ }
   };
   const d = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie');
+  // Whether the jar holds the name right after the write: a refused write leaves nothing.
+  // A cookie for another path is not readable here; the scan then asks the store.
+  const kept = (doc, text) => {
+    try {
+      const name = text.split(';')[0].split('=')[0].trim();
+      return name !== '' && ('; ' + d.get.call(doc)).includes('; ' + name + '=');
+    } catch (_) { return false; }
+  };
   if (d && d.set) {
     Object.defineProperty(Document.prototype, 'cookie', {
       configurable: true,
       enumerable: d.enumerable,
       get() { return d.get.call(this); },
-      set(v) { report('document.cookie', String(v)); d.set.call(this, v); },
+      set(v) {
+        const text = String(v);
+        try { d.set.call(this, v); } finally { report('document.cookie', text, kept(this, text)); }
+      },
     });
   }
   if (globalThis.CookieStore && CookieStore.prototype.set) {

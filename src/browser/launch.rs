@@ -143,6 +143,11 @@ pub async fn launch(
         "--disable-dev-shm-usage",
         "--mute-audio",
         "--disable-blink-features=AutomationControlled",
+        // Every tab visits a page at once: none may run its timers late as a background tab
+        // would (a banner binding its buttons after 500 ms then loses the click).
+        "--disable-background-timer-throttling",
+        "--disable-renderer-backgrounding",
+        "--disable-backgrounding-occluded-windows",
         "--remote-debugging-port=0",
     ])
     .arg(format!("--user-data-dir={}", profile.path().display()))

@@ -6,6 +6,7 @@ mod capture;
 mod cdp;
 pub mod consent;
 mod launch;
+mod pass;
 mod run;
 mod storage;
 mod tab;

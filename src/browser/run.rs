@@ -1,30 +1,28 @@
 //! The browser crawl: the static crawl's frontier, scope and limits, pages visited by a small
 //! pool of tabs, one fresh browser profile per consent pass.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::capture::Capture;
+use super::capture::{store_key, store_key_of};
 use super::cdp::Cdp;
-use super::consent;
 use super::consent::autoconsent::Autoconsent;
 use super::launch::{find_chrome, launch};
-use super::storage::{self, StorageSink, READ_HELD};
-use super::tab::{Injection, Tab};
+use super::pass::{self, PageRun, PassState};
+use super::tab::Injection;
 use super::{BrowserError, BrowserOptions};
 use crate::crawl::{normalise, Cancel, CrawlConfig, Frontier, PageJob, Plan, Progress, Scope};
 use crate::observe::{
-    ConsentMode, ConsentPhase, ConsentReport, CrawlOutcome, Observation, PageVisit, PhaseReport,
-    StorageItem, Warning, WarningKind,
+    ConsentMode, ConsentReport, CrawlOutcome, Observation, PageVisit, PhaseReport, StorageItem,
+    Warning, WarningKind,
 };
 
-const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
+pub(super) const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
 
 /// What a browser scan saw, every pass merged.
 pub struct Browsed {
@@ -169,105 +167,20 @@ async fn run_pass(
         progress,
         cancel,
     } = *ctx;
-    let started = Instant::now();
     let (mut frontier, _said_once_in_browse) = plan.frontier(config);
     let mut pages = Vec::new();
-    // The user's own cookies (`--cookie`) are in the store from the start: not the site's.
-    let mut seen: HashSet<String> = user_cookies(config).into_iter().map(|(_, k)| k).collect();
-    let mut report = PhaseReport {
+    let user = user_cookies(config).into_iter().map(|(_, k)| k).collect();
+    let run = Arc::new(PageRun {
+        cdp: cdp.clone(),
+        inject,
+        config: config.clone(),
+        settle: opts.settle,
         pass,
-        manager: None,
-        engine: "none".into(),
-        banner_found: false,
-        reject_on_first_layer: false,
-        accept_on_first_layer: false,
-        action: None,
-        succeeded: false,
-        pages: 0,
-        duration_ms: 0,
-        consent_ms: None,
-        cookies_before: Vec::new(),
-        cookies_after: Vec::new(),
-    };
-    // The first page alone: the consent choice is made there, as a visitor would.
-    let first = loop {
-        let Some(job) = frontier.pop() else {
-            return Ok((report, pages));
-        };
-        if plan.allowed(&job.url).await {
-            break job;
-        }
-        pages.push(Plan::disallowed(&job));
-    };
-    let mut tab = Tab::open(cdp, inject.clone(), ConsentPhase::BeforeConsent).await?;
-    let loading = tokio::select! {
-        r = tab.navigate(first.url.as_str(), config.timeout) => Some(r),
-        () = cancel.cancelled() => None,
-    };
-    let Some(loaded) = loading else {
-        out.partial = true;
-        pages.push(unfinished(&first, INTERRUPTED));
-        tab.close().await;
-        return Ok((report, pages));
-    };
-    loaded?;
-    let loaded_at = Instant::now();
-    tab.settle(opts.settle).await;
-    let d = consent::detect(&mut tab, inject.autoconsent.is_some()).await;
-    report.manager = d.manager.clone();
-    report.banner_found = d.popup.is_some() || d.first_layer.accept || d.first_layer.reject;
-    report.reject_on_first_layer = d.first_layer.reject;
-    report.accept_on_first_layer = d.first_layer.accept;
-    report.engine = if d.popup.is_some() {
-        "autoconsent"
-    } else if report.banner_found {
-        "text-rules"
-    } else {
-        "none"
-    }
-    .into();
-    let before = store(cdp).await;
-    report.cookies_before = names(&before);
-    let mut extra = Vec::new();
-    let cap = Capture {
-        page: &first.url,
-        keep_values: config.include_values,
-        now: OffsetDateTime::now_utc(),
-    };
-    if pass != ConsentMode::None {
-        for c in before.iter().filter(|c| !seen.contains(&key(c))) {
-            cap.stored(c, ConsentPhase::BeforeConsent, &mut extra);
-        }
-        tab.phase = pass.after();
-        let (engine, action, ok) = consent::choose(&mut tab, &d, pass).await;
-        if action.is_some() {
-            report.engine = engine;
-        }
-        report.action = action;
-        report.succeeded = ok;
-        report.consent_ms =
-            ok.then(|| u64::try_from(loaded_at.elapsed().as_millis()).unwrap_or(u64::MAX));
-        if !ok {
-            // No choice was made: everything seen is still "before consent".
-            tab.phase = ConsentPhase::BeforeConsent;
-        }
-        tab.settle(opts.settle).await;
-    }
-    let phase = if report.succeeded {
-        pass.after()
-    } else {
-        ConsentPhase::BeforeConsent
-    };
-    let v = finish_visit(tab, first, config, phase, &mut seen).await;
-    out.observations.extend(extra);
-    let visit = absorb(v, scope, config, &mut frontier, out, storage);
-    progress.page_done(&visit.url, 1, 1 + frontier.len());
-    pages.push(visit);
-
+        state: Arc::new(tokio::sync::Mutex::new(PassState::new(user))),
+    });
     let mut tasks: JoinSet<Result<Visit, BrowserError>> = JoinSet::new();
     let mut flying: HashMap<tokio::task::Id, PageJob> = HashMap::new();
-    let seen = Arc::new(tokio::sync::Mutex::new(seen));
-    let mut dispatched = 1;
+    let mut dispatched = 0;
     loop {
         while tasks.len() < opts.tabs.max(1)
             && dispatched < config.max_pages
@@ -279,27 +192,8 @@ async fn run_pass(
                 continue;
             }
             dispatched += 1;
-            // The choice is made on the first page; the others need only the cookie hook,
-            // not autoconsent's ~800 rule sets run again on every document.
-            let (cdp, inject, config, seen, settle) = (
-                cdp.clone(),
-                Injection {
-                    autoconsent: None,
-                    headers: Arc::clone(&inject.headers),
-                },
-                config.clone(),
-                Arc::clone(&seen),
-                opts.settle,
-            );
-            let queued = job.clone();
-            let task = tasks.spawn(async move {
-                let mut tab = Tab::open(&cdp, inject, phase).await?;
-                tab.navigate(job.url.as_str(), config.timeout).await?;
-                tab.settle(settle).await;
-                let mut seen = seen.lock().await;
-                Ok(finish_visit(tab, job, &config, phase, &mut seen).await)
-            });
-            flying.insert(task.id(), queued);
+            let task = tasks.spawn(pass::visit(Arc::clone(&run), job.clone()));
+            flying.insert(task.id(), job);
         }
         let next = tokio::select! {
             n = tasks.join_next_with_id() => n,
@@ -334,10 +228,11 @@ async fn run_pass(
     if cancel.is_cancelled() {
         out.partial = true;
     }
-    report.cookies_after = names(&store(cdp).await);
-    report.pages = pages.iter().filter(|p| p.skipped.is_none()).count();
-    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    Ok((report, pages))
+    let after = names(&store(cdp).await);
+    let visited = pages.iter().filter(|p| p.skipped.is_none()).count();
+    let st = run.state.lock().await;
+    st.store_only(config.include_values, &mut out.observations);
+    Ok((st.report(pass, visited, after), pages))
 }
 
 const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the page finished loading";
@@ -350,95 +245,12 @@ fn unfinished(job: &PageJob, why: &str) -> PageVisit {
     }
 }
 
-struct Visit {
-    visit: PageVisit,
-    observations: Vec<Observation>,
-    storage: Vec<StorageItem>,
-    links: Vec<Url>,
-    depth: usize,
-}
-
-/// Collects what the tab saw and the cookies new to this phase, then closes the tab.
-async fn finish_visit(
-    tab: Tab,
-    job: PageJob,
-    config: &CrawlConfig,
-    phase: ConsentPhase,
-    seen: &mut HashSet<String>,
-) -> Visit {
-    let cap = Capture {
-        page: &job.url,
-        keep_values: config.include_values,
-        now: OffsetDateTime::now_utc(),
-    };
-    let mut obs = Vec::new();
-    for n in &tab.net {
-        cap.net(n, &mut obs);
-    }
-    let mut sink = StorageSink {
-        page: &job.url,
-        phase,
-        seen,
-        out: Vec::new(),
-    };
-    let mut cookie_writes = 0;
-    for w in &tab.js {
-        if storage::kind(&w.api).is_some() {
-            sink.written(w);
-        } else {
-            cookie_writes += 1;
-            cap.js_write(w, &mut obs);
-        }
-    }
-    if let Ok(held) = tab.eval(READ_HELD).await {
-        sink.held(&held);
-    }
-    let StorageSink {
-        out: storage, seen, ..
-    } = sink;
-    for c in store(&tab.cdp).await {
-        // The store is shared by all tabs: a cookie is credited to the first page it shows up on.
-        if seen.insert(key(&c)) {
-            cap.stored(&c, phase, &mut obs);
-        }
-    }
-    let links = tab
-        .eval(LINKS)
-        .await
-        .ok()
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .filter_map(|s| Url::parse(s).ok())
-        .collect();
-    let final_url = tab
-        .eval("location.href")
-        .await
-        .ok()
-        .and_then(|v| v.as_str().and_then(|s| Url::parse(s).ok()));
-    let cookies_set = tab.net.iter().map(|n| n.lines.len()).sum::<usize>() + cookie_writes;
-    let visit = PageVisit {
-        url: job.url.clone(),
-        depth: job.depth,
-        found_on: job.found_on.clone(),
-        status: tab.main_status,
-        final_url: final_url.filter(|u| *u != job.url),
-        redirects: Vec::new(),
-        content_type: None,
-        bytes: 0,
-        cookies_set,
-        error: tab.nav_error.clone(),
-        skipped: None,
-    };
-    tab.close().await;
-    Visit {
-        visit,
-        observations: obs,
-        storage,
-        links,
-        depth: job.depth,
-    }
+pub(super) struct Visit {
+    pub visit: PageVisit,
+    pub observations: Vec<Observation>,
+    pub storage: Vec<StorageItem>,
+    pub links: Vec<Url>,
+    pub depth: usize,
 }
 
 /// Records what a visit saw, queues its links, and returns the page for the report.
@@ -490,7 +302,7 @@ fn user_cookies(config: &CrawlConfig) -> Vec<(Value, String)> {
                     let Some(host) = u.host_str() else { continue };
                     out.push((
                         json!({"name": c.name, "value": c.value, "url": u.as_str()}),
-                        format!("{}\u{0}{host}\u{0}/", c.name),
+                        store_key(&c.name, host, "/"),
                     ));
                 }
             }
@@ -504,7 +316,7 @@ fn user_cookies(config: &CrawlConfig) -> Vec<(Value, String)> {
                     "name": c.name, "value": c.value, "path": c.path, "secure": c.secure,
                     "domain": domain,
                 });
-                let k = key(&param);
+                let k = store_key_of(&param);
                 out.push((param, k));
             }
         }
@@ -513,7 +325,7 @@ fn user_cookies(config: &CrawlConfig) -> Vec<(Value, String)> {
 }
 
 /// Every cookie of every domain in the browser (third-party and partitioned too).
-async fn store(cdp: &Cdp) -> Vec<Value> {
+pub(super) async fn store(cdp: &Cdp) -> Vec<Value> {
     cdp.call(None, "Storage.getCookies", json!({}))
         .await
         .ok()
@@ -521,16 +333,7 @@ async fn store(cdp: &Cdp) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-fn key(c: &Value) -> String {
-    format!(
-        "{}\u{0}{}\u{0}{}",
-        c["name"].as_str().unwrap_or(""),
-        c["domain"].as_str().unwrap_or(""),
-        c["path"].as_str().unwrap_or("")
-    )
-}
-
-fn names(cookies: &[Value]) -> Vec<String> {
+pub(super) fn names(cookies: &[Value]) -> Vec<String> {
     let mut v: Vec<String> = cookies
         .iter()
         .map(|c| {

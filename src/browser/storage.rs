@@ -128,6 +128,8 @@ mod tests {
             column: 7,
             frame_url: "http://a.test/page".into(),
             phase: ConsentPhase::BeforeConsent,
+            choice_page: None,
+            visible: false,
         }
     }
 

@@ -35,7 +35,11 @@ pub struct Tab {
     rx: mpsc::UnboundedReceiver<Event>,
     inject: Injection,
     pub phase: ConsentPhase,
+    /// After a choice: the page where the choice covering what this tab sees now was made.
+    pub choice_page: Option<url::Url>,
     pub loaded: bool,
+    /// When the load event fired.
+    pub loaded_at: Option<Instant>,
     pub nav_error: Option<String>,
     /// requestId → the URL it asked for last (redirects reuse the id).
     urls: HashMap<String, String>,
@@ -77,7 +81,9 @@ impl Tab {
             rx,
             inject,
             phase,
+            choice_page: None,
             loaded: false,
+            loaded_at: None,
             nav_error: None,
             urls: HashMap::new(),
             initiators: HashMap::new(),
@@ -137,7 +143,10 @@ impl Tab {
         let p = &ev.params;
         let main = ev.session.as_deref() == Some(self.session.as_str());
         match ev.method.as_str() {
-            "Page.loadEventFired" if main => self.loaded = true,
+            "Page.loadEventFired" if main => {
+                self.loaded = true;
+                self.loaded_at.get_or_insert_with(Instant::now);
+            }
             "Page.javascriptDialogOpening" => self.cdp.send(
                 ev.session.as_deref(),
                 "Page.handleJavaScriptDialog",
@@ -185,6 +194,7 @@ impl Tab {
                 let initiator = self.initiators.get(id).cloned();
                 if let Some(mut n) = NetCookies::from_extra_info(p, url, initiator, self.phase) {
                     n.request_id = id.to_owned();
+                    n.choice_page.clone_from(&self.choice_page);
                     self.net.push(n);
                 }
             }
@@ -192,7 +202,8 @@ impl Tab {
                 let payload = p["payload"].as_str().unwrap_or_default();
                 match p["name"].as_str() {
                     Some("__cookiescanCookie") => {
-                        if let Some(w) = JsWrite::from_payload(payload, self.phase) {
+                        if let Some(mut w) = JsWrite::from_payload(payload, self.phase) {
+                            w.choice_page.clone_from(&self.choice_page);
                             self.js.push(w);
                         }
                     }
@@ -209,6 +220,21 @@ impl Tab {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The page showed a banner of its own: what it did so far came before the choice that
+    /// covers it, whatever an earlier page's choice was.
+    pub fn relabel_before_consent(&mut self) {
+        self.phase = ConsentPhase::BeforeConsent;
+        self.choice_page = None;
+        for n in &mut self.net {
+            n.phase = ConsentPhase::BeforeConsent;
+            n.choice_page = None;
+        }
+        for w in &mut self.js {
+            w.phase = ConsentPhase::BeforeConsent;
+            w.choice_page = None;
         }
     }
 

@@ -60,6 +60,13 @@ impl<'a> Context<'a> {
             })
     }
 
+    /// Whether the cookie counts as set: in browser mode only what the browser stored (a
+    /// cookie Chromium refused, or a script write that left nothing, is not); a static scan
+    /// judges every cookie it saw.
+    pub fn stored(&self, c: &ClassifiedCookie) -> bool {
+        self.consent.is_none() || !c.record.phases.is_empty()
+    }
+
     /// The category a regulator would go by: the database's when it knows the cookie, else
     /// the declared one, else the heuristic guess.
     pub fn effective_category(c: &ClassifiedCookie, decl: Option<&DeclaredCookie>) -> Category {

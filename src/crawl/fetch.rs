@@ -202,6 +202,8 @@ impl Fetcher {
                         script: None,
                         phase: None,
                         initiator: None,
+                        choice_page: None,
+                        attribution: None,
                     });
                 }
                 Err(e) => {

@@ -31,6 +31,8 @@ struct RawRule {
     third_party: Option<bool>,
     value_looks_random: Option<bool>,
     min_lifetime: Option<String>,
+    set_by_third_party: Option<bool>,
+    written_at_choice: Option<bool>,
 }
 
 #[derive(Debug)]
@@ -44,6 +46,8 @@ struct Rule {
     third_party: Option<bool>,
     value_looks_random: Option<bool>,
     min_lifetime_secs: Option<i64>,
+    set_by_third_party: Option<bool>,
+    written_at_choice: Option<bool>,
 }
 
 /// The ordered rule list; the first rule whose conditions all hold wins.
@@ -100,6 +104,8 @@ impl Heuristics {
                 && r.third_party.is_none()
                 && r.value_looks_random.is_none()
                 && min_lifetime_secs.is_none()
+                && r.set_by_third_party.is_none()
+                && r.written_at_choice.is_none()
             {
                 return Err(err(line, format!("rule '{}' has no condition", r.id)));
             }
@@ -123,6 +129,8 @@ impl Heuristics {
                 third_party: r.third_party,
                 value_looks_random: r.value_looks_random,
                 min_lifetime_secs,
+                set_by_third_party: r.set_by_third_party,
+                written_at_choice: r.written_at_choice,
             });
         }
         Ok(Heuristics { rules })
@@ -141,7 +149,9 @@ impl Heuristics {
                 && r.min_lifetime_secs.is_none_or(|min| {
                     q.lifetime_secs
                         .is_some_and(|s| s.saturating_add(DAY) >= min)
-                });
+                })
+                && r.set_by_third_party.is_none_or(|t| t == q.writer.is_some())
+                && r.written_at_choice.is_none_or(|w| w == q.written_at_choice);
             holds.then(|| Classification {
                 vendor: None,
                 category: r.category,
@@ -154,7 +164,9 @@ impl Heuristics {
                 reason: format!(
                     "Guess by heuristic '{}' (no database entry matched): {}.",
                     r.id,
-                    r.reason.replace("{word}", word.unwrap_or(""))
+                    r.reason
+                        .replace("{word}", word.unwrap_or(""))
+                        .replace("{writer}", q.writer.unwrap_or("a third party"))
                 ),
                 source: super::BUILTIN_SOURCE.to_string(),
                 doc_url: None,
@@ -276,6 +288,46 @@ mod tests {
                 c.reason
             );
         }
+    }
+
+    #[test]
+    fn a_third_party_writer_is_never_guessed_necessary_from_the_name() {
+        for name in ["trk_sess", "ad_token", "partner_consent", "lb_affinity"] {
+            let q = CookieQuery {
+                writer: Some("cdn.adnet.test"),
+                ..CookieQuery::new(name)
+            };
+            let c = guess(q).unwrap_or_else(|| panic!("{name} matched no rule"));
+            assert_ne!(c.category, Category::Necessary, "{name}: {}", c.reason);
+            assert_eq!(c.pattern.as_deref(), Some("third-party-writer"), "{name}");
+            assert!(c.reason.contains("cdn.adnet.test"), "{}", c.reason);
+        }
+        // The same names from the site itself keep their guess.
+        assert_eq!(
+            guess(CookieQuery::new("trk_sess")).unwrap().category,
+            Category::Necessary
+        );
+    }
+
+    #[test]
+    fn a_choice_written_when_the_banner_is_answered_is_the_consent_state() {
+        for name in [
+            "visitor_choice",
+            "consent_choice",
+            "cookie_consent",
+            "privacy_choice",
+        ] {
+            let q = CookieQuery {
+                written_at_choice: true,
+                ..CookieQuery::new(name)
+            };
+            let c = guess(q).unwrap_or_else(|| panic!("{name} matched no rule"));
+            assert_eq!(c.pattern.as_deref(), Some("consent-state"), "{name}");
+            assert_eq!(c.category, Category::Necessary);
+            assert!(c.reason.contains("consent state"), "{}", c.reason);
+        }
+        // Without the moment of the click, `*_choice` says nothing.
+        assert!(guess(CookieQuery::new("visitor_choice")).is_none());
     }
 
     #[test]

@@ -19,6 +19,11 @@ pub struct CookieQuery<'a> {
     pub lifetime_secs: Option<i64>,
     /// The value looked like a random identifier.
     pub value_looks_random: bool,
+    /// The third-party host whose script wrote it or whose response set it, if any.
+    pub writer: Option<&'a str>,
+    /// Browser mode: first stored on the page where the visitor's choice was made, right
+    /// after the choice, and never before it (what a banner writes when it is answered).
+    pub written_at_choice: bool,
 }
 
 impl<'a> CookieQuery<'a> {

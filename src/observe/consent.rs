@@ -80,7 +80,28 @@ pub struct PhaseReport {
     pub duration_ms: u64,
     /// From the first page's load to the choice being made.
     pub consent_ms: Option<u64>,
-    /// Cookie names (name@domain) stored before the choice, and at the end of the pass.
+    /// Cookie names (name@domain) stored before the pass's first choice, and at its end.
     pub cookies_before: Vec<String>,
     pub cookies_after: Vec<String>,
+    /// Every choice made in the pass, one per page that showed a banner not yet answered,
+    /// in the order they were made. The summary fields above come from these.
+    #[serde(default)]
+    pub choices: Vec<ChoiceMade>,
+}
+
+/// One consent choice made on one page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChoiceMade {
+    /// The page that showed the banner.
+    pub page: String,
+    pub manager: Option<String>,
+    /// autoconsent, text-rules or none (nothing could click it).
+    pub engine: String,
+    /// optOut / optIn, or the label the text rules clicked; None when nothing was clicked.
+    pub action: Option<String>,
+    pub succeeded: bool,
+    /// From the start of the pass to the choice.
+    pub at_ms: u64,
+    /// From the page's load event to the choice.
+    pub after_load_ms: Option<u64>,
 }

@@ -312,6 +312,8 @@ fn script_observation(
         script: Some(evidence),
         phase: None,
         initiator: None,
+        choice_page: None,
+        attribution: None,
     }
 }
 

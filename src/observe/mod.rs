@@ -10,14 +10,14 @@ mod settings;
 mod value;
 mod visit;
 
-pub use consent::{ConsentMode, ConsentReport, PhaseReport};
+pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
 pub use settings::{ScopeMode, SettingsSummary};
 pub use visit::{
     CrawlOutcome, Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
 };
 
 pub use from_scripts::{script_findings, ScriptFindings, ScriptSummary, StorageItem};
-pub use record::{aggregate, AttributeVariant, CookieRecord, Party, Sighting};
+pub use record::{aggregate, AttributeVariant, CookieRecord, Party, PhasePage, Sighting};
 pub use value::looks_random;
 
 use serde::{Deserialize, Serialize};
@@ -100,6 +100,30 @@ pub enum ConsentPhase {
     AfterAccept,
 }
 
+/// Browser mode: what ties a cookie to the page it is credited to.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attribution {
+    /// A response loaded by this page's own tab set it.
+    Response,
+    /// A script running in this page's tab wrote it.
+    Script,
+    /// Neither: found in the browser's shared cookie store while this page was open.
+    Store,
+}
+
 impl ConsentPhase {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -169,6 +193,12 @@ pub struct Observation {
     /// `parser URL:line`, `navigation`...), from Chromium's request initiator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<String>,
+    /// Browser mode, after a choice: the page where the choice covering this sighting was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_page: Option<Url>,
+    /// Browser mode: why this sighting is credited to its page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
 }
 
 impl ObservedCookie {

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{ConsentPhase, Observation, ObservedCookie, ResourceKind, Source};
+use super::{Attribution, ConsentPhase, Observation, ObservedCookie, ResourceKind, Source};
 use crate::cookies::{is_third_party, SameSite};
 
 /// Evidence kept per record; the count of all sightings is kept separately.
@@ -53,6 +53,20 @@ pub struct Sighting {
     /// Browser mode: what made the request (see `Observation::initiator`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<String>,
+    /// Browser mode: why the sighting is credited to its page (`store`: the shared cookie
+    /// store only, no response or script of that page explains it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<Attribution>,
+}
+
+/// Browser mode: a page where the browser stored the cookie, in one consent phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PhasePage {
+    pub phase: ConsentPhase,
+    pub page: Url,
+    /// After a choice: the page where the choice covering `page` was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choice_page: Option<Url>,
 }
 
 /// Everything known about one cookie (name, domain, path) across the scan.
@@ -92,9 +106,14 @@ pub struct CookieRecord {
     /// Up to 20 scripts that write it: location, line, column, snippet, method, confidence.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub script_evidence: Vec<crate::scripts::Evidence>,
-    /// Browser mode: the consent phases it was present in (empty for static scans).
+    /// Browser mode: the consent phases the browser stored it in (empty for static scans,
+    /// and for a cookie the browser refused or a script write that left nothing stored).
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub phases: BTreeSet<ConsentPhase>,
+    /// Browser mode: up to 20 (phase, page) pairs where it was stored, in the order seen,
+    /// each with the page of the choice that covered it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phase_pages: Vec<PhasePage>,
     /// Browser mode: the longest lifetime the browser kept (Chromium caps at 400 days), beside
     /// the requested `lifetime_secs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,8 +168,33 @@ impl<'o> Groups<'o> {
     fn finish(mut self) -> Vec<CookieRecord> {
         for (rec, seen) in self.records.iter_mut().zip(self.pages) {
             rec.pages_seen = seen.len();
+            // A browser that stored the cookie somewhere did not refuse it.
+            if !rec.phases.is_empty() {
+                rec.rejected = None;
+            }
         }
         self.records
+    }
+}
+
+/// Only what the browser stored is present in a phase: a refused cookie is not.
+fn record_phase(rec: &mut CookieRecord, obs: &Observation) {
+    let (Some(phase), None) = (obs.phase, &obs.rejected) else {
+        return;
+    };
+    rec.phases.insert(phase);
+    let page = &obs.page_url;
+    if rec.phase_pages.len() < MAX_SIGHTINGS
+        && !rec
+            .phase_pages
+            .iter()
+            .any(|p| p.phase == phase && p.page == *page)
+    {
+        rec.phase_pages.push(PhasePage {
+            phase,
+            page: page.clone(),
+            choice_page: obs.choice_page.clone(),
+        });
     }
 }
 
@@ -163,9 +207,7 @@ fn merge_sighting(rec: &mut CookieRecord, obs: &Observation) {
     rec.sightings_count += 1;
     rec.sources.insert(obs.source);
     rec.value_looks_random |= c.value_looks_random;
-    if let Some(p) = obs.phase {
-        rec.phases.insert(p);
-    }
+    record_phase(rec, obs);
     if let Some(l) = c.stored_lifetime_secs {
         rec.stored_lifetime_secs = Some(rec.stored_lifetime_secs.map_or(l, |o| o.max(l)));
     }
@@ -254,6 +296,7 @@ fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {
         sightings: Vec::new(),
         script_evidence: Vec::new(),
         phases: BTreeSet::new(),
+        phase_pages: Vec::new(),
         stored_lifetime_secs: None,
     }
 }
@@ -283,5 +326,6 @@ fn sighting(obs: &Observation) -> Sighting {
         resource: obs.resource,
         source: obs.source,
         initiator: obs.initiator.clone(),
+        attribution: obs.attribution,
     }
 }

@@ -60,7 +60,7 @@ pub const NONE: &str = "—";
 type Cell = dyn Fn(&PhaseReport) -> String;
 
 pub fn pass_table(c: &ConsentReport) -> PassTable {
-    let facts: [(&'static str, &Cell); 12] = [
+    let facts: [(&'static str, &Cell); 14] = [
         ("Consent manager", &|p| {
             p.manager.clone().unwrap_or_else(|| NONE.into())
         }),
@@ -83,6 +83,8 @@ pub fn pass_table(c: &ConsentReport) -> PassTable {
                 NONE.into()
             }
         }),
+        ("Choices made", &|p| choices_made(p)),
+        ("Answered on", &|p| answered_on(p)),
         ("Pages", &|p| p.pages.to_string()),
         ("Duration", &|p| human_duration(p.duration_ms)),
         ("Time to consent", &|p| {
@@ -100,6 +102,38 @@ pub fn pass_table(c: &ConsentReport) -> PassTable {
             .map(|(label, cell)| (*label, c.passes.iter().map(cell).collect()))
             .collect(),
     }
+}
+
+/// "3", "3 (1 failed)", or the dash when the pass made none.
+fn choices_made(p: &PhaseReport) -> String {
+    let failed = p.choices.iter().filter(|c| !c.succeeded).count();
+    match (p.choices.len(), failed) {
+        (0, _) => NONE.into(),
+        (n, 0) => n.to_string(),
+        (n, f) => format!("{n} ({f} failed)"),
+    }
+}
+
+/// The pages where the pass answered a banner, in the order it did, each with its manager.
+fn answered_on(p: &PhaseReport) -> String {
+    if p.choices.is_empty() {
+        return NONE.into();
+    }
+    p.choices
+        .iter()
+        .map(|c| {
+            let page = url::Url::parse(&c.page).map_or_else(
+                |_| c.page.clone(),
+                |u| format!("{}{}", u.host_str().unwrap_or_default(), u.path()),
+            );
+            let failed = if c.succeeded { "" } else { ", failed" };
+            match &c.manager {
+                Some(m) => format!("{page} ({m}{failed})"),
+                None => format!("{page} ({}{failed})", c.engine),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn yes_no(b: bool) -> String {
@@ -204,4 +238,56 @@ pub fn phases_text(v: &CookieView) -> String {
         .map(|p| phase_label(*p))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::ChoiceMade;
+
+    fn choice(page: &str, manager: Option<&str>, succeeded: bool) -> ChoiceMade {
+        ChoiceMade {
+            page: page.into(),
+            manager: manager.map(str::to_owned),
+            engine: "text-rules".into(),
+            action: Some("optOut".into()),
+            succeeded,
+            at_ms: 10,
+            after_load_ms: Some(5),
+        }
+    }
+
+    #[test]
+    fn the_pass_table_lists_every_page_where_a_banner_was_answered() {
+        let pass = PhaseReport {
+            pass: ConsentMode::Reject,
+            manager: Some("Klaro".into()),
+            engine: "autoconsent".into(),
+            banner_found: true,
+            reject_on_first_layer: true,
+            accept_on_first_layer: true,
+            action: Some("optOut".into()),
+            succeeded: false,
+            pages: 3,
+            duration_ms: 100,
+            consent_ms: Some(5),
+            cookies_before: Vec::new(),
+            cookies_after: Vec::new(),
+            choices: vec![
+                choice("http://www.a.test:8080/shop/", Some("Klaro"), true),
+                choice("http://fr.a.test:8080/", None, false),
+            ],
+        };
+        assert_eq!(choices_made(&pass), "2 (1 failed)");
+        assert_eq!(
+            answered_on(&pass),
+            "www.a.test/shop/ (Klaro); fr.a.test/ (text-rules, failed)"
+        );
+        let none = PhaseReport {
+            choices: Vec::new(),
+            ..pass
+        };
+        assert_eq!(choices_made(&none), NONE);
+        assert_eq!(answered_on(&none), NONE);
+    }
 }

@@ -97,3 +97,40 @@ pub fn phases(r: &Report, name: &str) -> Vec<ConsentPhase> {
         .map(|c| c.phases.iter().copied().collect())
         .unwrap_or_default()
 }
+
+/// The multi-page consent site (fixtures/sites/consent_crawl.toml) with the real consent
+/// libraries from browser-deps/ served beside its pages.
+pub fn consent_crawl_site() -> cookiescan::fixture::SiteSpec {
+    let text = std::fs::read_to_string(crate::util::fixture_path("sites/consent_crawl.toml"))
+        .expect("fixtures/sites/consent_crawl.toml");
+    let mut site = cookiescan::fixture::SiteSpec::from_toml(&text).expect("the fixture parses");
+    let libs = [
+        (
+            "/lib/cc.js",
+            JS,
+            "vanilla-cookieconsent/dist/cookieconsent.umd.js",
+        ),
+        (
+            "/lib/cc.css",
+            "text/css",
+            "vanilla-cookieconsent/dist/cookieconsent.css",
+        ),
+        ("/lib/klaro.js", JS, "klaro/dist/klaro.js"),
+    ];
+    for (path, ct, file) in libs {
+        site.routes.push(route(None, path, ct, npm_file(file)));
+    }
+    // tarteaucitron loads its language, services and css relative to its own URL.
+    for (file, ct) in [
+        ("tarteaucitron.js", JS),
+        ("tarteaucitron.services.js", JS),
+        ("lang/tarteaucitron.en.js", JS),
+        ("advertising.js", JS),
+        ("css/tarteaucitron.css", "text/css"),
+    ] {
+        let body = npm_file(&format!("tarteaucitronjs/{file}"));
+        site.routes
+            .push(route(None, &format!("/tarteaucitron/{file}"), ct, body));
+    }
+    site
+}

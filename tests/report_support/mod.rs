@@ -125,6 +125,7 @@ fn demo_consent(report: &Report) -> ConsentReport {
         consent_ms: None,
         cookies_before: held(ConsentPhase::BeforeConsent),
         cookies_after: held(pass.after()),
+        choices: Vec::new(),
     };
     ConsentReport {
         browser: "Chrome/156.0.7524.0".into(),

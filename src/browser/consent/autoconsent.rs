@@ -33,6 +33,10 @@ pub struct AcEvent {
     pub context: i64,
 }
 
+/// Our name for autoconsent's report that it looked at the whole page once and found no
+/// consent manager (it keeps looking, up to `detectRetries` times).
+pub const LOOKED: &str = "looked";
+
 /// Package directories to try, best first.
 fn candidates(explicit: Option<&Path>) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -164,6 +168,21 @@ impl Autoconsent {
                     );
                 });
                 None
+            }
+            // Its state reports say how far detection got. One full look at the page that
+            // found nothing (a second attempt started) is the page's own "no banner yet".
+            "report" => {
+                let state = &msg["state"];
+                let looked = state["findCmpAttempts"].as_u64().unwrap_or(0) >= 2
+                    || state["lifecycle"].as_str() == Some("nothingDetected");
+                (msg["mainFrame"].as_bool() == Some(true) && looked).then(|| AcEvent {
+                    kind: LOOKED.to_owned(),
+                    at: tokio::time::Instant::now(),
+                    cmp: None,
+                    result: None,
+                    session: session.to_owned(),
+                    context,
+                })
             }
             "popupFound" | "cmpDetected" | "optOutResult" | "optInResult" | "autoconsentDone"
             | "autoconsentError" => Some(AcEvent {

@@ -1,7 +1,7 @@
 use super::{about, Rule};
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
 use crate::knowledge::Category;
-use crate::observe::ConsentPhase;
+use crate::observe::{ConsentPhase, PhasePage};
 
 pub struct CookieAfterReject;
 
@@ -22,16 +22,45 @@ impl Rule for CookieAfterReject {
             .filter_map(|(c, decl)| {
                 let cat = Context::effective_category(c, decl);
                 (cat != Category::Necessary).then(|| {
-                    about(
+                    let mut f = about(
                         INFO,
                         c,
                         format!(
                             "Cookie '{}' ({cat}) is present after the visitor rejected consent.",
                             c.record.name
                         ),
-                    )
+                    );
+                    let after: Vec<&PhasePage> = c
+                        .record
+                        .phase_pages
+                        .iter()
+                        .filter(|p| p.phase == ConsentPhase::AfterReject)
+                        .collect();
+                    if let Some(first) = after.first() {
+                        f.page = Some(first.page.to_string());
+                    }
+                    let mut evidence: Vec<String> =
+                        after.iter().take(3).map(|p| where_(p)).collect();
+                    evidence.append(&mut f.evidence);
+                    f.evidence = evidence;
+                    f
                 })
             })
             .collect()
+    }
+}
+
+/// Where the cookie appeared and where the reject choice covering that page was made.
+fn where_(p: &PhasePage) -> String {
+    match &p.choice_page {
+        Some(choice) if *choice == p.page => format!(
+            "stored on {} after the reject choice made on that page",
+            p.page
+        ),
+        Some(choice) => format!(
+            "stored on {} after the reject choice made on {choice}",
+            p.page
+        ),
+        None => format!("stored on {} after the reject choice", p.page),
     }
 }

@@ -18,10 +18,15 @@ impl Rule for SetBeforeConsent {
     }
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         ctx.judged()
-            // Browser mode: only what was there before the choice (static scans have no phases).
+            // Browser mode: only what the browser stored before the choice covering its page
+            // (static scans have no phases).
             .filter(|(c, _)| {
-                c.record.phases.is_empty()
-                    || c.record.phases.contains(&ConsentPhase::BeforeConsent)
+                if ctx.consent.is_some() {
+                    c.record.phases.contains(&ConsentPhase::BeforeConsent)
+                } else {
+                    c.record.phases.is_empty()
+                        || c.record.phases.contains(&ConsentPhase::BeforeConsent)
+                }
             })
             .filter_map(|(c, decl)| {
                 let cat = Context::effective_category(c, decl);

@@ -9,7 +9,7 @@ const INFO: RuleInfo = RuleInfo {
     id: "no-banner",
     severity: Severity::Error,
     title: "Non-necessary cookies and no consent banner",
-    help: "A site that sets cookies which are not strictly necessary must ask for consent first (ePrivacy Directive art. 5(3)). Browser mode found neither a consent manager autoconsent knows nor a banner with accept/reject buttons. Add a consent manager that blocks these cookies until the visitor agrees, or stop setting them.",
+    help: "A site that sets cookies which are not strictly necessary must ask for consent first (ePrivacy Directive art. 5(3)). Browser mode checked every page it visited and found on none of them a consent manager autoconsent knows or a banner with accept/reject buttons. Add a consent manager that blocks these cookies until the visitor agrees, or stop setting them.",
 };
 
 impl Rule for NoBanner {
@@ -25,6 +25,7 @@ impl Rule for NoBanner {
         }
         let names: Vec<String> = ctx
             .judged()
+            .filter(|(c, _)| ctx.stored(c))
             .filter(|(c, d)| Context::effective_category(c, *d) != Category::Necessary)
             .map(|(c, _)| c.record.name.clone())
             .collect();
@@ -36,7 +37,7 @@ impl Rule for NoBanner {
             severity: INFO.severity,
             cookie: None,
             message: format!(
-                "{} non-necessary cookie(s) are set and no consent banner was found.",
+                "{} non-necessary cookie(s) are stored and no page of the crawl showed a consent banner.",
                 names.len()
             ),
             evidence: names
