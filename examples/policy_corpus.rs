@@ -38,6 +38,7 @@ struct Tally {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "-v");
+    let only = std::env::var("ONLY").ok();
     let paths: Vec<&String> = args.iter().filter(|a| *a != "-v").collect();
     let [dir, expected] = paths.as_slice() else {
         anyhow::bail!("usage: policy_corpus DIR EXPECTED.toml [-v]");
@@ -48,6 +49,9 @@ fn main() -> Result<()> {
     let mut total = Tally::default();
     let mut by_layout: HashMap<String, Tally> = HashMap::new();
     for page in &expected.page {
+        if only.as_ref().is_some_and(|o| !page.file.contains(o.as_str())) {
+            continue;
+        }
         let path = Path::new(dir.as_str()).join(&page.file);
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         let ex = extract_bytes(&bytes, DocKind::Auto, &page.file, &kb)?;
@@ -76,6 +80,10 @@ fn main() -> Result<()> {
             extra
         );
         if verbose {
+            for c in &ex.cookies {
+                let line = c.source.as_ref().map_or(0, |s| s.line);
+                println!("      row {line}: {} [{:?}] {:?}", c.name, c.category, c.purpose.as_deref().map(|p| p.chars().take(60).collect::<String>()));
+            }
             for w in &ex.warnings {
                 println!("      note: {w}");
             }

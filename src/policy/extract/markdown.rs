@@ -1,6 +1,6 @@
 //! Markdown pipe tables.
 
-use super::{Grid, GridRow, RowKind};
+use super::{Grid, GridRow, Layout, RowKind};
 
 /// Tables wider than this are not cookie tables; the cap also bounds the work per line.
 pub const MAX_COLUMNS: usize = 64;
@@ -36,13 +36,14 @@ pub fn table_at(lines: &[&str], i: usize) -> Option<(Grid, usize)> {
         Grid {
             rows,
             caption: None,
+            layout: Layout::PipeTable,
         },
         j,
     ))
 }
 
 /// `|---|:---:|` and friends.
-fn is_separator(line: &str) -> bool {
+pub(super) fn is_separator(line: &str) -> bool {
     let t = line.trim();
     t.contains('-')
         && (t.contains('|') || t.starts_with('-'))
@@ -53,7 +54,7 @@ fn is_separator(line: &str) -> bool {
 }
 
 /// Cells of one row; `\|` is a literal bar and the outer bars are optional.
-fn cells(line: &str) -> Vec<String> {
+pub(super) fn cells(line: &str) -> Vec<String> {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
     let t = if t.ends_with('|') && !t.ends_with("\\|") {

@@ -12,10 +12,12 @@ mod layout;
 mod markdown;
 mod names;
 mod paragraphs;
+mod pipes;
 mod prose;
 mod repair;
 mod rows;
 mod sentence;
+mod shape;
 mod sink;
 mod table;
 mod text;
@@ -73,6 +75,50 @@ pub(crate) enum Block {
 pub(crate) struct Grid {
     pub rows: Vec<GridRow>,
     pub caption: Option<String>,
+    pub layout: Layout,
+}
+
+/// How a declaration was written: what `--explain` names for each row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// An HTML `<table>`.
+    HtmlTable,
+    /// A Markdown pipe table (header, separator, rows).
+    PipeTable,
+    /// Rows written with bars but without a separator line.
+    PipeLines,
+    /// Web-to-text tables with each cell on its own line, ending in `|`.
+    OneCellPerLine,
+    /// Cells separated by tabs.
+    TabSeparated,
+    /// Columns aligned with runs of spaces (`pdftotext -layout`).
+    SpaceAligned,
+    /// A header line of column words, then one row per line: the name, then the rest.
+    SpaceSeparated,
+    /// `Name: _ga` / `Provider: Google` fields, or a name line followed by fields.
+    Record,
+    /// A name alone on its line, its description below.
+    DefinitionList,
+    /// Names listed one per line or bullet, or after "Analytics cookies:".
+    NameList,
+}
+
+impl Layout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::HtmlTable => "html table",
+            Layout::PipeTable => "pipe table",
+            Layout::PipeLines => "pipe lines without separator",
+            Layout::OneCellPerLine => "one cell per line",
+            Layout::TabSeparated => "tab-separated table",
+            Layout::SpaceAligned => "space-aligned columns",
+            Layout::SpaceSeparated => "space-separated rows",
+            Layout::Record => "field record",
+            Layout::DefinitionList => "definition list",
+            Layout::NameList => "list of names",
+        }
+    }
 }
 
 pub(crate) struct GridRow {

@@ -1,6 +1,6 @@
 //! Markdown and plain text (as `pdftotext` gives it) into blocks.
 
-use super::{layout, markdown, table, Block};
+use super::{layout, markdown, pipes, table, Block};
 
 /// Longest line taken as a guessed heading, in words.
 const HEADING_WORDS: usize = 10;
@@ -17,6 +17,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
     let mut i = 0;
     while i < lines.len() {
         if let Some((grid, next)) = markdown::table_at(&lines, i)
+            .or_else(|| pipes::pipe_lines_at(&lines, i))
             .or_else(|| table::tab_table_at(&lines, i))
             .or_else(|| layout::layout_table_at(&lines, i))
         {
