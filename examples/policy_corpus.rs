@@ -80,9 +80,15 @@ fn main() -> Result<()> {
             extra
         );
         if verbose {
-            for c in &ex.cookies {
-                let line = c.source.as_ref().map_or(0, |s| s.line);
-                println!("      row {line}: {} [{:?}] {:?}", c.name, c.category, c.purpose.as_deref().map(|p| p.chars().take(60).collect::<String>()));
+            for (c, e) in ex.cookies.iter().zip(&ex.explain) {
+                println!(
+                    "      row {}: {} [{}] {}: {}",
+                    e.line,
+                    c.name,
+                    c.category.map_or("-", |k| k.as_str()),
+                    e.layout.as_str(),
+                    e.why
+                );
             }
             for w in &ex.warnings {
                 println!("      note: {w}");

@@ -32,6 +32,14 @@ pub fn table_at(lines: &[&str], i: usize) -> Option<(Grid, usize)> {
         }
         j += 1;
     }
+    // One cell per line under a separator is the vertical layout `pipes` reads.
+    let thin = rows[1..]
+        .iter()
+        .filter(|r| r.cells.len() * 2 <= rows[0].cells.len())
+        .count();
+    if rows.len() > 1 && thin * 2 >= rows.len() - 1 {
+        return None;
+    }
     Some((
         Grid {
             rows,

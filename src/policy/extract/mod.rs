@@ -43,8 +43,34 @@ pub enum DocKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub cookies: Vec<DeclaredCookie>,
+    /// How each cookie was read, one per cookie, in the same order.
+    pub explain: Vec<Explanation>,
     pub repairs: Vec<Repair>,
     pub warnings: Vec<String>,
+}
+
+/// Why a row is a cookie: the layout it came from, its line, and the reason (for a
+/// table, why its name column is the name column).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub layout: Layout,
+    pub line: usize,
+    pub why: String,
+}
+
+/// A declaration found while reading, before repeats are settled.
+pub(crate) struct Declared {
+    pub cookie: DeclaredCookie,
+    pub origin: Origin,
+    pub why: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A table row, a record, a list item: a declaration.
+    Formal(Layout),
+    /// A name in running text; `strong` when set in code formatting or quotes.
+    Prose { strong: bool },
 }
 
 /// A name or host the extractor rewrote; `original` is the text as written.
@@ -102,6 +128,8 @@ pub enum Layout {
     DefinitionList,
     /// Names listed one per line or bullet, or after "Analytics cookies:".
     NameList,
+    /// A name in running text, in code formatting or quotes, next to declarations.
+    Prose,
 }
 
 impl Layout {
@@ -117,6 +145,7 @@ impl Layout {
             Layout::Record => "field record",
             Layout::DefinitionList => "definition list",
             Layout::NameList => "list of names",
+            Layout::Prose => "running text",
         }
     }
 }
@@ -167,7 +196,7 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             MAX_TEXT_BYTES >> 20
         ));
     }
-    let mut found: Vec<(DeclaredCookie, bool)> = Vec::new();
+    let mut found: Vec<Declared> = Vec::new();
     let mut ctx: Option<Ctx> = None;
     let mut prose = paragraphs::Paragraphs::default();
     for block in &blocks {
@@ -183,7 +212,7 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             }
             Block::Table(grid) => {
                 prose.flush(&mut found, &mut sink);
-                let cookies = rows::table_cookies(grid, ctx.as_ref(), &mut sink);
+                let (cookies, why) = rows::table_cookies(grid, ctx.as_ref(), &mut sink);
                 if cookies.is_empty() {
                     // Not a cookie table (or not one we can read): its text may still
                     // name cookies.
@@ -198,19 +227,48 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
                     }
                     prose.flush(&mut found, &mut sink);
                 }
-                found.extend(cookies.into_iter().map(|c| (c, true)));
+                found.extend(cookies.into_iter().map(|cookie| Declared {
+                    cookie,
+                    origin: Origin::Formal(grid.layout),
+                    why: why.clone(),
+                }));
             }
         }
     }
     prose.flush(&mut found, &mut sink);
-    if found.is_empty() {
-        sink.warnings
-            .push(format!("{origin}: no declared cookie found"));
+    let declared = found
+        .iter()
+        .any(|d| matches!(d.origin, Origin::Formal(_)));
+    if !declared {
+        sink.warnings.push(no_declaration_note(origin, &found, oracle));
+        found.clear();
     }
+    let (cookies, explain) = settle(found);
     Extraction {
-        cookies: settle(found),
+        cookies,
+        explain,
         repairs: sink.repairs,
         warnings: sink.warnings,
+    }
+}
+
+/// A policy without a table or list declares nothing; the names its text mentions that
+/// the database knows are a hint of what to declare.
+fn no_declaration_note(origin: &str, found: &[Declared], oracle: &dyn NameOracle) -> String {
+    let mut known: Vec<&str> = Vec::new();
+    for d in found {
+        let n = d.cookie.name.as_str();
+        if oracle.is_known(n) && !known.contains(&n) {
+            known.push(n);
+        }
+    }
+    if known.is_empty() {
+        format!("{origin}: no cookie table or list was found, so no cookie is declared")
+    } else {
+        format!(
+            "{origin}: no cookie table or list was found, so no cookie is declared; the text mentions cookies the database knows: {}",
+            known.join(", ")
+        )
     }
 }
 
@@ -256,21 +314,28 @@ fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
     }
 }
 
-/// Tables are the declaration; a name only mentioned in prose counts when no table
-/// declares it. Exact repeats (same name, provider, category, domains) are dropped.
-fn settle(found: Vec<(DeclaredCookie, bool)>) -> Vec<DeclaredCookie> {
+/// Tables, records and lists are the declaration; a name in running text counts only when
+/// written as code or quoted and no declaration names it. Repeats (same name, provider,
+/// category, domains) are one row: a grouped list that names a cookie twice declares it once.
+fn settle(found: Vec<Declared>) -> (Vec<DeclaredCookie>, Vec<Explanation>) {
     use std::collections::{HashMap, HashSet};
     let tabled: HashSet<String> = found
         .iter()
-        .filter(|(_, t)| *t)
-        .map(|(c, _)| c.name.to_lowercase())
+        .filter(|d| matches!(d.origin, Origin::Formal(_)))
+        .map(|d| d.cookie.name.to_lowercase())
         .collect();
     let mut out: Vec<DeclaredCookie> = Vec::new();
+    let mut explain: Vec<Explanation> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (c, from_table) in found {
-        if !from_table && tabled.contains(&c.name.to_lowercase()) {
-            continue;
-        }
+    for d in found {
+        let layout = match d.origin {
+            Origin::Formal(layout) => layout,
+            Origin::Prose { strong: true } if !tabled.contains(&d.cookie.name.to_lowercase()) => {
+                Layout::Prose
+            }
+            Origin::Prose { .. } => continue,
+        };
+        let c = d.cookie;
         let key = format!(
             "{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{:?}",
             c.name, c.match_kind, c.provider, c.category, c.domains
@@ -287,9 +352,14 @@ fn settle(found: Vec<(DeclaredCookie, bool)>) -> Vec<DeclaredCookie> {
             }
             None => {
                 seen.insert(key, out.len());
+                explain.push(Explanation {
+                    layout,
+                    line: c.source.as_ref().map_or(0, |s| s.line),
+                    why: d.why,
+                });
                 out.push(c);
             }
         }
     }
-    out
+    (out, explain)
 }

@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::repair::{is_host, join_names};
+use super::shape::{camel, is_non_name};
+use crate::policy::headers::{header_role, Role};
 use crate::knowledge::Category;
 use crate::policy::declared::{classify_name, DeclMatch};
 use crate::policy::oracle::NameOracle;
@@ -107,8 +109,37 @@ fn name_chars(t: &str) -> bool {
 }
 
 fn trim_token(t: &str) -> &str {
-    t.trim_start_matches(['"', '\'', '‘', '“', '«', '(', '['])
-        .trim_end_matches(['.', ',', ':', ';', '"', '\'', '’', '”', '»', ')', ']'])
+    let t = t
+        .trim_start_matches(['"', '\'', '‘', '“', '«', '(', '[', ','])
+        .trim_end_matches(['.', ',', ':', ';', '"', '\'', '’', '”', '»', ')', ']']);
+    // `.matomo_sessid`: a sentence's full stop glued to the next name, never part of it
+    // (a cookie domain keeps its dots further in).
+    match t.strip_prefix('.') {
+        Some(r) if !r.contains('.') && r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') => r,
+        _ => t,
+    }
+}
+
+/// A word or a second name glued to a name by text extraction: `refuser_pk_ref` is
+/// "refuser" + `_pk_ref`, `cc_cookiemtm_consent` is `cc_cookie` + `mtm_consent`. Only
+/// splits into names the database knows; the word in front is dropped.
+pub fn unglue(t: &str, oracle: &dyn NameOracle) -> Option<Vec<String>> {
+    if t.len() > 128 || oracle.is_known(t) {
+        return None;
+    }
+    for (i, _) in t.char_indices().skip(1) {
+        let (a, b) = t.split_at(i);
+        if b.len() < 4 || !(oracle.is_complete(b) || (b.starts_with('_') && oracle.is_known(b))) {
+            continue;
+        }
+        if oracle.is_complete(a) {
+            return Some(vec![a.to_string(), b.to_string()]);
+        }
+        if b.starts_with('_') && a.chars().count() >= 3 && a.chars().all(char::is_alphabetic) {
+            return Some(vec![b.to_string()]);
+        }
+    }
+    None
 }
 
 /// All cookie names a name cell declares, in order.
@@ -196,16 +227,37 @@ pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, 
         if groups.len() >= 2 && groups.iter().any(|g| !g.known && g.name.len() <= 3) {
             doubtful.push(tokens.join(" "));
         }
+        let mut unglued = Vec::new();
         for j in groups {
+            match (j.known || j.written != j.name)
+                .then_some(None)
+                .unwrap_or_else(|| unglue(&j.name, oracle))
+            {
+                Some(parts) => unglued.extend(parts.into_iter().map(|p| super::repair::Joined {
+                    known: true,
+                    written: j.written.clone(),
+                    name: p,
+                })),
+                None => unglued.push(j),
+            }
+        }
+        for j in unglued {
             if !acceptable(&j.name, j.known) {
                 continue;
             }
             let mut name = j.name.clone();
             let mut repair = (j.written != j.name).then(|| {
-                (
-                    j.written.clone(),
-                    "joined fragments split by stray spaces into a known name",
-                )
+                if j.written.contains(' ') {
+                    (
+                        j.written.clone(),
+                        "joined fragments split by stray spaces into a known name",
+                    )
+                } else {
+                    (
+                        j.written.clone(),
+                        "split a word or a name glued to a known name",
+                    )
+                }
             });
             if let Some(canon) = oracle
                 .canonical(&name)
@@ -245,6 +297,8 @@ fn acceptable(name: &str, known: bool) -> bool {
         || lower.contains('@')
         || is_host(&lower)
         || name.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || is_non_name(name)
+        || (!name.contains('_') && header_role(name) == Some(Role::Name))
         || Category::from_label(name).is_some())
 }
 
@@ -262,7 +316,7 @@ pub fn name_score(cell: &str, oracle: &dyn NameOracle) -> f32 {
         .map(|f| {
             if f.known {
                 1.0
-            } else if strong_shape(&f.name) || f.kind != DeclMatch::Exact {
+            } else if strong_shape(&f.name) || camel(&f.name) || f.kind != DeclMatch::Exact {
                 0.7
             } else if f.name.len() >= 2 && f.name.chars().all(|c| !c.is_ascii_lowercase()) {
                 0.4

@@ -11,8 +11,9 @@ use super::shape::name_like;
 use super::{Grid, GridRow, Layout, RowKind};
 use crate::policy::headers::{header_role, Role};
 
-/// Lines of wrapped text one cell may hold; more is prose after the table.
+/// Lines and words of wrapped text one cell may hold; more is prose after the table.
 const MAX_CELL_LINES: usize = 25;
+const MAX_CELL_WORDS: usize = 90;
 /// Lines looked at; bounds the work on a pathological document.
 const MAX_LINES: usize = 4000;
 
@@ -120,7 +121,8 @@ fn collect(lines: &[&str], i: usize) -> (Vec<Group>, Option<(usize, usize)>, usi
                 pending_at = j;
             }
             pending.push(t);
-            if pending.len() > MAX_CELL_LINES {
+            let words: usize = pending.iter().map(|l| l.split_whitespace().count()).sum();
+            if pending.len() > MAX_CELL_LINES || words > MAX_CELL_WORDS {
                 break;
             }
         }
@@ -159,16 +161,24 @@ fn width(groups: &[Group], sep: Option<&(usize, usize)>) -> Option<(usize, bool)
         .iter()
         .take_while(|c| header_role(c).is_some())
         .count();
-    let w = match mode(anchors.windows(2).map(|w| w[1] - w[0]).filter(|&d| d >= 2)) {
-        Some(w) if header >= 2 && w % header == 0 => header,
-        Some(w) => w,
-        None if header >= 2 => header,
-        None => return None,
+    let (w, seen) = mode_count(anchors.windows(2).map(|w| w[1] - w[0]).filter(|&d| d >= 2))
+        .unwrap_or((0, 0));
+    let w = if w >= 2 && (seen >= 2 || header < 2 || w % header != 0) {
+        w
+    } else if header >= 2 {
+        header
+    } else {
+        return None;
     };
     Some((w, true))
 }
 
 fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
+    mode_count(values).map(|(v, _)| v)
+}
+
+/// The most frequent value and how often it occurs.
+fn mode_count(values: impl Iterator<Item = usize>) -> Option<(usize, usize)> {
     let mut counts: HashMap<usize, usize> = HashMap::new();
     for v in values {
         *counts.entry(v).or_default() += 1;
@@ -176,7 +186,6 @@ fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(v, _)| v)
 }
 
 /// Rows from groups: a line of several cells starts a row unless it completes the row
