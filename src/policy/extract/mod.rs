@@ -8,6 +8,7 @@ mod columns;
 mod html;
 mod html_table;
 mod labels;
+mod lists;
 mod layout;
 mod markdown;
 mod names;
@@ -18,6 +19,7 @@ mod repair;
 mod rows;
 mod sentence;
 mod shape;
+mod spaced;
 mod sink;
 mod table;
 mod text;
@@ -196,7 +198,7 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             MAX_TEXT_BYTES >> 20
         ));
     }
-    let mut found: Vec<Declared> = Vec::new();
+    let mut found: Vec<Declared> = lists::list_declarations(&blocks, &mut sink);
     let mut ctx: Option<Ctx> = None;
     let mut prose = paragraphs::Paragraphs::default();
     for block in &blocks {
@@ -292,7 +294,7 @@ fn within_budget(text: &str) -> (&str, bool) {
 /// A category heading starts a context; another heading of the same or a higher level
 /// ends it. Small or guessed headings without category words ("Hotjar", a logo line) do
 /// not end it unless they read like a section title.
-fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
+pub(crate) fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
     if let Some(category) = labels::category_in_heading(text) {
         // "2. Strictly necessary cookies" is labelled without its numbering.
         let label = names::clean_cell(text)

@@ -298,7 +298,7 @@ fn acceptable(name: &str, known: bool) -> bool {
         || is_host(&lower)
         || name.chars().all(|c| c.is_ascii_digit() || c == '.')
         || is_non_name(name)
-        || (!name.contains('_') && header_role(name) == Some(Role::Name))
+        || (!name.contains('_') && header_role(&name.replace('-', " ")) == Some(Role::Name))
         || Category::from_label(name).is_some())
 }
 

@@ -34,8 +34,24 @@ impl Paragraphs {
             return;
         }
         let mut prose: Option<(String, usize)> = None;
-        for (k, l) in text.lines().enumerate() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (k, l) in lines.iter().copied().enumerate() {
             let line = line0 + k;
+            // "CookieConsent" alone on its line, then "Tipo: …", "Caducidad: …": the name
+            // line opens the record its fields fill.
+            let bare = l.trim().trim_end_matches(':');
+            let opens_record = field(l).is_none()
+                && !bare.contains(char::is_whitespace)
+                && lines
+                    .get(k + 1)
+                    .and_then(|n| field(n))
+                    .is_some_and(|(r, _, _)| r != Role::Name);
+            if opens_record && self.take(Role::Name, "Name", bare, line, ctx, found, sink) {
+                if let Some((p, at)) = prose.take() {
+                    found.extend(mentions(&p, at, ctx, sink));
+                }
+                continue;
+            }
             if let Some((role, key, value)) = field(l) {
                 if self.take(role, key, value, line, ctx, found, sink) {
                     if let Some((p, at)) = prose.take() {

@@ -1,6 +1,6 @@
 //! Markdown and plain text (as `pdftotext` gives it) into blocks.
 
-use super::{layout, markdown, pipes, table, Block};
+use super::{layout, markdown, pipes, spaced, table, Block};
 
 /// Longest line taken as a guessed heading, in words.
 const HEADING_WORDS: usize = 10;
@@ -19,6 +19,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
         if let Some((grid, next)) = markdown::table_at(&lines, i)
             .or_else(|| pipes::pipe_lines_at(&lines, i))
             .or_else(|| table::tab_table_at(&lines, i))
+            .or_else(|| spaced::spaced_table_at(&lines, i))
             .or_else(|| layout::layout_table_at(&lines, i))
         {
             flush(&mut para, &mut out);

@@ -1,0 +1,251 @@
+//! Declarations written as lists rather than tables: definition lists (a name alone on
+//! its line, its description below, "`_ga` – 2 years" heading its paragraph) and lists
+//! of names (one per line or bullet, as web-to-text leaves a `<ul>` of names, sometimes
+//! with the next word glued on).
+
+use super::labels::{duration_in, is_lifetime};
+use super::names::{split_names, strong_shape, Found};
+use super::shape::{camel, name_like};
+use super::text::is_bullet;
+use super::{update_ctx, Block, Ctx, Declared, Layout, Origin, Sink};
+use crate::policy::declared::{DeclaredCookie, SourceRef};
+use crate::policy::headers::header_role;
+
+/// Blocks that may sit between two terms of one definition list (descriptions, a
+/// lifetime line).
+const MAX_GAP: usize = 4;
+/// Characters of a description kept as the purpose.
+const MAX_PURPOSE: usize = 400;
+
+/// A term: the names it gives, whether their shape alone makes them names, a lifetime
+/// written beside them, and the description that follows.
+struct Term {
+    names: String,
+    strong: bool,
+    lifetime: Option<String>,
+    purpose: Option<String>,
+    line: usize,
+    ctx: Option<Ctx>,
+}
+
+pub fn list_declarations(blocks: &[Block], sink: &mut Sink) -> Vec<Declared> {
+    let mut out = Vec::new();
+    let mut ctx: Option<Ctx> = None;
+    let mut run: Vec<Term> = Vec::new();
+    let mut gap = 0;
+    let mut bullets = Bullets::default();
+    for (k, block) in blocks.iter().enumerate() {
+        let next = blocks.get(k + 1);
+        let term = match block {
+            Block::Heading { level, text, line } => {
+                let t = (*level >= 7).then(|| term(text, "", *line, next)).flatten();
+                if t.is_none() {
+                    update_ctx(&mut ctx, *level, text);
+                }
+                t
+            }
+            Block::Para { text, line } => {
+                let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+                name_lines(text, *line, ctx.as_ref(), sink, &mut out);
+                bullet_name(text, *line, &mut bullets, ctx.as_ref(), sink, &mut out);
+                term(first, rest, *line, next)
+            }
+            Block::Table(_) => None,
+        };
+        match term {
+            Some(mut t) => {
+                t.ctx = ctx.clone();
+                run.push(t);
+                gap = 0;
+            }
+            None => {
+                gap += 1;
+                let ends = gap > MAX_GAP
+                    || matches!(block, Block::Table(_))
+                    || matches!(block, Block::Heading { level, .. } if *level <= 6);
+                if ends {
+                    finish_run(&mut run, sink, &mut out);
+                }
+            }
+        }
+    }
+    finish_run(&mut run, sink, &mut out);
+    out
+}
+
+/// `Session_id.sig` alone, or "`_Ga` – 2 years" opening a paragraph, followed by a
+/// description.
+fn term(first: &str, rest: &str, line: usize, next: Option<&Block>) -> Option<Term> {
+    let t = first.trim().trim_end_matches(':').trim();
+    let (names, lifetime) = match t.split_once([' ']) {
+        None => (t, None),
+        Some((n, after)) => {
+            let after = after.trim_start_matches(['–', '-', '—', ':', ' ']);
+            if !is_lifetime(after) && duration_in(after).is_none_or(|d| d.len() + 4 < after.len())
+            {
+                return None;
+            }
+            (n, Some(after.to_string()))
+        }
+    };
+    let described = !rest.trim().is_empty()
+        || matches!(next, Some(Block::Para { text, .. }) if text.split_whitespace().count() >= 4);
+    if !described || names.is_empty() {
+        return None;
+    }
+    let strong = name_like(names);
+    let weak = names.chars().count() >= 6
+        && names.chars().all(char::is_alphabetic)
+        && header_role(names).is_none()
+        && !names.to_lowercase().ends_with("cookies");
+    if !strong && !weak {
+        return None;
+    }
+    let purpose = if rest.trim().is_empty() {
+        match next {
+            Some(Block::Para { text, .. }) => Some(flat(text)),
+            _ => None,
+        }
+    } else {
+        Some(flat(rest))
+    };
+    Some(Term {
+        names: names.to_string(),
+        strong,
+        lifetime,
+        purpose,
+        line,
+        ctx: None,
+    })
+}
+
+/// A run of terms is a definition list when it has two terms or more and at least one
+/// is shaped like a cookie name: a lone "Epcookieconsent" could be any word.
+fn finish_run(run: &mut Vec<Term>, sink: &mut Sink, out: &mut Vec<Declared>) {
+    let terms = std::mem::take(run);
+    if terms.len() < 2 || !terms.iter().any(|t| t.strong) {
+        return;
+    }
+    for t in terms {
+        let found = split_names(&t.names, sink.oracle);
+        for f in found {
+            let mut c = cookie(f, t.line, t.ctx.as_ref(), sink);
+            c.purpose = t.purpose.clone();
+            c.lifetime = t.lifetime.clone();
+            out.push(Declared {
+                cookie: c,
+                origin: Origin::Formal(Layout::DefinitionList),
+                why: "a name alone on its line, its description below, among other such names"
+                    .to_string(),
+            });
+        }
+    }
+}
+
+/// A paragraph where three lines or more hold a name and nothing else is a list of names;
+/// every name-shaped word in it is declared, glued ones split.
+fn name_lines(
+    text: &str,
+    line0: usize,
+    ctx: Option<&Ctx>,
+    sink: &mut Sink,
+    out: &mut Vec<Declared>,
+) {
+    let alone = text.lines().filter(|l| single_name(l).is_some()).count();
+    if alone < 3 {
+        return;
+    }
+    for (k, l) in text.lines().enumerate() {
+        let only = single_name(l).is_some();
+        for f in split_names(l, sink.oracle) {
+            if only || strong_shape(&f.name) && (f.known || f.repair.is_some()) {
+                out.push(Declared {
+                    cookie: cookie(f, line0 + k, ctx, sink),
+                    origin: Origin::Formal(Layout::NameList),
+                    why: format!("one of {alone} lines that hold a cookie name and nothing else"),
+                });
+            }
+        }
+    }
+}
+
+/// Bullets holding one name each: two such bullets in a row make a list.
+#[derive(Default)]
+struct Bullets {
+    held: Vec<(String, usize)>,
+    open: bool,
+}
+
+fn bullet_name(
+    text: &str,
+    line: usize,
+    bullets: &mut Bullets,
+    ctx: Option<&Ctx>,
+    sink: &mut Sink,
+    out: &mut Vec<Declared>,
+) {
+    let t = text.trim();
+    let item = (is_bullet(t) && !t.contains('\n'))
+        .then(|| single_name(t))
+        .flatten();
+    let Some(n) = item else {
+        *bullets = Bullets::default();
+        return;
+    };
+    bullets.held.push((n.to_string(), line));
+    if bullets.held.len() < 2 && !bullets.open {
+        return;
+    }
+    bullets.open = true;
+    for (n, at) in bullets.held.drain(..) {
+        for f in split_names(&n, sink.oracle) {
+            out.push(Declared {
+                cookie: cookie(f, at, ctx, sink),
+                origin: Origin::Formal(Layout::NameList),
+                why: "a bullet that holds a cookie name and nothing else, in a list of such bullets"
+                    .to_string(),
+            });
+        }
+    }
+}
+
+/// The name a line holds alone (list marks, a glued comma and "et"/"and" aside).
+fn single_name(l: &str) -> Option<&str> {
+    let t = l
+        .trim()
+        .trim_start_matches(['-', '•', '*', '·', '–', '▪', '◦', ',', ';'])
+        .trim();
+    let t = ["et ", "and ", "und ", "y ", "e ", "en ", "ou ", "or "]
+        .iter()
+        .find_map(|w| t.strip_prefix(w))
+        .unwrap_or(t)
+        .trim_end_matches([',', ';', '.']);
+    (!t.is_empty()
+        && !t.contains(char::is_whitespace)
+        && (name_like(t) || camel(t) || strong_shape(t)))
+    .then_some(t)
+}
+
+fn cookie(f: Found, line: usize, ctx: Option<&Ctx>, sink: &mut Sink) -> DeclaredCookie {
+    if let Some((written, how)) = &f.repair {
+        sink.repair(written, &f.name, line, how);
+    }
+    let mut c = DeclaredCookie::new(f.name, f.kind);
+    if let Some(ctx) = ctx {
+        c.category = Some(ctx.category);
+        c.category_label = Some(ctx.label.clone());
+    }
+    c.source = Some(SourceRef {
+        file: sink.origin.to_string(),
+        line,
+    });
+    c
+}
+
+fn flat(s: &str) -> String {
+    let f: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match f.char_indices().nth(MAX_PURPOSE) {
+        Some((i, _)) => format!("{}…", &f[..i]),
+        None => f,
+    }
+}
