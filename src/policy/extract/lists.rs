@@ -59,7 +59,9 @@ pub fn list_declarations(blocks: &[Block], sink: &mut Sink) -> Vec<Declared> {
                 gap = 0;
             }
             None => {
-                gap += 1;
+                // Bullets under a term are its description.
+                let bullet = matches!(block, Block::Para { text, .. } if is_bullet(text.trim()));
+                gap += usize::from(!bullet);
                 let ends = gap > MAX_GAP
                     || matches!(block, Block::Table(_))
                     || matches!(block, Block::Heading { level, .. } if *level <= 6);
@@ -77,15 +79,19 @@ pub fn list_declarations(blocks: &[Block], sink: &mut Sink) -> Vec<Declared> {
 /// description.
 fn term(first: &str, rest: &str, line: usize, next: Option<&Block>) -> Option<Term> {
     let t = first.trim().trim_end_matches(':').trim();
-    let (names, lifetime) = match t.split_once([' ']) {
+    let (names, lifetime) = match t.split_once(' ') {
         None => (t, None),
+        // "_Ga – 2 years": a dash, then nothing but the lifetime.
         Some((n, after)) => {
-            let after = after.trim_start_matches(['–', '-', '—', ':', ' ']);
-            if !is_lifetime(after) && duration_in(after).is_none_or(|d| d.len() + 4 < after.len())
-            {
+            let after = after.trim_start();
+            let rest = after.trim_start_matches(['–', '-', '—', ':']).trim();
+            if rest.len() == after.len() || !is_lifetime(rest) || !rest.starts_with(|c: char| c.is_ascii_digit() || c.is_alphabetic()) {
                 return None;
             }
-            (n, Some(after.to_string()))
+            if duration_in(rest).is_some_and(|d| d.len() + 12 < rest.len()) {
+                return None;
+            }
+            (n, Some(rest.to_string()))
         }
     };
     let described = !rest.trim().is_empty()
@@ -151,12 +157,20 @@ fn name_lines(
     sink: &mut Sink,
     out: &mut Vec<Declared>,
 ) {
-    let alone = text.lines().filter(|l| single_name(l).is_some()).count();
+    let oracle = sink.oracle;
+    // A title in capitals ("SECAFI") stands alone on its line too.
+    fn listed<'l>(l: &'l str, oracle: &dyn crate::policy::oracle::NameOracle) -> Option<&'l str> {
+        single_name(l).filter(|n| oracle.is_known(n) || !n.chars().all(|c| c.is_ascii_uppercase()))
+    }
+    let alone = text.lines().filter(|l| listed(l, oracle).is_some()).count();
     if alone < 3 {
         return;
     }
     for (k, l) in text.lines().enumerate() {
-        let only = single_name(l).is_some();
+        let only = listed(l, oracle).is_some();
+        if !only && l.trim().chars().all(|c| !c.is_ascii_lowercase()) {
+            continue;
+        }
         for f in split_names(l, sink.oracle) {
             if only || strong_shape(&f.name) && (f.known || f.repair.is_some()) {
                 out.push(Declared {

@@ -135,6 +135,11 @@ pub enum Layout {
 }
 
 impl Layout {
+    /// Lists that give names and little else.
+    fn is_bare(self) -> bool {
+        matches!(self, Layout::NameList | Layout::DefinitionList)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Layout::HtmlTable => "html table",
@@ -260,7 +265,9 @@ fn no_declaration_note(origin: &str, found: &[Declared], oracle: &dyn NameOracle
     let mut known: Vec<&str> = Vec::new();
     for d in found {
         let n = d.cookie.name.as_str();
-        if oracle.is_known(n) && !known.contains(&n) {
+        // "consent" or "gdpr" in a sentence is a word, whatever the database holds.
+        let shaped = names::strong_shape(n) || shape::camel(n);
+        if shaped && oracle.is_known(n) && !known.contains(&n) {
             known.push(n);
         }
     }
@@ -326,11 +333,23 @@ fn settle(found: Vec<Declared>) -> (Vec<DeclaredCookie>, Vec<Explanation>) {
         .filter(|d| matches!(d.origin, Origin::Formal(_)))
         .map(|d| d.cookie.name.to_lowercase())
         .collect();
+    // A name a table or record declares is not declared again by a bare list of names
+    // (the name line that opens a record, a summary list above the table).
+    let detailed: HashSet<String> = found
+        .iter()
+        .filter(|d| matches!(d.origin, Origin::Formal(l) if !l.is_bare()))
+        .map(|d| d.cookie.name.to_lowercase())
+        .collect();
     let mut out: Vec<DeclaredCookie> = Vec::new();
     let mut explain: Vec<Explanation> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for d in found {
         let layout = match d.origin {
+            Origin::Formal(layout)
+                if layout.is_bare() && detailed.contains(&d.cookie.name.to_lowercase()) =>
+            {
+                continue
+            }
             Origin::Formal(layout) => layout,
             Origin::Prose { strong: true } if !tabled.contains(&d.cookie.name.to_lowercase()) => {
                 Layout::Prose

@@ -120,6 +120,22 @@ fn trim_token(t: &str) -> &str {
     }
 }
 
+/// `désactivation_pk_hsr`: the part after the last non-ASCII letter of a word glued to a
+/// name, for `unglue` to split further.
+fn ascii_tail(t: &str) -> &str {
+    if t.is_ascii() || !t.contains('_') {
+        return t;
+    }
+    match t.rfind(|c: char| !c.is_ascii()) {
+        Some(i) => {
+            let rest = &t[i..];
+            let skip = rest.chars().next().map_or(0, char::len_utf8);
+            &rest[skip..]
+        }
+        None => t,
+    }
+}
+
 /// A word or a second name glued to a name by text extraction: `refuser_pk_ref` is
 /// "refuser" + `_pk_ref`, `cc_cookiemtm_consent` is `cc_cookie` + `mtm_consent`. Only
 /// splits into names the database knows; the word in front is dropped.
@@ -219,6 +235,7 @@ pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, 
         let tokens: Vec<&str> = segment
             .split_whitespace()
             .map(trim_token)
+            .map(ascii_tail)
             .filter(|t| !t.is_empty() && !STOP.contains(&t.to_lowercase().as_str()))
             .filter(|t| name_chars(t))
             .filter(|t| !prose || strong_shape(t) || oracle.is_known(t))
@@ -299,7 +316,10 @@ fn acceptable(name: &str, known: bool) -> bool {
         || name.chars().all(|c| c.is_ascii_digit() || c == '.')
         || is_non_name(name)
         || (!name.contains('_') && header_role(&name.replace('-', " ")) == Some(Role::Name))
-        || Category::from_label(name).is_some())
+        // `cookielawinfo-checkbox-necessary` is a name even though it ends in a category.
+        || (!name.contains('_')
+            && name.matches('-').count() < 2
+            && Category::from_label(name).is_some()))
 }
 
 /// How much a cell looks like a list of cookie names, 0..=1, to find the name column.

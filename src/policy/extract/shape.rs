@@ -59,7 +59,11 @@ pub fn name_like(cell: &str) -> bool {
     if cell.is_empty() || cell.len() > 200 {
         return false;
     }
-    if is_lifetime(cell) || category_of_cell(cell).is_some() || header_role_exact(cell).is_some()
+    // `cookielawinfo-checkbox-necessary` ends in a category word but is one name.
+    let one_name = hyphenated(cell) || (cell.contains('_') && !cell.contains(' '));
+    if is_lifetime(cell)
+        || (!one_name && category_of_cell(cell).is_some())
+        || header_role_exact(cell).is_some()
     {
         return false;
     }

@@ -39,7 +39,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 text: h,
                 line: no,
             });
-        } else if guessed_heading(&lines, i) {
+        } else if guessed_heading(&lines, i) || numbered_section(t) {
             flush(&mut para, &mut out);
             out.push(Block::Heading {
                 level: 8,
@@ -91,6 +91,18 @@ fn guessed_heading(lines: &[&str], i: usize) -> bool {
         && t.split_whitespace().count() <= HEADING_WORDS
         && t.chars().count() <= 90
         && !t.ends_with(['.', ',', ';'])
+}
+
+/// "2.1 Strictly Necessary Cookies": a section number with a dot inside starts a heading
+/// even where web-to-text left no blank line around it.
+fn numbered_section(t: &str) -> bool {
+    let (num, rest) = t.split_once(' ').unwrap_or((t, ""));
+    let parts: Vec<&str> = num.trim_end_matches('.').split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && rest.starts_with(char::is_uppercase)
+        && rest.split_whitespace().count() <= 8
+        && !rest.ends_with(['.', ',', ';', ':'])
 }
 
 pub fn is_bullet(t: &str) -> bool {
