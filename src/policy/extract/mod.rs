@@ -71,8 +71,9 @@ pub(crate) struct Declared {
 pub(crate) enum Origin {
     /// A table row, a record, a list item: a declaration.
     Formal(Layout),
-    /// A name in running text; `strong` when set in code formatting or quotes.
-    Prose { strong: bool },
+    /// A name in running text; `strong` when set in code formatting or quotes, `plain`
+    /// when written as an ordinary word.
+    Prose { strong: bool, plain: bool },
 }
 
 /// A name or host the extractor rewrote; `original` is the text as written.
@@ -248,6 +249,8 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
         .any(|d| matches!(d.origin, Origin::Formal(_)));
     if !declared {
         sink.warnings.push(no_declaration_note(origin, &found, oracle));
+        // Nothing is declared, so no name was read as anything.
+        sink.repairs.clear();
         found.clear();
     }
     let (cookies, explain) = settle(found);
@@ -266,8 +269,8 @@ fn no_declaration_note(origin: &str, found: &[Declared], oracle: &dyn NameOracle
     for d in found {
         let n = d.cookie.name.as_str();
         // "consent" or "gdpr" in a sentence is a word, whatever the database holds.
-        let shaped = names::strong_shape(n) || shape::camel(n);
-        if shaped && oracle.is_known(n) && !known.contains(&n) {
+        let plain = matches!(d.origin, Origin::Prose { plain: true, .. });
+        if !plain && oracle.is_known(n) && !known.contains(&n) {
             known.push(n);
         }
     }
@@ -351,7 +354,9 @@ fn settle(found: Vec<Declared>) -> (Vec<DeclaredCookie>, Vec<Explanation>) {
                 continue
             }
             Origin::Formal(layout) => layout,
-            Origin::Prose { strong: true } if !tabled.contains(&d.cookie.name.to_lowercase()) => {
+            Origin::Prose { strong: true, .. }
+                if !tabled.contains(&d.cookie.name.to_lowercase()) =>
+            {
                 Layout::Prose
             }
             Origin::Prose { .. } => continue,

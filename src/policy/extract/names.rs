@@ -140,7 +140,9 @@ fn ascii_tail(t: &str) -> &str {
 /// "refuser" + `_pk_ref`, `cc_cookiemtm_consent` is `cc_cookie` + `mtm_consent`. Only
 /// splits into names the database knows; the word in front is dropped.
 pub fn unglue(t: &str, oracle: &dyn NameOracle) -> Option<Vec<String>> {
-    if t.len() > 128 || oracle.is_known(t) {
+    // Glued names seen in extracted text all involve an underscore; the check also keeps
+    // the split search off ordinary words.
+    if t.len() < 6 || t.len() > 128 || !t.contains('_') || oracle.is_known(t) {
         return None;
     }
     for (i, _) in t.char_indices().skip(1) {
@@ -314,12 +316,22 @@ fn acceptable(name: &str, known: bool) -> bool {
         || lower.contains('@')
         || is_host(&lower)
         || name.chars().all(|c| c.is_ascii_digit() || c == '.')
-        || is_non_name(name)
-        || (!name.contains('_') && header_role(&name.replace('-', " ")) == Some(Role::Name))
+        || (name.starts_with(|c: char| c.is_ascii_digit() || c == 'v' || c == 'V')
+            && is_non_name(name))
+        || (name.chars().all(|c| c.is_alphabetic() || c == '-')
+            && names_a_name_column(&lower)
+            && header_role(&name.replace('-', " ")) == Some(Role::Name))
         // `cookielawinfo-checkbox-necessary` is a name even though it ends in a category.
         || (!name.contains('_')
             && name.matches('-').count() < 2
             && Category::from_label(name).is_some()))
+}
+
+/// A cheap test before `header_role`: the words a name column's header is made of.
+fn names_a_name_column(lower: &str) -> bool {
+    ["name", "nom", "naam", "cookie", "key", "identifier", "traceur"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 /// How much a cell looks like a list of cookie names, 0..=1, to find the name column.

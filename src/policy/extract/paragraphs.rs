@@ -40,8 +40,9 @@ impl Paragraphs {
             // "CookieConsent" alone on its line, then "Tipo: …", "Caducidad: …": the name
             // line opens the record its fields fill.
             let bare = l.trim().trim_end_matches(':');
-            let opens_record = field(l).is_none()
+            let opens_record = !bare.is_empty()
                 && !bare.contains(char::is_whitespace)
+                && field(l).is_none()
                 && lines
                     .get(k + 1)
                     .and_then(|n| field(n))

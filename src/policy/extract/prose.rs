@@ -156,8 +156,9 @@ fn consider(
     sink.prose_names += 1;
     // Code formatting or quotes mark a name as deliberately written; a plain word is only
     // mentioned.
-    let plain_word = found.name.chars().skip(1).all(|c| c.is_alphabetic() && c.is_lowercase());
-    let strong = toks[first].code || (toks[first].quoted && !plain_word);
+    // As written: "consent" is a word even where the database spells a cookie `CONSENT`.
+    let plain = name.chars().skip(1).all(|c| c.is_alphabetic() && c.is_lowercase());
+    let strong = toks[first].code || (toks[first].quoted && !plain);
     let (cookie, listed) = declare(at, start, end, found, line, ctx, sink);
     Some(match listed {
         Some(label) => Declared {
@@ -167,7 +168,7 @@ fn consider(
         },
         None => Declared {
             cookie,
-            origin: Origin::Prose { strong },
+            origin: Origin::Prose { strong, plain },
             why: if strong {
                 "named in running text, in code formatting or quotes".to_string()
             } else {

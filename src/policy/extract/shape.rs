@@ -59,29 +59,29 @@ pub fn name_like(cell: &str) -> bool {
     if cell.is_empty() || cell.len() > 200 {
         return false;
     }
-    // `cookielawinfo-checkbox-necessary` ends in a category word but is one name.
-    let one_name = hyphenated(cell) || (cell.contains('_') && !cell.contains(' '));
-    if is_lifetime(cell)
-        || (!one_name && category_of_cell(cell).is_some())
-        || header_role_exact(cell).is_some()
-    {
-        return false;
-    }
-    let cell = strip_placeholders(cell);
-    let tokens: Vec<&str> = cell
+    // The shape first: it is cheap and rejects most cells of running text.
+    let stripped = strip_placeholders(cell);
+    let tokens: Vec<&str> = stripped
         .split(|c: char| c.is_whitespace() || c == ',' || c == '/')
         .filter(|t| !t.is_empty())
         .collect();
-    !tokens.is_empty()
+    let shaped = !tokens.is_empty()
         && tokens.len() <= 8
         && tokens.iter().all(|t| {
             let t = t.trim_start_matches('.');
-            !is_non_name(t)
+            t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.*$:#@!%+~|".contains(c))
                 && (strong_shape(t) || camel(t) || all_caps(t) || hyphenated(t) || t.contains('*'))
-                && t.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || "_-.*$:#@!%+~|".contains(c)
-                })
-        })
+                && !is_non_name(t)
+        });
+    if !shaped {
+        return false;
+    }
+    // `cookielawinfo-checkbox-necessary` ends in a category word but is one name.
+    let one_name = hyphenated(cell) || (cell.contains('_') && !cell.contains(' '));
+    !(is_lifetime(cell)
+        || (!one_name && category_of_cell(cell).is_some())
+        || header_role_exact(cell).is_some())
 }
 
 /// `_ga_<container-id>` → `_ga_*`, `Cognito.[User ID].idToken` → `Cognito.*.idToken`.

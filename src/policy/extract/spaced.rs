@@ -69,16 +69,25 @@ pub fn spaced_table_at(lines: &[&str], i: usize) -> Option<(Grid, usize)> {
 /// first words name the name column, and more column words follow.
 fn is_header(line: &str) -> bool {
     let t = line.trim();
+    let first = t.split_whitespace().next().unwrap_or("").to_lowercase();
+    // Cheap test first: this runs on every line of a document.
+    if !["cookie", "name", "nom", "naam", "nombre", "nome", "key"]
+        .iter()
+        .any(|w| first.starts_with(w))
+    {
+        return false;
+    }
     let words: Vec<&str> = t.split_whitespace().filter(|w| *w != "*").collect();
     if words.len() < 3
         || words.len() > MAX_HEADER_WORDS
         || t.contains(['|', '\t'])
+        // Columns still aligned with runs of spaces are the layout reader's.
+        || t.contains("   ")
         || t.chars().any(|c| c.is_ascii_digit())
         || t.ends_with(['.', ',', ':', ';', '?', '!'])
     {
         return false;
     }
-    let first = words[0].to_lowercase();
     let names_first = first.starts_with("cookie")
         || header_role(words[0]) == Some(Role::Name)
         || header_role(&words[..3].join(" ")) == Some(Role::Name);
