@@ -138,6 +138,9 @@ enum PolicyCommand {
         /// Map HOST:PORT to ADDR when fetching a URL, as curl does.
         #[arg(long, value_name = "HOST:PORT:ADDR")]
         resolve: Vec<String>,
+        /// Also say, on stderr, how each row was read: its layout, line, repairs, and why a column is the name column (files only).
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
@@ -450,10 +453,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     source,
                     format,
                     resolve,
+                    explain,
                     knowledge,
                 },
         } => {
             let kb = load_knowledge(&knowledge)?;
+            let is_url = source.starts_with("http://") || source.starts_with("https://");
+            if explain && is_url {
+                anyhow::bail!("--explain reads policy files, not URLs: save {source} to a file and pass the file");
+            }
             let section = ScanSection {
                 urls: Some(vec![source.clone()]),
                 resolve: Some(resolve),
@@ -478,6 +486,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 _ => cookiescan::policy::to_toml(&policy.declared),
             };
             print!("{text}");
+            if explain {
+                let bytes = std::fs::read(&source)
+                    .with_context(|| format!("could not read {source}: check the path"))?;
+                let kind = match std::path::Path::new(&source)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                {
+                    Some("html" | "htm") => cookiescan::policy::DocKind::Html,
+                    Some("md") => cookiescan::policy::DocKind::Markdown,
+                    _ => cookiescan::policy::DocKind::Auto,
+                };
+                let ex = cookiescan::policy::extract_bytes(&bytes, kind, &source, &kb)?;
+                eprint!("{}", cookiescan::policy::explain_text(&ex));
+            }
             eprintln!("{} cookies declared in {source}", policy.declared.len());
             Ok(ExitCode::Success)
         }

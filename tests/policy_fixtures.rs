@@ -88,7 +88,14 @@ fn prose_only_policy_declares_nothing_and_names_what_it_mentions() {
         note.starts_with("prose-policy.txt: no cookie table or list was found"),
         "{note}"
     );
-    for name in ["PHPSESSID", "CookieConsent", "_ga", "_pk_ses", "_fbp", "IDE"] {
+    for name in [
+        "PHPSESSID",
+        "CookieConsent",
+        "_ga",
+        "_pk_ses",
+        "_fbp",
+        "IDE",
+    ] {
         assert!(note.contains(name), "{name} missing from: {note}");
     }
     // Words of the text are not offered as cookies.

@@ -16,11 +16,11 @@ mod source;
 pub use self::csv::read_declarations_csv;
 pub use config::{ComplianceSection, Config, Ignore, OutputSection, ScanSection, CONFIG_FILE};
 pub use declared::{classify_name, DeclMatch, DeclaredCookie, SourceRef};
-pub use extract::{extract, DocKind, Extraction, Repair};
+pub use extract::{extract, DocKind, Explanation, Extraction, Layout, Repair};
 pub use headers::{header_role, Role};
 pub use init::{from_observed as init_from_observed, starter as init_starter};
 pub use oracle::{ListOracle, NameOracle, NoOracle};
-pub use output::{read_declarations_toml, to_csv, to_toml};
+pub use output::{explain_text, read_declarations_toml, to_csv, to_toml};
 pub use settings::{parse_size, parse_start_url};
 pub use source::{load_declarations, Loaded};
 

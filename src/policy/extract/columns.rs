@@ -51,7 +51,15 @@ pub fn is_header_row(cells: &[String], oracle: &dyn NameOracle) -> bool {
 /// Words of table headers that are also cookie names somewhere (`session`), never a
 /// reason to doubt that a row is a header.
 const HEADER_WORDS: &[&str] = &[
-    "session", "persistent", "or", "first", "third", "party", "usage", "expiry", "expiration",
+    "session",
+    "persistent",
+    "or",
+    "first",
+    "third",
+    "party",
+    "usage",
+    "expiry",
+    "expiration",
 ];
 
 /// The role of every column and why the name column was taken, or `None` when no column
@@ -87,7 +95,9 @@ pub fn assign(
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let (name_col, score) = *scored.first()?;
-    let header_word = header.and_then(|h| h.get(name_col)).filter(|h| !h.is_empty());
+    let header_word = header
+        .and_then(|h| h.get(name_col))
+        .filter(|h| !h.is_empty());
     let why = format!(
         "column {} ({}) holds the names: {} (score {:.2}{})",
         name_col + 1,
@@ -98,9 +108,10 @@ pub fn assign(
             "its cells read as cookie names"
         },
         score,
-        scored
-            .get(1)
-            .map_or(String::new(), |(c, s)| format!("; next best column {} at {s:.2}", c + 1))
+        scored.get(1).map_or(String::new(), |(c, s)| format!(
+            "; next best column {} at {s:.2}",
+            c + 1
+        ))
     );
 
     let cat_col = (0..ncols)

@@ -122,7 +122,9 @@ pub fn duration_in(text: &str) -> Option<String> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return None;
     }
-    duration_re().find(text).map(|m| m.as_str().trim().to_string())
+    duration_re()
+        .find(text)
+        .map(|m| m.as_str().trim().to_string())
 }
 
 /// Whether a cell reads as a lifetime ("13 mois", "Session", "1 year").

@@ -85,7 +85,10 @@ fn term(first: &str, rest: &str, line: usize, next: Option<&Block>) -> Option<Te
         Some((n, after)) => {
             let after = after.trim_start();
             let rest = after.trim_start_matches(['–', '-', '—', ':']).trim();
-            if rest.len() == after.len() || !is_lifetime(rest) || !rest.starts_with(|c: char| c.is_ascii_digit() || c.is_alphabetic()) {
+            if rest.len() == after.len()
+                || !is_lifetime(rest)
+                || !rest.starts_with(|c: char| c.is_ascii_digit() || c.is_alphabetic())
+            {
                 return None;
             }
             if duration_in(rest).is_some_and(|d| d.len() + 12 < rest.len()) {
@@ -216,8 +219,9 @@ fn bullet_name(
             out.push(Declared {
                 cookie: cookie(f, at, ctx, sink),
                 origin: Origin::Formal(Layout::NameList),
-                why: "a bullet that holds a cookie name and nothing else, in a list of such bullets"
-                    .to_string(),
+                why:
+                    "a bullet that holds a cookie name and nothing else, in a list of such bullets"
+                        .to_string(),
             });
         }
     }

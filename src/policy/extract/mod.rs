@@ -8,8 +8,8 @@ mod columns;
 mod html;
 mod html_table;
 mod labels;
-mod lists;
 mod layout;
+mod lists;
 mod markdown;
 mod names;
 mod paragraphs;
@@ -19,8 +19,8 @@ mod repair;
 mod rows;
 mod sentence;
 mod shape;
-mod spaced;
 mod sink;
+mod spaced;
 mod table;
 mod text;
 mod words;
@@ -244,11 +244,10 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
         }
     }
     prose.flush(&mut found, &mut sink);
-    let declared = found
-        .iter()
-        .any(|d| matches!(d.origin, Origin::Formal(_)));
+    let declared = found.iter().any(|d| matches!(d.origin, Origin::Formal(_)));
     if !declared {
-        sink.warnings.push(no_declaration_note(origin, &found, oracle));
+        sink.warnings
+            .push(no_declaration_note(origin, &found, oracle));
         // Nothing is declared, so no name was read as anything.
         sink.repairs.clear();
         found.clear();

@@ -7,9 +7,9 @@ use regex::Regex;
 
 use super::repair::{is_host, join_names};
 use super::shape::{camel, is_non_name};
-use crate::policy::headers::{header_role, Role};
 use crate::knowledge::Category;
 use crate::policy::declared::{classify_name, DeclMatch};
+use crate::policy::headers::{header_role, Role};
 use crate::policy::oracle::NameOracle;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,12 @@ fn trim_token(t: &str) -> &str {
     // `.matomo_sessid`: a sentence's full stop glued to the next name, never part of it
     // (a cookie domain keeps its dots further in).
     match t.strip_prefix('.') {
-        Some(r) if !r.contains('.') && r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') => r,
+        Some(r)
+            if !r.contains('.')
+                && r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            r
+        }
         _ => t,
     }
 }
@@ -329,9 +334,17 @@ fn acceptable(name: &str, known: bool) -> bool {
 
 /// A cheap test before `header_role`: the words a name column's header is made of.
 fn names_a_name_column(lower: &str) -> bool {
-    ["name", "nom", "naam", "cookie", "key", "identifier", "traceur"]
-        .iter()
-        .any(|w| lower.contains(w))
+    [
+        "name",
+        "nom",
+        "naam",
+        "cookie",
+        "key",
+        "identifier",
+        "traceur",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// How much a cell looks like a list of cookie names, 0..=1, to find the name column.

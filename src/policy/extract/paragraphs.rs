@@ -5,8 +5,8 @@
 use super::labels::{category_in_heading, category_of_cell, is_lifetime};
 use super::names::split_names;
 use super::prose::mentions;
-use super::shape::name_like;
 use super::repair::join_hosts;
+use super::shape::name_like;
 use super::text::is_bullet;
 use super::{Ctx, Declared, Layout, Sink};
 use crate::policy::declared::{DeclaredCookie, SourceRef};
@@ -101,7 +101,9 @@ impl Paragraphs {
             let value = value.trim().trim_end_matches('.');
             let oracle = sink.oracle;
             if !(name_like(value)
-                || value.split_whitespace().all(|t| oracle.is_known(trim_list(t))))
+                || value
+                    .split_whitespace()
+                    .all(|t| oracle.is_known(trim_list(t))))
             {
                 return false;
             }

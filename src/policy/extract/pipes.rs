@@ -113,7 +113,11 @@ fn collect(lines: &[&str], i: usize) -> (Vec<Group>, Option<(usize, usize)>, usi
             }
             groups.push(Group {
                 cells: cs,
-                line: if pending.is_empty() { j + 1 } else { pending_at + 1 },
+                line: if pending.is_empty() {
+                    j + 1
+                } else {
+                    pending_at + 1
+                },
             });
             pending.clear();
         } else {
@@ -157,12 +161,9 @@ fn width(groups: &[Group], sep: Option<&(usize, usize)>) -> Option<(usize, bool)
     // that period is a multiple of it (rows with names of other shapes in between).
     let flat: Vec<&String> = groups.iter().flat_map(|g| &g.cells).collect();
     let anchors: Vec<usize> = (0..flat.len()).filter(|&k| name_like(flat[k])).collect();
-    let header = flat
-        .iter()
-        .take_while(|c| header_role(c).is_some())
-        .count();
-    let (w, seen) = mode_count(anchors.windows(2).map(|w| w[1] - w[0]).filter(|&d| d >= 2))
-        .unwrap_or((0, 0));
+    let header = flat.iter().take_while(|c| header_role(c).is_some()).count();
+    let (w, seen) =
+        mode_count(anchors.windows(2).map(|w| w[1] - w[0]).filter(|&d| d >= 2)).unwrap_or((0, 0));
     let w = if w >= 2 && (seen >= 2 || header < 2 || w % header != 0) {
         w
     } else if header >= 2 {
@@ -215,9 +216,7 @@ fn assemble(groups: &[Group], width: usize, labels: bool) -> Vec<GridRow> {
             cur.extend(g.cells.iter().cloned());
         } else {
             let cell = &g.cells[0];
-            let next_named = groups
-                .get(k + 1)
-                .is_some_and(|n| name_like(&n.cells[0]));
+            let next_named = groups.get(k + 1).is_some_and(|n| name_like(&n.cells[0]));
             if labels
                 && cur.is_empty()
                 && !name_like(cell)

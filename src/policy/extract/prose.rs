@@ -1,9 +1,7 @@
 //! Cookie names in running text: "We use the `_ga` cookie (Google Analytics) to…",
 //! "Analytics cookies: _ga, _gid and _gat."
 
-use super::labels::{
-    category_in_heading, category_of_cell, lifetime_in, looks_like_provider,
-};
+use super::labels::{category_in_heading, category_of_cell, lifetime_in, looks_like_provider};
 use super::names::{strong_shape, Found};
 use super::repair::{is_host, join_names};
 use super::sentence::{floor, sentences, what_sentence_says, Said};
@@ -37,12 +35,7 @@ struct Place<'t> {
 }
 
 /// Declarations found in one paragraph of prose.
-pub fn mentions(
-    text: &str,
-    line0: usize,
-    ctx: Option<&Ctx>,
-    sink: &mut Sink,
-) -> Vec<Declared> {
+pub fn mentions(text: &str, line0: usize, ctx: Option<&Ctx>, sink: &mut Sink) -> Vec<Declared> {
     let toks = tokens(text);
     let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let sentences = sentences(text);
@@ -157,7 +150,11 @@ fn consider(
     // Code formatting or quotes mark a name as deliberately written; a plain word is only
     // mentioned.
     // As written: "consent" is a word even where the database spells a cookie `CONSENT`.
-    let plain = name.chars().skip(1).all(|c| c.is_alphabetic() && c.is_lowercase());
+    let plain = name.starts_with(char::is_alphabetic)
+        && name
+            .chars()
+            .skip(1)
+            .all(|c| c.is_alphabetic() && c.is_lowercase());
     let strong = toks[first].code || (toks[first].quoted && !plain);
     let (cookie, listed) = declare(at, start, end, found, line, ctx, sink);
     Some(match listed {

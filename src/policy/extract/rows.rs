@@ -43,8 +43,7 @@ pub fn table_cookies(
         .take(SAMPLE_ROWS)
         .map(|r| r.0.as_slice())
         .collect();
-    let Some((roles, why)) = assign(header.map(|i| rows[i].0.as_slice()), &sample, oracle)
-    else {
+    let Some((roles, why)) = assign(header.map(|i| rows[i].0.as_slice()), &sample, oracle) else {
         return (Vec::new(), String::new());
     };
     let header_cells = header.map(|i| normalised(&rows[i].0));

@@ -99,7 +99,9 @@ fn numbered_section(t: &str) -> bool {
     let (num, rest) = t.split_once(' ').unwrap_or((t, ""));
     let parts: Vec<&str> = num.trim_end_matches('.').split('.').collect();
     parts.len() >= 2
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
         && rest.starts_with(char::is_uppercase)
         && rest.split_whitespace().count() <= 8
         && !rest.ends_with(['.', ',', ';', ':'])
