@@ -44,12 +44,16 @@ fn main() -> Result<()> {
         anyhow::bail!("usage: policy_corpus DIR EXPECTED.toml [-v]");
     };
     let text = std::fs::read_to_string(expected).with_context(|| format!("reading {expected}"))?;
-    let expected: Expected = toml::from_str(&text).with_context(|| format!("parsing {expected}"))?;
+    let expected: Expected =
+        toml::from_str(&text).with_context(|| format!("parsing {expected}"))?;
     let kb = KnowledgeBase::builtin()?;
     let mut total = Tally::default();
     let mut by_layout: HashMap<String, Tally> = HashMap::new();
     for page in &expected.page {
-        if only.as_ref().is_some_and(|o| !page.file.contains(o.as_str())) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !page.file.contains(o.as_str()))
+        {
             continue;
         }
         let path = Path::new(dir.as_str()).join(&page.file);
@@ -106,7 +110,13 @@ fn main() -> Result<()> {
 }
 
 fn report(label: &str, t: &Tally) {
-    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            0.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     println!(
         "{label:<18} recall {}/{} = {:.1}%  false rows {}/{} = {:.1}%  prose pages with rows {}/{}",
         t.matched,

@@ -253,10 +253,12 @@ pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, 
         }
         let mut unglued = Vec::new();
         for j in groups {
-            match (j.known || j.written != j.name)
-                .then_some(None)
-                .unwrap_or_else(|| unglue(&j.name, oracle))
-            {
+            let parts = if j.known || j.written != j.name {
+                None
+            } else {
+                unglue(&j.name, oracle)
+            };
+            match parts {
                 Some(parts) => unglued.extend(parts.into_iter().map(|p| super::repair::Joined {
                     known: true,
                     written: j.written.clone(),
