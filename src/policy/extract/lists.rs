@@ -267,3 +267,47 @@ fn flat(s: &str) -> String {
         None => f,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::extract::text::blocks;
+    use crate::policy::oracle::ListOracle;
+
+    fn read(text: &str) -> Vec<(String, Layout)> {
+        let oracle = ListOracle::new(["_ga", "_gid"], ["_pk_id."]);
+        let mut sink = Sink::new("t.txt", &oracle);
+        list_declarations(&blocks(text), &mut sink)
+            .into_iter()
+            .map(|d| {
+                let Origin::Formal(l) = d.origin else {
+                    panic!("lists are declarations")
+                };
+                (d.cookie.name, l)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn definition_terms_need_a_name_shaped_neighbour() {
+        let got = read("sess_state\n\nKeeps you signed in between pages.\n\nBasketcookie\n\nHolds the basket until you pay.\n");
+        let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["sess_state", "Basketcookie"]);
+        // Words alone on their lines, none shaped like a name: headings, not terms.
+        assert!(read(
+            "Overview\n\nWhat we do with data.\n\nContacts\n\nWho to write to about it.\n"
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn bullets_of_single_names_and_lines_of_names() {
+        let got = read("- cookielawinfo-checkbox-analytics\n- cookielawinfo-checkbox-others\n");
+        assert_eq!(got.len(), 2);
+        assert!(got.iter().all(|(_, l)| *l == Layout::NameList));
+        let got = read("They start with:\n_pk_id\n_pk_ses\n,_pk_ref\nand more.\n");
+        let names: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["_pk_id", "_pk_ses", "_pk_ref"]);
+        assert!(read("- Analytics\n- Marketing\n").is_empty());
+    }
+}
