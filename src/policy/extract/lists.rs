@@ -7,7 +7,7 @@ use super::labels::{duration_in, is_lifetime};
 use super::names::{split_names, strong_shape, Found};
 use super::shape::{camel, name_like};
 use super::text::is_bullet;
-use super::{update_ctx, Block, Ctx, Declared, Layout, Origin, Sink};
+use super::{Block, Ctx, Declared, Layout, Origin, Sink};
 use crate::policy::declared::{DeclaredCookie, SourceRef};
 use crate::policy::headers::header_role;
 
@@ -28,21 +28,17 @@ struct Term {
     ctx: Option<Ctx>,
 }
 
-pub fn list_declarations(blocks: &[Block], sink: &mut Sink) -> Vec<Declared> {
+/// Declarations written as lists; `ctxs` is the heading context at each block.
+pub fn list_declarations(blocks: &[Block], ctxs: &[Option<Ctx>], sink: &mut Sink) -> Vec<Declared> {
     let mut out = Vec::new();
-    let mut ctx: Option<Ctx> = None;
     let mut run: Vec<Term> = Vec::new();
     let mut gap = 0;
     let mut bullets = Bullets::default();
-    for (k, block) in blocks.iter().enumerate() {
+    for (k, (block, ctx)) in blocks.iter().zip(ctxs).enumerate() {
         let next = blocks.get(k + 1);
         let term = match block {
             Block::Heading { level, text, line } => {
-                let t = (*level >= 7).then(|| term(text, "", *line, next)).flatten();
-                if t.is_none() {
-                    update_ctx(&mut ctx, *level, text);
-                }
-                t
+                (*level >= 7).then(|| term(text, "", *line, next)).flatten()
             }
             Block::Para { text, line } => {
                 let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
@@ -277,7 +273,9 @@ mod tests {
     fn read(text: &str) -> Vec<(String, Layout)> {
         let oracle = ListOracle::new(["_ga", "_gid"], ["_pk_id."]);
         let mut sink = Sink::new("t.txt", &oracle);
-        list_declarations(&blocks(text), &mut sink)
+        let b = blocks(text);
+        let ctxs = vec![None; b.len()];
+        list_declarations(&b, &ctxs, &mut sink)
             .into_iter()
             .map(|d| {
                 let Origin::Formal(l) = d.origin else {

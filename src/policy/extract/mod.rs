@@ -204,14 +204,13 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             MAX_TEXT_BYTES >> 20
         ));
     }
-    let mut found: Vec<Declared> = lists::list_declarations(&blocks, &mut sink);
-    let mut ctx: Option<Ctx> = None;
+    let ctxs = contexts(&blocks);
+    let mut found: Vec<Declared> = lists::list_declarations(&blocks, &ctxs, &mut sink);
     let mut prose = paragraphs::Paragraphs::default();
-    for block in &blocks {
+    for (block, ctx) in blocks.iter().zip(&ctxs) {
         match block {
-            Block::Heading { level, text, line } => {
+            Block::Heading { text, line, .. } => {
                 prose.flush(&mut found, &mut sink);
-                update_ctx(&mut ctx, *level, text);
                 prose.para(text, *line, ctx.as_ref(), &mut found, &mut sink);
                 prose.flush(&mut found, &mut sink);
             }
@@ -300,10 +299,24 @@ fn within_budget(text: &str) -> (&str, bool) {
     (&text[..end], true)
 }
 
+/// The heading context in force at each block (after the block, for a heading).
+fn contexts(blocks: &[Block]) -> Vec<Option<Ctx>> {
+    let mut ctx: Option<Ctx> = None;
+    blocks
+        .iter()
+        .map(|b| {
+            if let Block::Heading { level, text, .. } = b {
+                update_ctx(&mut ctx, *level, text);
+            }
+            ctx.clone()
+        })
+        .collect()
+}
+
 /// A category heading starts a context; another heading of the same or a higher level
 /// ends it. Small or guessed headings without category words ("Hotjar", a logo line) do
 /// not end it unless they read like a section title.
-pub(crate) fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
+fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
     if let Some(category) = labels::category_in_heading(text) {
         // "2. Strictly necessary cookies" is labelled without its numbering.
         let label = names::clean_cell(text)
