@@ -175,7 +175,11 @@ fn name_lines(
                 out.push(Declared {
                     cookie: cookie(f, line0 + k, ctx, sink),
                     origin: Origin::Formal(Layout::NameList),
-                    why: format!("one of {alone} lines that hold a cookie name and nothing else"),
+                    why: if only {
+                        format!("alone on its line, one of {alone} such lines")
+                    } else {
+                        format!("glued into a line of a list of {alone} names, one per line")
+                    },
                 });
             }
         }
