@@ -78,38 +78,30 @@ fn markdown_pipe_tables_under_category_headings_and_a_category_column() {
 }
 
 #[test]
-fn prose_only_policy() {
+fn prose_only_policy_declares_nothing_and_names_what_it_mentions() {
     let ex = extract_fixture("prose-policy.txt");
-    assert_rows(
-        &ex.cookies,
-        &[
-            row("PHPSESSID", N, None, &[]),
-            row("CookieConsent", N, None, &[]),
-            row("_ga", A, Some("Google Analytics"), &[]),
-            row("_pk_ses", A, None, &[]),
-            row("_pk_id.*", A, None, &[]),
-            row("_fbp", M, Some("Meta"), &[]),
-            row("IDE", M, Some("Google"), &[]),
-        ],
+    assert!(ex.cookies.is_empty(), "{:#?}", ex.cookies);
+    assert!(ex.repairs.is_empty(), "{:#?}", ex.repairs);
+    assert_eq!(ex.warnings.len(), 1, "{:#?}", ex.warnings);
+    let note = &ex.warnings[0];
+    assert!(
+        note.starts_with("prose-policy.txt: no cookie table or list was found"),
+        "{note}"
     );
-    let life: Vec<Option<&str>> = ex.cookies.iter().map(|c| c.lifetime.as_deref()).collect();
-    assert_eq!(
-        life,
-        [
-            None,
-            Some("12 months"),
-            Some("2 years"),
-            Some("30 minutes"),
-            Some("13 months"),
-            None,
-            None
-        ]
-    );
-    assert_eq!(ex.repairs.len(), 1);
-    assert_eq!(
-        (ex.repairs[0].original.as_str(), ex.repairs[0].line),
-        ("_pk _ses", 17)
-    );
+    for name in [
+        "PHPSESSID",
+        "CookieConsent",
+        "_ga",
+        "_pk_ses",
+        "_fbp",
+        "IDE",
+    ] {
+        assert!(note.contains(name), "{name} missing from: {note}");
+    }
+    // Words of the text are not offered as cookies.
+    for word in ["Session", "Necessary", "privacy_team"] {
+        assert!(!note.contains(word), "{word} in: {note}");
+    }
 }
 
 #[test]

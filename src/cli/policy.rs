@@ -19,6 +19,9 @@ pub enum PolicyCommand {
         /// Map HOST:PORT to ADDR when fetching a URL, as curl does.
         #[arg(long, value_name = "HOST:PORT:ADDR")]
         resolve: Vec<String>,
+        /// Also say, on stderr, how each row was read: its layout, line, repairs, and why a column is the name column (files only).
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
@@ -29,10 +32,17 @@ pub async fn policy(command: PolicyCommand) -> Result<ExitCode, Error> {
         source,
         format,
         resolve,
+        explain,
         knowledge,
     } = command;
     let kb = knowledge.load()?;
-    let fetch = if source.starts_with("http://") || source.starts_with("https://") {
+    let is_url = source.starts_with("http://") || source.starts_with("https://");
+    if explain && is_url {
+        return Err(Error::Usage(format!(
+            "--explain reads policy files, not URLs: save {source} to a file and pass the file"
+        )));
+    }
+    let fetch = if is_url {
         CrawlSettings {
             urls: Some(vec![source.clone()]),
             resolve: Some(resolve),
@@ -53,6 +63,24 @@ pub async fn policy(command: PolicyCommand) -> Result<ExitCode, Error> {
         _ => cookiescan::policy::to_toml(&policy.declared),
     };
     print!("{text}");
+    if explain {
+        eprint!("{}", explanation(&source, &kb)?);
+    }
     eprintln!("{} cookies declared in {source}", policy.declared.len());
     Ok(ExitCode::Success)
+}
+
+/// How each row of a policy file was read, for `--explain`.
+fn explanation(source: &str, kb: &cookiescan::knowledge::KnowledgeBase) -> Result<String, Error> {
+    use cookiescan::policy::{explain_text, extract_bytes, read_policy_file, DocKind};
+    let bytes = read_policy_file(source, "policy extract")?;
+    let kind = match std::path::Path::new(source)
+        .extension()
+        .and_then(|e| e.to_str())
+    {
+        Some("html" | "htm") => DocKind::Html,
+        Some("md") => DocKind::Markdown,
+        _ => DocKind::Auto,
+    };
+    Ok(explain_text(&extract_bytes(&bytes, kind, source, kb)?))
 }

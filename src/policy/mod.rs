@@ -14,12 +14,12 @@ mod source;
 
 pub use self::csv::read_declarations_csv;
 pub use declared::{classify_name, DeclMatch, DeclaredCookie, Ignore, SourceRef};
-pub use extract::{extract, DocKind, Extraction, Repair};
+pub use extract::{extract, DocKind, Explanation, Extraction, Layout, Repair};
 pub use headers::{header_role, Role};
 pub use init::{from_observed as init_from_observed, starter as init_starter};
 pub use load::Policy;
 pub use oracle::{ListOracle, NameOracle, NoOracle};
-pub use output::{read_declarations_toml, to_csv, to_toml, Entry, OneOrMany};
+pub use output::{explain_text, read_declarations_toml, to_csv, to_toml, Entry, OneOrMany};
 pub use source::{load_declarations, read_policy_file, Loaded};
 
 use thiserror::Error;

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use crate::knowledge::Category;
 use crate::policy::declared::{DeclMatch, DeclaredCookie, SourceRef};
+use crate::policy::extract::Extraction;
 use crate::policy::PolicyError;
 
 const TOML_HEAD: &str = "# Declared cookies, one [[cookie]] table each.\n\
@@ -46,6 +47,33 @@ pub fn to_toml(cookies: &[DeclaredCookie]) -> String {
         }
         if let Some(src) = &c.source {
             field(&mut s, "source", &format!("{}:{}", src.file, src.line));
+        }
+    }
+    s
+}
+
+/// What `policy extract --explain` prints: for each row, the layout it came from, its
+/// line, why it is a cookie (for a table, why its name column is the name column) and the
+/// repairs made to its name.
+pub fn explain_text(ex: &Extraction) -> String {
+    let mut s = String::new();
+    for (c, e) in ex.cookies.iter().zip(&ex.explain) {
+        s.push_str(&format!(
+            "{} (line {}): {}: {}\n",
+            c.name,
+            e.line,
+            e.layout.as_str(),
+            e.why
+        ));
+        for r in ex
+            .repairs
+            .iter()
+            .filter(|r| r.line == e.line && r.repaired == c.name)
+        {
+            s.push_str(&format!(
+                "  repaired: read '{}' as '{}' ({})\n",
+                r.original, r.repaired, r.how
+            ));
         }
     }
     s

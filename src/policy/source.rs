@@ -55,6 +55,7 @@ pub fn load_declarations(
         cookies,
         repairs,
         warnings,
+        ..
     } = extract_bytes(bytes, kind, origin, oracle)?;
     let repairs = repairs
         .into_iter()

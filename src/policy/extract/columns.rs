@@ -32,9 +32,14 @@ pub fn is_header_row(cells: &[String], oracle: &dyn NameOracle) -> bool {
     if filled.len() < 2 || filled.iter().any(|c| c.split_whitespace().count() > 6) {
         return false;
     }
+    // "Session or persistent" names no cookie even where the database knows `session`.
     let named = filled.iter().any(|c| {
-        c.split_whitespace()
-            .any(|t| oracle.is_known(t) || (strong_shape(t) && header_role_exact(t).is_none()))
+        c.split_whitespace().any(|t| {
+            header_role_exact(t).is_none()
+                && !is_lifetime(t)
+                && !HEADER_WORDS.contains(&t.to_lowercase().as_str())
+                && (oracle.is_known(t) || strong_shape(t))
+        })
     });
     let mapped = filled
         .iter()
@@ -43,12 +48,27 @@ pub fn is_header_row(cells: &[String], oracle: &dyn NameOracle) -> bool {
     mapped * 2 >= filled.len() && !named
 }
 
-/// The role of every column, or `None` when no column holds cookie names.
+/// Words of table headers that are also cookie names somewhere (`session`), never a
+/// reason to doubt that a row is a header.
+const HEADER_WORDS: &[&str] = &[
+    "session",
+    "persistent",
+    "or",
+    "first",
+    "third",
+    "party",
+    "usage",
+    "expiry",
+    "expiration",
+];
+
+/// The role of every column and why the name column was taken, or `None` when no column
+/// holds cookie names.
 pub fn assign(
     header: Option<&[String]>,
     body: &[&[String]],
     oracle: &dyn NameOracle,
-) -> Option<Vec<Col>> {
+) -> Option<(Vec<Col>, String)> {
     let ncols = body
         .iter()
         .map(|r| r.len())
@@ -59,8 +79,10 @@ pub fn assign(
         .collect();
     let stats: Vec<Stats> = (0..ncols).map(|c| Stats::of(body, c, oracle)).collect();
 
-    let name_col = (0..ncols)
-        .filter(|&c| stats[c].filled > 0)
+    // A column of lifetimes ("Session", "Persistent (2 years)") is never the name column,
+    // whatever the database knows of those words.
+    let mut scored: Vec<(usize, f32)> = (0..ncols)
+        .filter(|&c| stats[c].filled > 0 && stats[c].lifetime < 0.5)
         .map(|c| {
             let bonus = match hroles[c] {
                 Some(Role::Name) => 0.2,
@@ -70,8 +92,27 @@ pub fn assign(
             (c, stats[c].name + bonus)
         })
         .filter(|&(_, s)| s >= MIN_NAME_SCORE)
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?
-        .0;
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let (name_col, score) = *scored.first()?;
+    let header_word = header
+        .and_then(|h| h.get(name_col))
+        .filter(|h| !h.is_empty());
+    let why = format!(
+        "column {} ({}) holds the names: {} (score {:.2}{})",
+        name_col + 1,
+        header_word.map_or("no header".to_string(), |h| format!("header '{h}'")),
+        if hroles[name_col] == Some(Role::Name) {
+            "its header says so and its cells read as cookie names"
+        } else {
+            "its cells read as cookie names"
+        },
+        score,
+        scored.get(1).map_or(String::new(), |(c, s)| format!(
+            "; next best column {} at {s:.2}",
+            c + 1
+        ))
+    );
 
     let cat_col = (0..ncols)
         .filter(|&c| c != name_col)
@@ -118,7 +159,7 @@ pub fn assign(
         };
         roles.push(role);
     }
-    Some(roles)
+    Some((roles, why))
 }
 
 /// Column statistics over the sampled rows; each is a fraction or mean over filled cells.

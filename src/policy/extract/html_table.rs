@@ -5,7 +5,7 @@ use scraper::{ElementRef, Node};
 
 use super::html::{push_collapsed, Locator, SKIP};
 use super::markdown::MAX_COLUMNS;
-use super::{Grid, GridRow, RowKind};
+use super::{Grid, GridRow, Layout, RowKind};
 
 /// A `rowspan` larger than this is a broken page, not a cookie table.
 const MAX_ROWSPAN: usize = 1000;
@@ -123,5 +123,9 @@ pub fn grid(table: ElementRef, loc: &mut Locator) -> Grid {
             kind: RowKind::Cells,
         });
     }
-    Grid { rows, caption }
+    Grid {
+        rows,
+        caption,
+        layout: Layout::HtmlTable,
+    }
 }

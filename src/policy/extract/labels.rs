@@ -37,12 +37,6 @@ pub fn category_in_heading(text: &str) -> Option<Category> {
     scan(text, 16, false).map(|(c, _)| c)
 }
 
-/// Category words inside a sentence, with the words matched. Vague words ("other") are
-/// skipped: in running text they rarely name a category.
-pub fn category_in_sentence(text: &str) -> Option<(Category, String)> {
-    scan(text, 80, true)
-}
-
 /// Words that start no category label; skipping them saves most lookups.
 const NEVER_FIRST: &[&str] = &[
     "the", "a", "an", "of", "to", "and", "or", "in", "on", "for", "is", "are", "we", "our", "you",
@@ -121,6 +115,16 @@ fn session_re() -> &'static Regex {
         Regex::new(r"(?i)^(?:session|persistent|persistant|sitzung|sesión|sessione|sessie|fin de (?:la )?session|end of (?:the )?(?:browser )?session|(?:browser )?session cookie)\b")
             .expect("session pattern is valid")
     })
+}
+
+/// The first duration in a text ("Up to 365 days …" → "365 days").
+pub fn duration_in(text: &str) -> Option<String> {
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    duration_re()
+        .find(text)
+        .map(|m| m.as_str().trim().to_string())
 }
 
 /// Whether a cell reads as a lifetime ("13 mois", "Session", "1 year").

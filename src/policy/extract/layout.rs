@@ -2,7 +2,7 @@
 //! wrapping onto lines whose first column is blank.
 
 use super::markdown::MAX_COLUMNS;
-use super::{Grid, GridRow, RowKind};
+use super::{Grid, GridRow, Layout, RowKind};
 
 /// Spaces that separate two columns; justified prose has fewer.
 const GAP: &str = "   ";
@@ -81,6 +81,7 @@ pub fn layout_table_at(lines: &[&str], i: usize) -> Option<(Grid, usize)> {
         Grid {
             rows,
             caption: None,
+            layout: Layout::SpaceAligned,
         },
         last + 1,
     ))

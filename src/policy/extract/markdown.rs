@@ -1,6 +1,6 @@
 //! Markdown pipe tables.
 
-use super::{Grid, GridRow, RowKind};
+use super::{Grid, GridRow, Layout, RowKind};
 
 /// Tables wider than this are not cookie tables; the cap also bounds the work per line.
 pub const MAX_COLUMNS: usize = 64;
@@ -32,17 +32,26 @@ pub fn table_at(lines: &[&str], i: usize) -> Option<(Grid, usize)> {
         }
         j += 1;
     }
+    // One cell per line under a separator is the vertical layout `pipes` reads.
+    let thin = rows[1..]
+        .iter()
+        .filter(|r| r.cells.len() * 2 <= rows[0].cells.len())
+        .count();
+    if rows.len() > 1 && thin * 2 >= rows.len() - 1 {
+        return None;
+    }
     Some((
         Grid {
             rows,
             caption: None,
+            layout: Layout::PipeTable,
         },
         j,
     ))
 }
 
 /// `|---|:---:|` and friends.
-fn is_separator(line: &str) -> bool {
+pub(super) fn is_separator(line: &str) -> bool {
     let t = line.trim();
     t.contains('-')
         && (t.contains('|') || t.starts_with('-'))
@@ -53,7 +62,7 @@ fn is_separator(line: &str) -> bool {
 }
 
 /// Cells of one row; `\|` is a literal bar and the outer bars are optional.
-fn cells(line: &str) -> Vec<String> {
+pub(super) fn cells(line: &str) -> Vec<String> {
     let t = line.trim();
     let t = t.strip_prefix('|').unwrap_or(t);
     let t = if t.ends_with('|') && !t.ends_with("\\|") {

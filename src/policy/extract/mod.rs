@@ -9,14 +9,18 @@ mod html;
 mod html_table;
 mod labels;
 mod layout;
+mod lists;
 mod markdown;
 mod names;
 mod paragraphs;
+mod pipes;
 mod prose;
 mod repair;
 mod rows;
 mod sentence;
+mod shape;
 mod sink;
+mod spaced;
 mod table;
 mod text;
 mod words;
@@ -41,8 +45,35 @@ pub enum DocKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Extraction {
     pub cookies: Vec<DeclaredCookie>,
+    /// How each cookie was read, one per cookie, in the same order.
+    pub explain: Vec<Explanation>,
     pub repairs: Vec<Repair>,
     pub warnings: Vec<String>,
+}
+
+/// Why a row is a cookie: the layout it came from, its line, and the reason (for a
+/// table, why its name column is the name column).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    pub layout: Layout,
+    pub line: usize,
+    pub why: String,
+}
+
+/// A declaration found while reading, before repeats are settled.
+pub(crate) struct Declared {
+    pub cookie: DeclaredCookie,
+    pub origin: Origin,
+    pub why: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// A table row, a record, a list item: a declaration.
+    Formal(Layout),
+    /// A name in running text; `strong` when set in code formatting or quotes, `plain`
+    /// when written as an ordinary word.
+    Prose { strong: bool, plain: bool },
 }
 
 /// A name or host the extractor rewrote; `original` is the text as written.
@@ -73,6 +104,58 @@ pub(crate) enum Block {
 pub(crate) struct Grid {
     pub rows: Vec<GridRow>,
     pub caption: Option<String>,
+    pub layout: Layout,
+}
+
+/// How a declaration was written: what `--explain` names for each row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// An HTML `<table>`.
+    HtmlTable,
+    /// A Markdown pipe table (header, separator, rows).
+    PipeTable,
+    /// Rows written with bars but without a separator line.
+    PipeLines,
+    /// Web-to-text tables with each cell on its own line, ending in `|`.
+    OneCellPerLine,
+    /// Cells separated by tabs.
+    TabSeparated,
+    /// Columns aligned with runs of spaces (`pdftotext -layout`).
+    SpaceAligned,
+    /// A header line of column words, then one row per line: the name, then the rest.
+    SpaceSeparated,
+    /// `Name: _ga` / `Provider: Google` fields, or a name line followed by fields.
+    Record,
+    /// A name alone on its line, its description below.
+    DefinitionList,
+    /// Names listed one per line or bullet, or after "Analytics cookies:".
+    NameList,
+    /// A name in running text, in code formatting or quotes, next to declarations.
+    Prose,
+}
+
+impl Layout {
+    /// Lists that give names and little else.
+    fn is_bare(self) -> bool {
+        matches!(self, Layout::NameList | Layout::DefinitionList)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::HtmlTable => "html table",
+            Layout::PipeTable => "pipe table",
+            Layout::PipeLines => "pipe lines without separator",
+            Layout::OneCellPerLine => "one cell per line",
+            Layout::TabSeparated => "tab-separated table",
+            Layout::SpaceAligned => "space-aligned columns",
+            Layout::SpaceSeparated => "space-separated rows",
+            Layout::Record => "field record",
+            Layout::DefinitionList => "definition list",
+            Layout::NameList => "list of names",
+            Layout::Prose => "running text",
+        }
+    }
 }
 
 pub(crate) struct GridRow {
@@ -121,14 +204,13 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             MAX_TEXT_BYTES >> 20
         ));
     }
-    let mut found: Vec<(DeclaredCookie, bool)> = Vec::new();
-    let mut ctx: Option<Ctx> = None;
+    let ctxs = contexts(&blocks);
+    let mut found: Vec<Declared> = lists::list_declarations(&blocks, &ctxs, &mut sink);
     let mut prose = paragraphs::Paragraphs::default();
-    for block in &blocks {
+    for (block, ctx) in blocks.iter().zip(&ctxs) {
         match block {
-            Block::Heading { level, text, line } => {
+            Block::Heading { text, line, .. } => {
                 prose.flush(&mut found, &mut sink);
-                update_ctx(&mut ctx, *level, text);
                 prose.para(text, *line, ctx.as_ref(), &mut found, &mut sink);
                 prose.flush(&mut found, &mut sink);
             }
@@ -137,7 +219,7 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
             }
             Block::Table(grid) => {
                 prose.flush(&mut found, &mut sink);
-                let cookies = rows::table_cookies(grid, ctx.as_ref(), &mut sink);
+                let (cookies, why) = rows::table_cookies(grid, ctx.as_ref(), &mut sink);
                 if cookies.is_empty() {
                     // Not a cookie table (or not one we can read): its text may still
                     // name cookies.
@@ -152,19 +234,51 @@ pub fn extract(text: &str, kind: DocKind, origin: &str, oracle: &dyn NameOracle)
                     }
                     prose.flush(&mut found, &mut sink);
                 }
-                found.extend(cookies.into_iter().map(|c| (c, true)));
+                found.extend(cookies.into_iter().map(|cookie| Declared {
+                    cookie,
+                    origin: Origin::Formal(grid.layout),
+                    why: why.clone(),
+                }));
             }
         }
     }
     prose.flush(&mut found, &mut sink);
-    if found.is_empty() {
+    let declared = found.iter().any(|d| matches!(d.origin, Origin::Formal(_)));
+    if !declared {
         sink.warnings
-            .push(format!("{origin}: no declared cookie found"));
+            .push(no_declaration_note(origin, &found, oracle));
+        // Nothing is declared, so no name was read as anything.
+        sink.repairs.clear();
+        found.clear();
     }
+    let (cookies, explain) = settle(found);
     Extraction {
-        cookies: settle(found),
+        cookies,
+        explain,
         repairs: sink.repairs,
         warnings: sink.warnings,
+    }
+}
+
+/// A policy without a table or list declares nothing; the names its text mentions that
+/// the database knows are a hint of what to declare.
+fn no_declaration_note(origin: &str, found: &[Declared], oracle: &dyn NameOracle) -> String {
+    let mut known: Vec<&str> = Vec::new();
+    for d in found {
+        let n = d.cookie.name.as_str();
+        // "consent" or "gdpr" in a sentence is a word, whatever the database holds.
+        let plain = matches!(d.origin, Origin::Prose { plain: true, .. });
+        if !plain && oracle.is_known(n) && !known.contains(&n) {
+            known.push(n);
+        }
+    }
+    if known.is_empty() {
+        format!("{origin}: no cookie table or list was found, so no cookie is declared")
+    } else {
+        format!(
+            "{origin}: no cookie table or list was found, so no cookie is declared; the text mentions cookies the database knows: {}",
+            known.join(", ")
+        )
     }
 }
 
@@ -183,6 +297,20 @@ fn within_budget(text: &str) -> (&str, bool) {
     }
     let end = text[..end].rfind('\n').unwrap_or(end);
     (&text[..end], true)
+}
+
+/// The heading context in force at each block (after the block, for a heading).
+fn contexts(blocks: &[Block]) -> Vec<Option<Ctx>> {
+    let mut ctx: Option<Ctx> = None;
+    blocks
+        .iter()
+        .map(|b| {
+            if let Block::Heading { level, text, .. } = b {
+                update_ctx(&mut ctx, *level, text);
+            }
+            ctx.clone()
+        })
+        .collect()
 }
 
 /// A category heading starts a context; another heading of the same or a higher level
@@ -210,21 +338,42 @@ fn update_ctx(ctx: &mut Option<Ctx>, level: u8, text: &str) {
     }
 }
 
-/// Tables are the declaration; a name only mentioned in prose counts when no table
-/// declares it. Exact repeats (same name, provider, category, domains) are dropped.
-fn settle(found: Vec<(DeclaredCookie, bool)>) -> Vec<DeclaredCookie> {
+/// Tables, records and lists are the declaration; a name in running text counts only when
+/// written as code or quoted and no declaration names it. Repeats (same name, provider,
+/// category, domains) are one row: a grouped list that names a cookie twice declares it once.
+fn settle(found: Vec<Declared>) -> (Vec<DeclaredCookie>, Vec<Explanation>) {
     use std::collections::{HashMap, HashSet};
     let tabled: HashSet<String> = found
         .iter()
-        .filter(|(_, t)| *t)
-        .map(|(c, _)| c.name.to_lowercase())
+        .filter(|d| matches!(d.origin, Origin::Formal(_)))
+        .map(|d| d.cookie.name.to_lowercase())
+        .collect();
+    // A name a table or record declares is not declared again by a bare list of names
+    // (the name line that opens a record, a summary list above the table).
+    let detailed: HashSet<String> = found
+        .iter()
+        .filter(|d| matches!(d.origin, Origin::Formal(l) if !l.is_bare()))
+        .map(|d| d.cookie.name.to_lowercase())
         .collect();
     let mut out: Vec<DeclaredCookie> = Vec::new();
+    let mut explain: Vec<Explanation> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for (c, from_table) in found {
-        if !from_table && tabled.contains(&c.name.to_lowercase()) {
-            continue;
-        }
+    for d in found {
+        let layout = match d.origin {
+            Origin::Formal(layout)
+                if layout.is_bare() && detailed.contains(&d.cookie.name.to_lowercase()) =>
+            {
+                continue
+            }
+            Origin::Formal(layout) => layout,
+            Origin::Prose { strong: true, .. }
+                if !tabled.contains(&d.cookie.name.to_lowercase()) =>
+            {
+                Layout::Prose
+            }
+            Origin::Prose { .. } => continue,
+        };
+        let c = d.cookie;
         let key = format!(
             "{}\u{1}{:?}\u{1}{:?}\u{1}{:?}\u{1}{:?}",
             c.name, c.match_kind, c.provider, c.category, c.domains
@@ -241,9 +390,14 @@ fn settle(found: Vec<(DeclaredCookie, bool)>) -> Vec<DeclaredCookie> {
             }
             None => {
                 seen.insert(key, out.len());
+                explain.push(Explanation {
+                    layout,
+                    line: c.source.as_ref().map_or(0, |s| s.line),
+                    why: d.why,
+                });
                 out.push(c);
             }
         }
     }
-    out
+    (out, explain)
 }

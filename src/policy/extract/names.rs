@@ -6,8 +6,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::repair::{is_host, join_names};
+use super::shape::{camel, is_non_name};
 use crate::knowledge::Category;
 use crate::policy::declared::{classify_name, DeclMatch};
+use crate::policy::headers::{header_role, Role};
 use crate::policy::oracle::NameOracle;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -107,8 +109,60 @@ fn name_chars(t: &str) -> bool {
 }
 
 fn trim_token(t: &str) -> &str {
-    t.trim_start_matches(['"', '\'', '‘', '“', '«', '(', '['])
-        .trim_end_matches(['.', ',', ':', ';', '"', '\'', '’', '”', '»', ')', ']'])
+    let t = t
+        .trim_start_matches(['"', '\'', '‘', '“', '«', '(', '[', ','])
+        .trim_end_matches(['.', ',', ':', ';', '"', '\'', '’', '”', '»', ')', ']']);
+    // `.matomo_sessid`: a sentence's full stop glued to the next name, never part of it
+    // (a cookie domain keeps its dots further in).
+    match t.strip_prefix('.') {
+        Some(r)
+            if !r.contains('.')
+                && r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            r
+        }
+        _ => t,
+    }
+}
+
+/// `désactivation_pk_hsr`: the part after the last non-ASCII letter of a word glued to a
+/// name, for `unglue` to split further.
+fn ascii_tail(t: &str) -> &str {
+    if t.is_ascii() || !t.contains('_') {
+        return t;
+    }
+    match t.rfind(|c: char| !c.is_ascii()) {
+        Some(i) => {
+            let rest = &t[i..];
+            let skip = rest.chars().next().map_or(0, char::len_utf8);
+            &rest[skip..]
+        }
+        None => t,
+    }
+}
+
+/// A word or a second name glued to a name by text extraction: `refuser_pk_ref` is
+/// "refuser" + `_pk_ref`, `cc_cookiemtm_consent` is `cc_cookie` + `mtm_consent`. Only
+/// splits into names the database knows; the word in front is dropped.
+pub fn unglue(t: &str, oracle: &dyn NameOracle) -> Option<Vec<String>> {
+    // Glued names seen in extracted text all involve an underscore; the check also keeps
+    // the split search off ordinary words.
+    if t.len() < 6 || t.len() > 128 || !t.contains('_') || oracle.is_known(t) {
+        return None;
+    }
+    for (i, _) in t.char_indices().skip(1) {
+        let (a, b) = t.split_at(i);
+        if b.len() < 4 || !(oracle.is_complete(b) || (b.starts_with('_') && oracle.is_known(b))) {
+            continue;
+        }
+        if oracle.is_complete(a) {
+            return Some(vec![a.to_string(), b.to_string()]);
+        }
+        if b.starts_with('_') && a.chars().count() >= 3 && a.chars().all(char::is_alphabetic) {
+            return Some(vec![b.to_string()]);
+        }
+    }
+    None
 }
 
 /// All cookie names a name cell declares, in order.
@@ -188,6 +242,7 @@ pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, 
         let tokens: Vec<&str> = segment
             .split_whitespace()
             .map(trim_token)
+            .map(ascii_tail)
             .filter(|t| !t.is_empty() && !STOP.contains(&t.to_lowercase().as_str()))
             .filter(|t| name_chars(t))
             .filter(|t| !prose || strong_shape(t) || oracle.is_known(t))
@@ -196,16 +251,39 @@ pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, 
         if groups.len() >= 2 && groups.iter().any(|g| !g.known && g.name.len() <= 3) {
             doubtful.push(tokens.join(" "));
         }
+        let mut unglued = Vec::new();
         for j in groups {
+            let parts = if j.known || j.written != j.name {
+                None
+            } else {
+                unglue(&j.name, oracle)
+            };
+            match parts {
+                Some(parts) => unglued.extend(parts.into_iter().map(|p| super::repair::Joined {
+                    known: true,
+                    written: j.written.clone(),
+                    name: p,
+                })),
+                None => unglued.push(j),
+            }
+        }
+        for j in unglued {
             if !acceptable(&j.name, j.known) {
                 continue;
             }
             let mut name = j.name.clone();
             let mut repair = (j.written != j.name).then(|| {
-                (
-                    j.written.clone(),
-                    "joined fragments split by stray spaces into a known name",
-                )
+                if j.written.contains(' ') {
+                    (
+                        j.written.clone(),
+                        "joined fragments split by stray spaces into a known name",
+                    )
+                } else {
+                    (
+                        j.written.clone(),
+                        "split a word or a name glued to a known name",
+                    )
+                }
             });
             if let Some(canon) = oracle
                 .canonical(&name)
@@ -245,7 +323,30 @@ fn acceptable(name: &str, known: bool) -> bool {
         || lower.contains('@')
         || is_host(&lower)
         || name.chars().all(|c| c.is_ascii_digit() || c == '.')
-        || Category::from_label(name).is_some())
+        || (name.starts_with(|c: char| c.is_ascii_digit() || c == 'v' || c == 'V')
+            && is_non_name(name))
+        || (name.chars().all(|c| c.is_alphabetic() || c == '-')
+            && names_a_name_column(&lower)
+            && header_role(&name.replace('-', " ")) == Some(Role::Name))
+        // `cookielawinfo-checkbox-necessary` is a name even though it ends in a category.
+        || (!name.contains('_')
+            && name.matches('-').count() < 2
+            && Category::from_label(name).is_some()))
+}
+
+/// A cheap test before `header_role`: the words a name column's header is made of.
+fn names_a_name_column(lower: &str) -> bool {
+    [
+        "name",
+        "nom",
+        "naam",
+        "cookie",
+        "key",
+        "identifier",
+        "traceur",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
 }
 
 /// How much a cell looks like a list of cookie names, 0..=1, to find the name column.
@@ -262,7 +363,7 @@ pub fn name_score(cell: &str, oracle: &dyn NameOracle) -> f32 {
         .map(|f| {
             if f.known {
                 1.0
-            } else if strong_shape(&f.name) || f.kind != DeclMatch::Exact {
+            } else if strong_shape(&f.name) || camel(&f.name) || f.kind != DeclMatch::Exact {
                 0.7
             } else if f.name.len() >= 2 && f.name.chars().all(|c| !c.is_ascii_lowercase()) {
                 0.4

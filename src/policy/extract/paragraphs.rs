@@ -6,8 +6,9 @@ use super::labels::{category_in_heading, category_of_cell, is_lifetime};
 use super::names::split_names;
 use super::prose::mentions;
 use super::repair::join_hosts;
+use super::shape::name_like;
 use super::text::is_bullet;
-use super::{Ctx, Sink};
+use super::{Ctx, Declared, Layout, Sink};
 use crate::policy::declared::{DeclaredCookie, SourceRef};
 use crate::policy::headers::{header_role, Role};
 
@@ -25,24 +26,37 @@ impl Paragraphs {
         text: &str,
         line0: usize,
         ctx: Option<&Ctx>,
-        found: &mut Vec<(DeclaredCookie, bool)>,
+        found: &mut Vec<Declared>,
         sink: &mut Sink,
     ) {
         if self.record.is_empty() && !text.lines().any(|l| field(l).is_some()) {
-            found.extend(
-                mentions(text, line0, ctx, sink)
-                    .into_iter()
-                    .map(|c| (c, false)),
-            );
+            found.extend(mentions(text, line0, ctx, sink));
             return;
         }
         let mut prose: Option<(String, usize)> = None;
-        for (k, l) in text.lines().enumerate() {
+        let lines: Vec<&str> = text.lines().collect();
+        for (k, l) in lines.iter().copied().enumerate() {
             let line = line0 + k;
+            // "CookieConsent" alone on its line, then "Tipo: …", "Caducidad: …": the name
+            // line opens the record its fields fill.
+            let bare = l.trim().trim_end_matches(':');
+            let opens_record = !bare.is_empty()
+                && !bare.contains(char::is_whitespace)
+                && field(l).is_none()
+                && lines
+                    .get(k + 1)
+                    .and_then(|n| field(n))
+                    .is_some_and(|(r, _, _)| r != Role::Name);
+            if opens_record && self.take(Role::Name, "Name", bare, line, ctx, found, sink) {
+                if let Some((p, at)) = prose.take() {
+                    found.extend(mentions(&p, at, ctx, sink));
+                }
+                continue;
+            }
             if let Some((role, key, value)) = field(l) {
                 if self.take(role, key, value, line, ctx, found, sink) {
                     if let Some((p, at)) = prose.take() {
-                        found.extend(mentions(&p, at, ctx, sink).into_iter().map(|c| (c, false)));
+                        found.extend(mentions(&p, at, ctx, sink));
                     }
                     continue;
                 }
@@ -65,7 +79,7 @@ impl Paragraphs {
             }
         }
         if let Some((p, at)) = prose {
-            found.extend(mentions(&p, at, ctx, sink).into_iter().map(|c| (c, false)));
+            found.extend(mentions(&p, at, ctx, sink));
         }
     }
 
@@ -78,11 +92,21 @@ impl Paragraphs {
         value: &str,
         line: usize,
         ctx: Option<&Ctx>,
-        found: &mut Vec<(DeclaredCookie, bool)>,
+        found: &mut Vec<Declared>,
         sink: &mut Sink,
     ) -> bool {
         self.in_purpose = false;
         if role == Role::Name {
+            // "Persistent cookies: these are designed so that…" is a sentence, not a name.
+            let value = value.trim().trim_end_matches('.');
+            let oracle = sink.oracle;
+            if !(name_like(value)
+                || value
+                    .split_whitespace()
+                    .all(|t| oracle.is_known(trim_list(t))))
+            {
+                return false;
+            }
             let names = split_names(value, sink.oracle);
             if names.is_empty() {
                 return false;
@@ -146,10 +170,14 @@ impl Paragraphs {
         true
     }
 
-    pub fn flush(&mut self, found: &mut Vec<(DeclaredCookie, bool)>, _sink: &mut Sink) {
+    pub fn flush(&mut self, found: &mut Vec<Declared>, _sink: &mut Sink) {
         self.in_purpose = false;
         // Records are as formal as a table row.
-        found.extend(self.record.drain(..).map(|c| (c, true)));
+        found.extend(self.record.drain(..).map(|cookie| Declared {
+            cookie,
+            origin: super::Origin::Formal(Layout::Record),
+            why: "a name field starts a record of fields".to_string(),
+        }));
     }
 }
 
@@ -167,4 +195,8 @@ fn field(line: &str) -> Option<(Role, &str, &str)> {
     }
     let value = value.trim().trim_start_matches("**").trim();
     header_role(key).map(|r| (r, key, value))
+}
+
+fn trim_list(t: &str) -> &str {
+    t.trim_matches(|c: char| matches!(c, ',' | ';' | '.' | '`' | '*'))
 }

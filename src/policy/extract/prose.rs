@@ -1,14 +1,12 @@
 //! Cookie names in running text: "We use the `_ga` cookie (Google Analytics) to…",
 //! "Analytics cookies: _ga, _gid and _gat."
 
-use super::labels::{
-    category_in_heading, category_in_sentence, category_of_cell, lifetime_in, looks_like_provider,
-};
+use super::labels::{category_in_heading, category_of_cell, lifetime_in, looks_like_provider};
 use super::names::{strong_shape, Found};
 use super::repair::{is_host, join_names};
 use super::sentence::{floor, sentences, what_sentence_says, Said};
 use super::words::{tokens, Tok};
-use super::{Ctx, Sink};
+use super::{Ctx, Declared, Layout, Origin, Sink};
 use crate::knowledge::Category;
 use crate::policy::declared::{classify_name, DeclMatch, DeclaredCookie, SourceRef};
 
@@ -37,12 +35,7 @@ struct Place<'t> {
 }
 
 /// Declarations found in one paragraph of prose.
-pub fn mentions(
-    text: &str,
-    line0: usize,
-    ctx: Option<&Ctx>,
-    sink: &mut Sink,
-) -> Vec<DeclaredCookie> {
+pub fn mentions(text: &str, line0: usize, ctx: Option<&Ctx>, sink: &mut Sink) -> Vec<Declared> {
     let toks = tokens(text);
     let newlines: Vec<usize> = text.match_indices('\n').map(|(i, _)| i).collect();
     let sentences = sentences(text);
@@ -122,7 +115,7 @@ fn consider(
     known: Option<bool>,
     ctx: Option<&Ctx>,
     sink: &mut Sink,
-) -> Option<DeclaredCookie> {
+) -> Option<Declared> {
     let (first, last) = span;
     let prev = first.checked_sub(1).map(|p| toks[p].core);
     let next = toks.get(last + 1).map(|t| t.core);
@@ -154,7 +147,32 @@ fn consider(
     found.kind = kind;
     let line = at.line0 + at.newlines.partition_point(|&p| p < start);
     sink.prose_names += 1;
-    Some(declare(at, start, end, found, line, ctx, sink))
+    // Code formatting or quotes mark a name as deliberately written; a plain word is only
+    // mentioned.
+    // As written: "consent" is a word even where the database spells a cookie `CONSENT`.
+    let plain = name.starts_with(char::is_alphabetic)
+        && name
+            .chars()
+            .skip(1)
+            .all(|c| c.is_alphabetic() && c.is_lowercase());
+    let strong = toks[first].code || (toks[first].quoted && !plain);
+    let (cookie, listed) = declare(at, start, end, found, line, ctx, sink);
+    Some(match listed {
+        Some(label) => Declared {
+            cookie,
+            origin: Origin::Formal(Layout::NameList),
+            why: format!("listed after '{label}:'"),
+        },
+        None => Declared {
+            cookie,
+            origin: Origin::Prose { strong, plain },
+            why: if strong {
+                "named in running text, in code formatting or quotes".to_string()
+            } else {
+                "mentioned in running text".to_string()
+            },
+        },
+    })
 }
 
 /// Whether a word in prose is a declared cookie name; `Some(known)` when it is.
@@ -213,7 +231,7 @@ fn declare(
     line: usize,
     ctx: Option<&Ctx>,
     sink: &mut Sink,
-) -> DeclaredCookie {
+) -> (DeclaredCookie, Option<String>) {
     let text = at.text;
     let k = at
         .sentences
@@ -222,7 +240,7 @@ fn declare(
     let (_, s1) = at.sentences.get(k).copied().unwrap_or((start, end));
     let raw = at.sentences.get(k).map_or("", |&(a, b)| &text[a..b]);
     let Some(said) = at.said.get_mut(k) else {
-        return DeclaredCookie::new(found.name, found.kind);
+        return (DeclaredCookie::new(found.name, found.kind), None);
     };
     let said = said.get_or_insert_with(|| what_sentence_says(raw));
     // "Analytics cookies: _ga, _gid" names the category before the colon of its line.
@@ -234,21 +252,18 @@ fn declare(
         .split_once(':')
         .map(|(l, _)| l.trim_start_matches(['-', '*', '•', ' ']))
         .filter(|l| l.len() <= 60);
-    let (category, label) = match lead.and_then(|l| {
+    let listed = lead.and_then(|l| {
         category_of_cell(l)
             .or_else(|| category_in_heading(l))
-            .map(|c| (c, l))
-    }) {
-        Some((c, l)) => (Some(c), Some(l.trim().to_string())),
+            .map(|c| (c, l.trim().to_string()))
+    });
+    // Only a label or a heading gives a category: words elsewhere in the sentence are a
+    // guess ("consent" in a sentence about analytics), and the database does better.
+    let (category, label) = match &listed {
+        Some((c, l)) => (Some(*c), Some(l.clone())),
         None => match ctx {
             Some(c) => (Some(c.category), Some(c.label.clone())),
-            None => match said
-                .category
-                .get_or_insert_with(|| category_in_sentence(&said.flat))
-            {
-                Some((c, l)) => (Some(*c), Some(l.clone())),
-                None => (None, None),
-            },
+            None => (None, None),
         },
     };
     let mut provider = None;
@@ -282,7 +297,7 @@ fn declare(
         sink.repair(written, &found.name, line, how);
     }
     sink.check_lookalike(&found.name, found.known, line);
-    DeclaredCookie {
+    let cookie = DeclaredCookie {
         name: found.name,
         match_kind: found.kind,
         category,
@@ -302,5 +317,6 @@ fn declare(
             file: sink.origin.to_string(),
             line,
         }),
-    }
+    };
+    (cookie, listed.map(|(_, l)| l))
 }

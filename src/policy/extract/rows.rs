@@ -16,7 +16,12 @@ struct Row {
     line: usize,
 }
 
-pub fn table_cookies(grid: &Grid, ctx: Option<&Ctx>, sink: &mut Sink) -> Vec<DeclaredCookie> {
+/// The cookies a table declares, and why its name column is the name column.
+pub fn table_cookies(
+    grid: &Grid,
+    ctx: Option<&Ctx>,
+    sink: &mut Sink,
+) -> (Vec<DeclaredCookie>, String) {
     let oracle = sink.oracle;
     let rows: Vec<(Vec<String>, usize, RowKind)> = grid
         .rows
@@ -38,8 +43,8 @@ pub fn table_cookies(grid: &Grid, ctx: Option<&Ctx>, sink: &mut Sink) -> Vec<Dec
         .take(SAMPLE_ROWS)
         .map(|r| r.0.as_slice())
         .collect();
-    let Some(roles) = assign(header.map(|i| rows[i].0.as_slice()), &sample, oracle) else {
-        return Vec::new();
+    let Some((roles, why)) = assign(header.map(|i| rows[i].0.as_slice()), &sample, oracle) else {
+        return (Vec::new(), String::new());
     };
     let header_cells = header.map(|i| normalised(&rows[i].0));
     let col = |want: Col| roles.iter().position(|&r| r == want);
@@ -113,7 +118,7 @@ pub fn table_cookies(grid: &Grid, ctx: Option<&Ctx>, sink: &mut Sink) -> Vec<Dec
         }
     }
     flush(&mut pending, &roles, &context, sink, &mut out);
-    out
+    (out, why)
 }
 
 fn flush(

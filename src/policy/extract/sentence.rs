@@ -3,7 +3,6 @@
 
 use super::labels::{lifetime_in, looks_like_provider};
 use super::repair::hosts_in_prose;
-use crate::knowledge::Category;
 
 /// Longest sentence, in bytes; run-on text is cut at the next space after it.
 const MAX_SENTENCE: usize = 600;
@@ -13,8 +12,6 @@ const MAX_SENTENCE: usize = 600;
 pub struct Said {
     pub flat: String,
     pub lifetime: Option<String>,
-    /// Worked out only when no heading or label gives the category.
-    pub category: Option<Option<(Category, String)>>,
     pub provider: Option<String>,
     pub domains: Vec<String>,
 }
@@ -23,7 +20,6 @@ pub fn what_sentence_says(raw: &str) -> Said {
     let flat = flat(raw);
     let domains = hosts_in_prose(raw);
     Said {
-        category: None,
         provider: by_provider(&flat),
         domains,
         lifetime: lifetime_in(&flat),

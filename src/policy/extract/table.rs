@@ -3,7 +3,7 @@
 
 use super::labels::category_in_heading;
 use super::markdown::MAX_COLUMNS;
-use super::{Grid, GridRow, RowKind};
+use super::{Grid, GridRow, Layout, RowKind};
 
 /// Most lines between two rows of one table (blank lines, a page header, a logo).
 const MAX_GAP: usize = 5;
@@ -69,6 +69,7 @@ pub fn tab_table_at(lines: &[&str], i: usize) -> Option<(Grid, usize)> {
         Grid {
             rows,
             caption: None,
+            layout: Layout::TabSeparated,
         },
         j,
     ))

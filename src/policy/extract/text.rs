@@ -1,6 +1,6 @@
 //! Markdown and plain text (as `pdftotext` gives it) into blocks.
 
-use super::{layout, markdown, table, Block};
+use super::{layout, markdown, pipes, spaced, table, Block};
 
 /// Longest line taken as a guessed heading, in words.
 const HEADING_WORDS: usize = 10;
@@ -17,7 +17,9 @@ pub fn blocks(text: &str) -> Vec<Block> {
     let mut i = 0;
     while i < lines.len() {
         if let Some((grid, next)) = markdown::table_at(&lines, i)
+            .or_else(|| pipes::pipe_lines_at(&lines, i))
             .or_else(|| table::tab_table_at(&lines, i))
+            .or_else(|| spaced::spaced_table_at(&lines, i))
             .or_else(|| layout::layout_table_at(&lines, i))
         {
             flush(&mut para, &mut out);
@@ -37,7 +39,7 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 text: h,
                 line: no,
             });
-        } else if guessed_heading(&lines, i) {
+        } else if guessed_heading(&lines, i) || numbered_section(t) {
             flush(&mut para, &mut out);
             out.push(Block::Heading {
                 level: 8,
@@ -89,6 +91,20 @@ fn guessed_heading(lines: &[&str], i: usize) -> bool {
         && t.split_whitespace().count() <= HEADING_WORDS
         && t.chars().count() <= 90
         && !t.ends_with(['.', ',', ';'])
+}
+
+/// "2.1 Strictly Necessary Cookies": a section number with a dot inside starts a heading
+/// even where web-to-text left no blank line around it.
+fn numbered_section(t: &str) -> bool {
+    let (num, rest) = t.split_once(' ').unwrap_or((t, ""));
+    let parts: Vec<&str> = num.trim_end_matches('.').split('.').collect();
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && rest.starts_with(char::is_uppercase)
+        && rest.split_whitespace().count() <= 8
+        && !rest.ends_with(['.', ',', ';', ':'])
 }
 
 pub fn is_bullet(t: &str) -> bool {
