@@ -43,7 +43,11 @@ impl BatchError {
     pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
         use crate::exit_codes::ExitCode;
         match self {
-            BatchError::Schema { .. } | BatchError::BadReport { .. } => ExitCode::Usage,
+            // The store is named on the command line: one that cannot be opened is the
+            // command's fault to fix, like a bad path.
+            BatchError::Open { .. } | BatchError::Schema { .. } | BatchError::BadReport { .. } => {
+                ExitCode::Usage
+            }
             _ => ExitCode::ScanFailed,
         }
     }

@@ -102,7 +102,7 @@ impl OutputPlan {
         for (_, target) in &self.outputs {
             if let Target::File(path) = target {
                 if path.is_dir() {
-                    return Err(ReportError::Write {
+                    return Err(ReportError::BadTarget {
                         path: path.display().to_string(),
                         detail:
                             "it is a folder: give a file name, or use --output-dir for a folder"
