@@ -165,55 +165,77 @@ impl Worker {
     /// Some(true): done; Some(false): failed attempt; None: released or taken over.
     async fn scan_claimed(&self, claim: &Claim) -> Result<Option<bool>, BatchError> {
         let s = &self.settings;
-        let heartbeat = {
-            let (store, site, worker, lease) = (
-                Arc::clone(&self.store),
-                claim.site.clone(),
-                s.worker.clone(),
-                s.lease,
-            );
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(lease / 3).await;
-                    if !matches!(store.renew(&site, &worker, lease).await, Ok(true)) {
-                        break;
-                    }
-                }
-            })
-        };
+        let heartbeat = self.keep_lease(claim);
         let result = self.scan_site(claim).await;
         heartbeat.abort();
-        let report = match result {
-            Ok(report) if !report.partial => report,
+        match result {
+            Ok(report) if !report.partial => self.record_report(claim, &report).await,
+            // An interrupted scan is not a failure of the site: another run scans it whole.
             Ok(_) => {
                 self.store.release(&claim.site, &s.worker).await?;
-                return Ok(None);
+                Ok(None)
             }
             Err(_) if self.cancel.is_cancelled() => {
                 self.store.release(&claim.site, &s.worker).await?;
-                return Ok(None);
+                Ok(None)
             }
-            Err(message) => {
-                let failed = FailedScan {
-                    site: &claim.site,
-                    message: &message,
-                    retry_after: retry_delay(s.retry_delay, claim.attempts + 1),
-                };
-                if self.store.record_failed(&failed, &s.worker).await? == Outcome::Skipped {
-                    return Ok(None);
+            Err(message) => self.record_failure(claim, message).await,
+        }
+    }
+
+    /// Renews the claim's lease while its scan runs, so no other worker takes the site over;
+    /// stops once a renewal fails (the lease is someone else's by then).
+    fn keep_lease(&self, claim: &Claim) -> tokio::task::JoinHandle<()> {
+        let s = &self.settings;
+        let (store, site, worker, lease) = (
+            Arc::clone(&self.store),
+            claim.site.clone(),
+            s.worker.clone(),
+            s.lease,
+        );
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(lease / 3).await;
+                if !matches!(store.renew(&site, &worker, lease).await, Ok(true)) {
+                    break;
                 }
-                self.events.site_finished(&SiteResult::Failed {
-                    site: claim.site.clone(),
-                    attempt: claim.attempts + 1,
-                    max_attempts: s.max_attempts,
-                    error: message,
-                });
-                return Ok(Some(false));
             }
+        })
+    }
+
+    async fn record_failure(
+        &self,
+        claim: &Claim,
+        message: String,
+    ) -> Result<Option<bool>, BatchError> {
+        let s = &self.settings;
+        let failed = FailedScan {
+            site: &claim.site,
+            message: &message,
+            retry_after: retry_delay(s.retry_delay, claim.attempts + 1),
         };
+        if self.store.record_failed(&failed, &s.worker).await? == Outcome::Skipped {
+            return Ok(None);
+        }
+        self.events.site_finished(&SiteResult::Failed {
+            site: claim.site.clone(),
+            attempt: claim.attempts + 1,
+            max_attempts: s.max_attempts,
+            error: message,
+        });
+        Ok(Some(false))
+    }
+
+    /// Stores a finished scan, then writes its per-site reports and tells the command line.
+    async fn record_report(
+        &self,
+        claim: &Claim,
+        report: &Report,
+    ) -> Result<Option<bool>, BatchError> {
+        let s = &self.settings;
         let failing = report.findings.iter().any(|f| s.fail_on.fails(f.severity));
         let verdict = if failing { "fail" } else { "pass" };
-        let json = serde_json::to_string(&report).map_err(|e| BatchError::Write {
+        let json = serde_json::to_string(report).map_err(|e| BatchError::Write {
             path: claim.site.clone(),
             detail: e.to_string(),
         })?;
@@ -222,7 +244,7 @@ impl Worker {
             seq: 0,
             policy: claim.policy.as_deref(),
             config: claim.config.as_deref(),
-            report: &report,
+            report,
             verdict,
             report_json: &json,
             attempts: claim.attempts,
@@ -231,7 +253,7 @@ impl Worker {
             return Ok(None);
         }
         if let Some(dir) = &s.output_dir {
-            write_site_reports(&dir.join("sites").join(slug(&claim.site)), &report)?;
+            write_site_reports(&dir.join("sites").join(slug(&claim.site)), report)?;
         }
         let by = |c| report.summary.by_category.get(&c).copied().unwrap_or(0);
         self.events.site_finished(&SiteResult::Done {

@@ -2,6 +2,7 @@
 //! pool of tabs, one fresh browser profile per consent pass.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -45,74 +46,31 @@ pub async fn browse(
     let binary = find_chrome(opts.chrome.as_deref())?;
     let mut out = CrawlOutcome::starting_now();
     let mut report = ConsentReport::default();
-    let ac = match Autoconsent::find(opts.autoconsent.as_deref()) {
-        Ok(a) => {
-            report.engine_available = format!("autoconsent {}", a.version);
-            Some(Arc::new(a))
-        }
-        Err(why) => {
-            // Said once per scan; the text rules take over.
-            tracing::warn!("{why}; using cookiescan's text rules instead");
-            report.engine_available = "text rules".into();
-            report.notes.push(format!(
-                "{why}; cookiescan's own text rules (data/consent_buttons.toml) were used instead"
-            ));
-            out.warnings.push(Warning::new(
-                WarningKind::Browser,
-                None,
-                format!("{why}; the text rules were used instead"),
-            ));
-            None
-        }
-    };
+    let autoconsent = consent_engine(opts, &mut report, &mut out);
     let rules = resolver_rules(config);
     let mut plan = Plan::new(config).await?;
     // The pass context borrows the scope while each pass asks the plan about robots.txt.
     let scope = plan.scope().clone();
     out.warnings.extend(plan.frontier(config).1);
-    let headers = Arc::new(config.headers.clone());
+    let ctx = PassContext {
+        config,
+        opts,
+        scope: &scope,
+        progress,
+        cancel,
+        binary: &binary,
+        rules: &rules,
+        autoconsent,
+        headers: Arc::new(config.headers.clone()),
+    };
     let mut storage = Vec::new();
     for (i, pass) in opts.consent.passes().into_iter().enumerate() {
         if cancel.is_cancelled() {
             out.partial = true;
             break;
         }
-        let chrome = launch(&binary, opts, &rules).await?;
-        let cdp = Cdp::connect(
-            &chrome.ws_url,
-            config.timeout.max(std::time::Duration::from_secs(10)),
-        )
-        .await?;
-        if report.browser.is_empty() {
-            if let Ok(v) = cdp.call(None, "Browser.getVersion", json!({})).await {
-                report.browser = v["product"].as_str().unwrap_or_default().to_owned();
-            }
-        }
-        give_user_cookies(&cdp, config).await;
-        let inject = Injection {
-            autoconsent: ac.clone(),
-            headers: Arc::clone(&headers),
-        };
-        let ctx = PassContext {
-            config,
-            opts,
-            scope: &scope,
-            progress,
-            cancel,
-        };
         let (phase, pages) =
-            run_pass(&ctx, &cdp, inject, pass, &mut plan, &mut out, &mut storage).await?;
-        if cdp.undecoded() > 0 {
-            out.warnings.push(Warning::new(
-                WarningKind::Browser,
-                None,
-                format!(
-                    "{} DevTools messages could not be decoded (logged)",
-                    cdp.undecoded()
-                ),
-            ));
-        }
-        chrome.close(&cdp).await;
+            browser_pass(&ctx, pass, &mut plan, &mut out, &mut storage, &mut report).await?;
         // Pages appear once in the report: the first pass lists them.
         if i == 0 {
             out.pages.extend(pages);
@@ -126,6 +84,77 @@ pub async fn browse(
         consent: report,
         storage,
     })
+}
+
+/// Autoconsent when it can be found; otherwise the text rules, said once per scan.
+fn consent_engine(
+    opts: &BrowserOptions,
+    report: &mut ConsentReport,
+    out: &mut CrawlOutcome,
+) -> Option<Arc<Autoconsent>> {
+    match Autoconsent::find(opts.autoconsent.as_deref()) {
+        Ok(a) => {
+            report.engine_available = format!("autoconsent {}", a.version);
+            Some(Arc::new(a))
+        }
+        Err(why) => {
+            tracing::warn!("{why}; using cookiescan's text rules instead");
+            report.engine_available = "text rules".into();
+            report.notes.push(format!(
+                "{why}; cookiescan's own text rules (data/consent_buttons.toml) were used instead"
+            ));
+            out.warnings.push(Warning::new(
+                WarningKind::Browser,
+                None,
+                format!("{why}; the text rules were used instead"),
+            ));
+            None
+        }
+    }
+}
+
+/// One consent pass in a browser of its own, so no pass sees another's cookies.
+async fn browser_pass(
+    ctx: &PassContext<'_>,
+    pass: ConsentMode,
+    plan: &mut Plan,
+    out: &mut CrawlOutcome,
+    storage: &mut Vec<StorageItem>,
+    report: &mut ConsentReport,
+) -> Result<(PhaseReport, Vec<PageVisit>), BrowserError> {
+    let chrome = launch(ctx.binary, ctx.opts, ctx.rules).await?;
+    let cdp = Cdp::connect(
+        &chrome.ws_url,
+        ctx.config.timeout.max(std::time::Duration::from_secs(10)),
+    )
+    .await?;
+    if report.browser.is_empty() {
+        if let Ok(v) = cdp.call(None, "Browser.getVersion", json!({})).await {
+            report.browser = v["product"].as_str().unwrap_or_default().to_owned();
+        }
+    }
+    give_user_cookies(&cdp, ctx.config).await;
+    let inject = Injection {
+        autoconsent: ctx.autoconsent.clone(),
+        headers: Arc::clone(&ctx.headers),
+    };
+    let (phase, pages) = run_pass(ctx, &cdp, inject, pass, plan, out, storage).await?;
+    warn_undecoded(&cdp, out);
+    chrome.close(&cdp).await;
+    Ok((phase, pages))
+}
+
+fn warn_undecoded(cdp: &Cdp, out: &mut CrawlOutcome) {
+    if cdp.undecoded() > 0 {
+        out.warnings.push(Warning::new(
+            WarningKind::Browser,
+            None,
+            format!(
+                "{} DevTools messages could not be decoded (logged)",
+                cdp.undecoded()
+            ),
+        ));
+    }
 }
 
 /// `--host-resolver-rules` for `--resolve`, and nothing else resolvable when the scan is
@@ -149,6 +178,10 @@ struct PassContext<'a> {
     scope: &'a Scope,
     progress: &'a dyn Progress,
     cancel: &'a Cancel,
+    binary: &'a Path,
+    rules: &'a str,
+    autoconsent: Option<Arc<Autoconsent>>,
+    headers: Arc<Vec<(String, String)>>,
 }
 
 async fn run_pass(
@@ -160,79 +193,124 @@ async fn run_pass(
     out: &mut CrawlOutcome,
     storage: &mut Vec<StorageItem>,
 ) -> Result<(PhaseReport, Vec<PageVisit>), BrowserError> {
-    let PassContext {
-        config,
-        opts,
-        scope,
-        progress,
-        cancel,
-    } = *ctx;
-    let (mut frontier, _said_once_in_browse) = plan.frontier(config);
-    let mut pages = Vec::new();
-    let user = user_cookies(config).into_iter().map(|(_, k)| k).collect();
+    let (frontier, _said_once_in_browse) = plan.frontier(ctx.config);
+    let user = user_cookies(ctx.config)
+        .into_iter()
+        .map(|(_, k)| k)
+        .collect();
     let run = Arc::new(PageRun {
         cdp: cdp.clone(),
         inject,
-        config: config.clone(),
-        settle: opts.settle,
+        config: ctx.config.clone(),
+        settle: ctx.opts.settle,
         pass,
         state: Arc::new(tokio::sync::Mutex::new(PassState::new(user))),
     });
-    let mut tasks: JoinSet<Result<Visit, BrowserError>> = JoinSet::new();
-    let mut flying: HashMap<tokio::task::Id, PageJob> = HashMap::new();
-    let mut dispatched = 0;
+    let mut tabs = Tabs::new(frontier);
     loop {
-        while tasks.len() < opts.tabs.max(1)
-            && dispatched < config.max_pages
-            && !cancel.is_cancelled()
-        {
-            let Some(job) = frontier.pop() else { break };
-            if !plan.allowed(&job.url).await {
-                pages.push(Plan::disallowed(&job));
-                continue;
-            }
-            dispatched += 1;
-            let task = tasks.spawn(pass::visit(Arc::clone(&run), job.clone()));
-            flying.insert(task.id(), job);
-        }
-        let next = tokio::select! {
-            n = tasks.join_next_with_id() => n,
-            () = cancel.cancelled() => {
-                // Ctrl-C: pages still loading are listed as interrupted, the rest is kept.
-                tasks.abort_all();
-                pages.extend(flying.drain().map(|(_, job)| unfinished(&job, INTERRUPTED)));
-                break;
-            }
-        };
-        let Some(next) = next else {
+        tabs.fill(ctx, &run, plan).await;
+        let Some((job, result)) = tabs.next_done(ctx.cancel).await else {
             break;
         };
+        tabs.record(ctx, job, result, out, storage);
+    }
+    if ctx.cancel.is_cancelled() {
+        out.partial = true;
+    }
+    let pages = tabs.pages;
+    let after = names(&store(cdp).await);
+    let visited = pages.iter().filter(|p| p.skipped.is_none()).count();
+    let st = run.state.lock().await;
+    st.store_only(ctx.config.include_values, &mut out.observations);
+    Ok((st.report(pass, visited, after), pages))
+}
+
+/// One pass's pages: those waiting, those loading in a tab, and those done.
+struct Tabs {
+    frontier: Frontier,
+    tasks: JoinSet<Result<Visit, BrowserError>>,
+    flying: HashMap<tokio::task::Id, PageJob>,
+    dispatched: usize,
+    pages: Vec<PageVisit>,
+}
+
+impl Tabs {
+    fn new(frontier: Frontier) -> Self {
+        Tabs {
+            frontier,
+            tasks: JoinSet::new(),
+            flying: HashMap::new(),
+            dispatched: 0,
+            pages: Vec::new(),
+        }
+    }
+
+    /// Opens pages until every tab is busy, the page limit is reached or the scan is cancelled.
+    async fn fill(&mut self, ctx: &PassContext<'_>, run: &Arc<PageRun>, plan: &mut Plan) {
+        while self.tasks.len() < ctx.opts.tabs.max(1)
+            && self.dispatched < ctx.config.max_pages
+            && !ctx.cancel.is_cancelled()
+        {
+            let Some(job) = self.frontier.pop() else {
+                break;
+            };
+            if !plan.allowed(&job.url).await {
+                self.pages.push(Plan::disallowed(&job));
+                continue;
+            }
+            self.dispatched += 1;
+            let task = self.tasks.spawn(pass::visit(Arc::clone(run), job.clone()));
+            self.flying.insert(task.id(), job);
+        }
+    }
+
+    /// The next tab to finish, with the page it loaded; `None` once no tab is left or the scan
+    /// is cancelled.
+    async fn next_done(
+        &mut self,
+        cancel: &Cancel,
+    ) -> Option<(Option<PageJob>, Result<Visit, String>)> {
+        let next = tokio::select! {
+            n = self.tasks.join_next_with_id() => n,
+            () = cancel.cancelled() => {
+                // Ctrl-C: pages still loading are listed as interrupted, the rest is kept.
+                self.tasks.abort_all();
+                self.pages
+                    .extend(self.flying.drain().map(|(_, job)| unfinished(&job, INTERRUPTED)));
+                return None;
+            }
+        }?;
         let (id, result) = match next {
             Ok((id, r)) => (id, r.map_err(|e| e.to_string())),
             Err(e) => (e.id(), Err(format!("a browser tab failed ({e})"))),
         };
-        let job = flying.remove(&id);
+        Some((self.flying.remove(&id), result))
+    }
+
+    /// Lists a finished page, and queues its links or warns why its tab failed.
+    fn record(
+        &mut self,
+        ctx: &PassContext<'_>,
+        job: Option<PageJob>,
+        result: Result<Visit, String>,
+        out: &mut CrawlOutcome,
+        storage: &mut Vec<StorageItem>,
+    ) {
         match result {
             Ok(v) => {
-                pages.push(absorb(v, scope, config, &mut frontier, out, storage));
-                let done = pages.len();
-                progress.page_done(&pages[done - 1].url, done, done + frontier.len());
+                let page = absorb(v, ctx.scope, ctx.config, &mut self.frontier, out, storage);
+                self.pages.push(page);
+                let done = self.pages.len();
+                ctx.progress
+                    .page_done(&self.pages[done - 1].url, done, done + self.frontier.len());
             }
             Err(why) => {
-                pages.extend(job.map(|j| unfinished(&j, &why)));
+                self.pages.extend(job.map(|j| unfinished(&j, &why)));
                 out.warnings
                     .push(Warning::new(WarningKind::Browser, None, why));
             }
         }
     }
-    if cancel.is_cancelled() {
-        out.partial = true;
-    }
-    let after = names(&store(cdp).await);
-    let visited = pages.iter().filter(|p| p.skipped.is_none()).count();
-    let st = run.state.lock().await;
-    st.store_only(config.include_values, &mut out.observations);
-    Ok((st.report(pass, visited, after), pages))
 }
 
 const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the page finished loading";

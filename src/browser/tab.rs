@@ -152,35 +152,8 @@ impl Tab {
                 "Page.handleJavaScriptDialog",
                 json!({"accept": true}),
             ),
-            "Target.attachedToTarget" => {
-                // A cross-site iframe: hook it like the page, then let it run.
-                let (cdp, inject) = (self.cdp.clone(), self.inject.clone());
-                if let Some(child) = p["sessionId"].as_str().map(str::to_owned) {
-                    tokio::spawn(async move {
-                        let _ = setup_session(&cdp, &child, &inject).await;
-                        cdp.send(Some(&child), "Runtime.runIfWaitingForDebugger", json!({}));
-                    });
-                }
-            }
-            "Network.requestWillBeSent" => {
-                if let (Some(id), Some(url)) =
-                    (p["requestId"].as_str(), p["request"]["url"].as_str())
-                {
-                    self.urls.insert(id.to_owned(), url.to_owned());
-                    if let Some(i) = super::capture::initiator(p) {
-                        self.initiators.entry(id.to_owned()).or_insert(i);
-                    }
-                    // ExtraInfo events may come before the request they belong to.
-                    for n in self
-                        .net
-                        .iter_mut()
-                        .filter(|n| n.url.is_empty() && n.request_id == id)
-                    {
-                        n.url = url.to_owned();
-                        n.initiator = self.initiators.get(id).cloned();
-                    }
-                }
-            }
+            "Target.attachedToTarget" => self.on_attached(p),
+            "Network.requestWillBeSent" => self.on_request(p),
             "Network.responseReceived"
                 if main && p["type"].as_str() == Some("Document") && self.main_status.is_none() =>
             {
@@ -188,35 +161,70 @@ impl Tab {
                     .as_u64()
                     .and_then(|s| u16::try_from(s).ok());
             }
-            "Network.responseReceivedExtraInfo" => {
-                let id = p["requestId"].as_str().unwrap_or_default();
-                let url = self.urls.get(id).cloned().unwrap_or_default();
-                let initiator = self.initiators.get(id).cloned();
-                if let Some(mut n) = NetCookies::from_extra_info(p, url, initiator, self.phase) {
-                    n.request_id = id.to_owned();
-                    n.choice_page.clone_from(&self.choice_page);
-                    self.net.push(n);
+            "Network.responseReceivedExtraInfo" => self.on_extra_info(p),
+            "Runtime.bindingCalled" => self.on_binding(p, ev.session.as_deref()),
+            _ => {}
+        }
+    }
+
+    /// A cross-site iframe: hook it like the page, then let it run.
+    fn on_attached(&self, p: &Value) {
+        let (cdp, inject) = (self.cdp.clone(), self.inject.clone());
+        if let Some(child) = p["sessionId"].as_str().map(str::to_owned) {
+            tokio::spawn(async move {
+                let _ = setup_session(&cdp, &child, &inject).await;
+                cdp.send(Some(&child), "Runtime.runIfWaitingForDebugger", json!({}));
+            });
+        }
+    }
+
+    fn on_request(&mut self, p: &Value) {
+        let (Some(id), Some(url)) = (p["requestId"].as_str(), p["request"]["url"].as_str()) else {
+            return;
+        };
+        self.urls.insert(id.to_owned(), url.to_owned());
+        if let Some(i) = super::capture::initiator(p) {
+            self.initiators.entry(id.to_owned()).or_insert(i);
+        }
+        // ExtraInfo events may come before the request they belong to.
+        for n in self
+            .net
+            .iter_mut()
+            .filter(|n| n.url.is_empty() && n.request_id == id)
+        {
+            n.url = url.to_owned();
+            n.initiator = self.initiators.get(id).cloned();
+        }
+    }
+
+    fn on_extra_info(&mut self, p: &Value) {
+        let id = p["requestId"].as_str().unwrap_or_default();
+        let url = self.urls.get(id).cloned().unwrap_or_default();
+        let initiator = self.initiators.get(id).cloned();
+        if let Some(mut n) = NetCookies::from_extra_info(p, url, initiator, self.phase) {
+            n.request_id = id.to_owned();
+            n.choice_page.clone_from(&self.choice_page);
+            self.net.push(n);
+        }
+    }
+
+    /// A call from one of our hooks: a cookie written by a script, or autoconsent's messages.
+    fn on_binding(&mut self, p: &Value, session: Option<&str>) {
+        let payload = p["payload"].as_str().unwrap_or_default();
+        match p["name"].as_str() {
+            Some("__cookiescanCookie") => {
+                if let Some(mut w) = JsWrite::from_payload(payload, self.phase) {
+                    w.choice_page.clone_from(&self.choice_page);
+                    self.js.push(w);
                 }
             }
-            "Runtime.bindingCalled" => {
-                let payload = p["payload"].as_str().unwrap_or_default();
-                match p["name"].as_str() {
-                    Some("__cookiescanCookie") => {
-                        if let Some(mut w) = JsWrite::from_payload(payload, self.phase) {
-                            w.choice_page.clone_from(&self.choice_page);
-                            self.js.push(w);
-                        }
+            Some("__cookiescanConsent") => {
+                if let Some(ac) = &self.inject.autoconsent {
+                    let ctx = p["executionContextId"].as_i64().unwrap_or_default();
+                    let session = session.unwrap_or_default();
+                    if let Some(e) = ac.on_message(&self.cdp, session, ctx, payload) {
+                        self.ac_events.push(e);
                     }
-                    Some("__cookiescanConsent") => {
-                        if let Some(ac) = &self.inject.autoconsent {
-                            let ctx = p["executionContextId"].as_i64().unwrap_or_default();
-                            let session = ev.session.clone().unwrap_or_default();
-                            if let Some(e) = ac.on_message(&self.cdp, &session, ctx, payload) {
-                                self.ac_events.push(e);
-                            }
-                        }
-                    }
-                    _ => {}
                 }
             }
             _ => {}

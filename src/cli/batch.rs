@@ -8,7 +8,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cookiescan::batch::store::Progress;
-use cookiescan::batch::{self, BatchEvents, BatchSettings, Shard, SiteResult, Store};
+use cookiescan::batch::{
+    self, BatchEvents, BatchSettings, Shard, SiteResult, Store, Target, Totals,
+};
 use cookiescan::compliance::FailOn;
 use cookiescan::config::{Config, CrawlSettings};
 use cookiescan::crawl::Cancel;
@@ -62,6 +64,53 @@ pub struct Shared {
 }
 
 pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
+    let targets = read_targets(&args)?;
+    if let Some(dir) = &args.output_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::File {
+            message: format!("could not create {}: {e}", dir.display()),
+            code: ExitCode::Usage,
+        })?;
+    }
+    let store = Arc::new(Store::open(&args.store, args.sites_in_parallel as u32 + 2).await?);
+    let worker = worker_name();
+    let recovered = store.recover_after_crash(&worker).await?;
+    if recovered > 0 && !args.quiet {
+        eprintln!("note: {recovered} site(s) cut off by an earlier run start again");
+    }
+    store.seed(&targets).await?;
+    let (settings, kb) = batch_settings(&args, shared, worker);
+    let cancel = Arc::new(Cancel::default());
+    let stop = cookiescan::signals::cancel_on_signal(&cancel);
+    let bar = progress_bar(args.quiet);
+    let events = Arc::new(Lines {
+        bar: bar.clone(),
+        quiet: args.quiet,
+    });
+    let totals = batch::run(
+        Arc::clone(&store),
+        Arc::new(settings),
+        Arc::new(kb),
+        events,
+        Arc::clone(&cancel),
+    )
+    .await;
+    bar.finish_and_clear();
+    let totals = totals?;
+    write_summaries(&args, &store).await?;
+    print_totals(&args, &store, &totals).await?;
+    if let Ok(store) = Arc::try_unwrap(store) {
+        store.close().await;
+    }
+    Ok(if totals.interrupted {
+        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
+    } else {
+        ExitCode::Success
+    })
+}
+
+/// The list's sites (this shard's only); a bad line stops the run before anything is
+/// written, a repeated one is only noted.
+fn read_targets(args: &BatchArgs) -> Result<Vec<Target>, Error> {
     let list = batch::read_list(&args.list).map_err(|e| Error::File {
         message: format!("could not read the site list {}: {e}", args.list.display()),
         code: ExitCode::Usage,
@@ -83,20 +132,16 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
     if let Some(shard) = args.shard {
         targets.retain(|t| shard.contains(&t.site));
     }
-    if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir).map_err(|e| Error::File {
-            message: format!("could not create {}: {e}", dir.display()),
-            code: ExitCode::Usage,
-        })?;
-    }
-    let store = Arc::new(Store::open(&args.store, args.sites_in_parallel as u32 + 2).await?);
-    let worker = worker_name();
-    let recovered = store.recover_after_crash(&worker).await?;
-    if recovered > 0 && !args.quiet {
-        eprintln!("note: {recovered} site(s) cut off by an earlier run start again");
-    }
-    store.seed(&targets).await?;
-    let settings = Arc::new(BatchSettings {
+    Ok(targets)
+}
+
+/// The runner's settings from the flags, and the knowledge base it shares between sites.
+fn batch_settings(
+    args: &BatchArgs,
+    shared: Shared,
+    worker: String,
+) -> (BatchSettings, KnowledgeBase) {
+    let settings = BatchSettings {
         base: shared.section,
         fail_on: shared
             .fail_on
@@ -111,42 +156,41 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
         output_dir: args.output_dir.clone(),
         include_values: args.include_values,
         worker,
-    });
-    let cancel = Arc::new(Cancel::default());
-    let stop = cookiescan::signals::cancel_on_signal(&cancel);
+    };
+    (settings, shared.kb)
+}
+
+/// Drawn only on a terminal: a bar in a log is noise.
+fn progress_bar(quiet: bool) -> ProgressBar {
     let bar = ProgressBar::new(0);
-    if args.quiet || !std::io::stderr().is_terminal() {
+    if quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
     }
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} sites · {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let events = Arc::new(Lines {
-        bar: bar.clone(),
-        quiet: args.quiet,
-    });
-    let totals = batch::run(
-        Arc::clone(&store),
-        settings,
-        Arc::new(shared.kb),
-        events,
-        Arc::clone(&cancel),
-    )
-    .await;
-    bar.finish_and_clear();
-    let totals = totals?;
+    bar
+}
+
+/// `summary.csv` and `index.html`, into `--output-dir` or next to a SQLite store.
+async fn write_summaries(args: &BatchArgs, store: &Store) -> Result<(), Error> {
     let summary_dir = args
         .output_dir
         .clone()
         .or_else(|| sqlite_folder(&args.store));
     if let Some(dir) = summary_dir {
-        for path in batch::write_summary(&store, &dir, args.shard).await? {
+        for path in batch::write_summary(store, &dir, args.shard).await? {
             if !args.quiet {
                 eprintln!("wrote {}", path.display());
             }
         }
     }
+    Ok(())
+}
+
+/// The whole store's state, not only this run's: other workers share it.
+async fn print_totals(args: &BatchArgs, store: &Store, totals: &Totals) -> Result<(), Error> {
     let p = store.progress(args.max_attempts.max(1)).await?;
     if !args.quiet {
         eprintln!(
@@ -158,14 +202,7 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
             totals.scanned
         );
     }
-    if let Ok(store) = Arc::try_unwrap(store) {
-        store.close().await;
-    }
-    Ok(if totals.interrupted {
-        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
-    } else {
-        ExitCode::Success
-    })
+    Ok(())
 }
 
 /// `merge`: every source is opened (and checked) before the target is created, then the

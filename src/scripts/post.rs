@@ -80,105 +80,197 @@ struct Found {
     helper_attrs: Option<ScriptCookieAttrs>,
 }
 
+impl Found {
+    fn plain(raw: RawWrite) -> Self {
+        Found {
+            raw,
+            helper_attrs: None,
+        }
+    }
+}
+
 pub(crate) fn finish(
     src: &ScriptSource,
     c: Collected,
 ) -> (Vec<ScriptCookie>, Vec<StorageWrite>, Vec<String>) {
     let Collected {
-        mut raws,
+        raws,
         calls,
         fn_names,
         named_fns,
         cookie_fns,
         mut warnings,
     } = c;
+    let (mut found, summaries) = split_by_helper(&raws);
+    let by_func = calls_by_func(&calls, &named_fns);
+    let mut helpers = HelperWrites::new(raws, &summaries);
+    helpers.substitute_calls(&calls, &by_func, &mut found, &mut warnings);
+    helpers.keep_unresolved(&mut found);
+    found.extend(unseen_helper_calls(
+        &calls,
+        &named_fns,
+        &summaries,
+        &cookie_fns,
+    ));
+    let (cookies, storage) = publish(src, found, &fn_names, &mut warnings);
+    (cookies, storage, warnings)
+}
+
+/// Writes whose name is known as they stand, and, per helper function, the writes that name
+/// their cookie or key after one of its parameters.
+fn split_by_helper(raws: &[RawWrite]) -> (Vec<Found>, HashMap<u32, Vec<usize>>) {
     let mut found: Vec<Found> = Vec::new();
     let mut summaries: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, r) in raws.iter().enumerate() {
         match name_sym(&r.target).param_funcs().next() {
             Some(f) => summaries.entry(f).or_default().push(i),
-            None => found.push(Found {
-                raw: r.clone(),
-                helper_attrs: None,
-            }),
+            None => found.push(Found::plain(r.clone())),
         }
     }
-    let resolve = |call: &PendingCall| -> Option<(u32, bool)> {
-        if let Some(f) = call.func {
-            return Some((f, true));
-        }
-        match named_fns.get(&call.name).map(Vec::as_slice) {
-            Some([f]) => Some((*f, false)),
-            _ => None,
-        }
-    };
+    (found, summaries)
+}
+
+/// The local function a call calls, and whether it is bound by scope (rather than only
+/// matched by a name that no other function has).
+fn resolve(call: &PendingCall, named_fns: &HashMap<String, Vec<u32>>) -> Option<(u32, bool)> {
+    if let Some(f) = call.func {
+        return Some((f, true));
+    }
+    match named_fns.get(&call.name).map(Vec::as_slice) {
+        Some([f]) => Some((*f, false)),
+        _ => None,
+    }
+}
+
+/// Function → the calls of it (index into `calls`, bound by scope).
+fn calls_by_func(
+    calls: &[PendingCall],
+    named_fns: &HashMap<String, Vec<u32>>,
+) -> HashMap<u32, Vec<(usize, bool)>> {
     let mut by_func: HashMap<u32, Vec<(usize, bool)>> = HashMap::new();
     for (i, call) in calls.iter().enumerate() {
-        if let Some((f, scoped)) = resolve(call) {
+        if let Some((f, scoped)) = resolve(call, named_fns) {
             by_func.entry(f).or_default().push((i, scoped));
         }
     }
+    by_func
+}
 
-    let mut consumed = vec![false; raws.len()];
-    let mut work: VecDeque<(usize, u32)> = summaries
-        .iter()
-        .flat_map(|(f, v)| v.iter().map(move |&i| (i, *f)))
-        .collect();
-    work.make_contiguous().sort_unstable();
-    let mut seen: HashSet<(usize, String)> = HashSet::new();
-    let mut derived = 0usize;
-    'work: while let Some((ri, f)) = work.pop_front() {
-        for &(ci, scoped) in by_func.get(&f).map_or(&[][..], Vec::as_slice) {
-            derived += 1;
-            if derived > MAX_DERIVED {
-                warnings.push("helper call resolution stopped at its budget".into());
-                break 'work;
-            }
-            let call = &calls[ci];
-            let origin = &raws[ri];
-            let target = map_target(&origin.target, |s| s.substitute(f, &call.args));
-            let api = if matches!(target, Target::Storage { .. }) {
-                origin.api
-            } else {
-                Api::Helper
-            };
-            let confidence = origin.confidence.min(if scoped { 0.9 } else { 0.8 });
-            let raw = RawWrite {
-                start: call.start,
-                end: call.end,
-                api,
-                confidence,
-                target,
-                via: Some(f),
-                method: call.method,
-            };
-            if let Some(g) = name_sym(&raw.target).param_funcs().next() {
-                // Called with its caller's parameters: a helper of a helper.
-                if seen.insert((ci, format!("{:?}", raw.target))) {
-                    consumed[ri] = true;
-                    raws.push(raw);
-                    consumed.push(false);
-                    work.push_back((raws.len() - 1, g));
+/// The writes in helper bodies, and the ones derived from them by substituting a call's
+/// arguments, until every name is known or the budget is spent.
+struct HelperWrites {
+    raws: Vec<RawWrite>,
+    /// A write some call resolved, so it is not reported with its parameter name.
+    consumed: Vec<bool>,
+    /// (write, the helper whose parameter it names), in a stable order.
+    work: VecDeque<(usize, u32)>,
+    /// (call, derived target) already queued: recursive helpers would loop.
+    seen: HashSet<(usize, String)>,
+    derived: usize,
+}
+
+impl HelperWrites {
+    fn new(raws: Vec<RawWrite>, summaries: &HashMap<u32, Vec<usize>>) -> Self {
+        let consumed = vec![false; raws.len()];
+        let mut work: VecDeque<(usize, u32)> = summaries
+            .iter()
+            .flat_map(|(f, v)| v.iter().map(move |&i| (i, *f)))
+            .collect();
+        work.make_contiguous().sort_unstable();
+        HelperWrites {
+            raws,
+            consumed,
+            work,
+            seen: HashSet::new(),
+            derived: 0,
+        }
+    }
+
+    fn substitute_calls(
+        &mut self,
+        calls: &[PendingCall],
+        by_func: &HashMap<u32, Vec<(usize, bool)>>,
+        found: &mut Vec<Found>,
+        warnings: &mut Vec<String>,
+    ) {
+        while let Some((ri, f)) = self.work.pop_front() {
+            for &(ci, scoped) in by_func.get(&f).map_or(&[][..], Vec::as_slice) {
+                self.derived += 1;
+                if self.derived > MAX_DERIVED {
+                    warnings.push("helper call resolution stopped at its budget".into());
+                    return;
                 }
-            } else if target_name(&raw.target) != CookieName::Unresolved {
-                consumed[ri] = true;
-                let helper_attrs = call.helper_like.then(|| helper_attrs(&call.args));
-                found.push(Found { raw, helper_attrs });
+                let raw = derived_write(&self.raws[ri], f, &calls[ci], scoped);
+                self.place(ri, ci, raw, &calls[ci], found);
             }
         }
     }
-    for (i, raw) in raws.iter().enumerate() {
-        if !consumed[i] && name_sym(&raw.target).param_funcs().next().is_some() {
-            found.push(Found {
-                raw: raw.clone(),
-                helper_attrs: None,
-            });
+
+    /// A derived write that still names a parameter is queued for its caller's callers; one
+    /// with a known name is found.
+    fn place(
+        &mut self,
+        ri: usize,
+        ci: usize,
+        raw: RawWrite,
+        call: &PendingCall,
+        found: &mut Vec<Found>,
+    ) {
+        if let Some(g) = name_sym(&raw.target).param_funcs().next() {
+            // Called with its caller's parameters: a helper of a helper.
+            if self.seen.insert((ci, format!("{:?}", raw.target))) {
+                self.consumed[ri] = true;
+                self.raws.push(raw);
+                self.consumed.push(false);
+                self.work.push_back((self.raws.len() - 1, g));
+            }
+        } else if target_name(&raw.target) != CookieName::Unresolved {
+            self.consumed[ri] = true;
+            let helper_attrs = call.helper_like.then(|| helper_attrs(&call.args));
+            found.push(Found { raw, helper_attrs });
         }
     }
 
-    // Calls of helpers by name whose body was not seen (or did not resolve).
+    /// Helper writes no call resolved are still reported, under their parameter's name.
+    fn keep_unresolved(&self, found: &mut Vec<Found>) {
+        for (i, raw) in self.raws.iter().enumerate() {
+            if !self.consumed[i] && name_sym(&raw.target).param_funcs().next().is_some() {
+                found.push(Found::plain(raw.clone()));
+            }
+        }
+    }
+}
+
+/// The write `origin` (in the body of helper `f`) makes when `call` calls it.
+fn derived_write(origin: &RawWrite, f: u32, call: &PendingCall, scoped: bool) -> RawWrite {
+    let target = map_target(&origin.target, |s| s.substitute(f, &call.args));
+    let api = if matches!(target, Target::Storage { .. }) {
+        origin.api
+    } else {
+        Api::Helper
+    };
+    let confidence = origin.confidence.min(if scoped { 0.9 } else { 0.8 });
+    RawWrite {
+        start: call.start,
+        end: call.end,
+        api,
+        confidence,
+        target,
+        via: Some(f),
+        method: call.method,
+    }
+}
+
+/// Calls of helpers by name whose body was not seen (or did not resolve).
+fn unseen_helper_calls(
+    calls: &[PendingCall],
+    named_fns: &HashMap<String, Vec<u32>>,
+    summaries: &HashMap<u32, Vec<usize>>,
+    cookie_fns: &HashSet<String>,
+) -> Vec<Found> {
+    let mut found = Vec::new();
     for call in calls.iter().filter(|c| c.helper_like) {
-        if resolve(call).is_some_and(|(f, _)| summaries.contains_key(&f)) {
+        if resolve(call, named_fns).is_some_and(|(f, _)| summaries.contains_key(&f)) {
             continue;
         }
         let name = call.args.first().map_or_else(Sym::unknown, Value::to_sym);
@@ -191,7 +283,7 @@ pub(crate) fn finish(
             name,
             attrs: helper_attrs(&call.args),
         };
-        let raw = RawWrite {
+        found.push(Found::plain(RawWrite {
             start: call.start,
             end: call.end,
             api: Api::Helper,
@@ -199,15 +291,9 @@ pub(crate) fn finish(
             target,
             via: None,
             method: call.method,
-        };
-        found.push(Found {
-            raw,
-            helper_attrs: None,
-        });
+        }));
     }
-
-    let (cookies, storage) = publish(src, found, &fn_names, &mut warnings);
-    (cookies, storage, warnings)
+    found
 }
 
 fn publish(
@@ -217,14 +303,7 @@ fn publish(
     warnings: &mut Vec<String>,
 ) -> (Vec<ScriptCookie>, Vec<StorageWrite>) {
     found.sort_by_key(|f| (f.raw.start, f.raw.end));
-    let mut offsets: Vec<u32> = found.iter().map(|f| f.raw.start).collect();
-    offsets.extend(found.iter().filter_map(|f| f.raw.via));
-    let pos = positions(src.code, &offsets);
-    let via_pos: HashMap<u32, (u32, u32)> = found
-        .iter()
-        .filter_map(|f| f.raw.via)
-        .zip(pos[found.len()..].iter().copied())
-        .collect();
+    let (pos, via_pos) = line_columns(src, &found);
     let mut cookies = Vec::new();
     let mut storage = Vec::new();
     let mut dedupe = HashSet::new();
@@ -241,13 +320,6 @@ fn publish(
             ));
             continue;
         }
-        let note = r.via.map(|v| {
-            let line = via_pos.get(&v).map_or(0, |p| p.0);
-            match fn_names.get(&v) {
-                Some(n) => format!("via local function `{n}` (line {line})"),
-                None => format!("via a local function (line {line})"),
-            }
-        });
         let evidence = Evidence {
             location: src.location.clone(),
             line,
@@ -256,7 +328,7 @@ fn publish(
             method: r.method,
             api: r.api,
             confidence: r.confidence,
-            note,
+            note: via_note(r.via, &via_pos, fn_names),
         };
         match target {
             Target::Storage { kind, .. } => storage.push(StorageWrite {
@@ -265,27 +337,75 @@ fn publish(
                 evidence,
             }),
             Target::CookieString(s) => {
-                let mut attrs = parse_cookie_string(&s).1;
-                if let Some(h) = &f.helper_attrs {
-                    if attrs.max_age_secs.is_none() && attrs.expires.is_none() {
-                        attrs.max_age_secs = h.max_age_secs;
-                    }
-                }
-                cookies.push(ScriptCookie {
-                    name,
-                    deletion: is_deletion(&attrs),
-                    attrs,
-                    evidence,
-                });
+                let attrs = string_attrs(&s, f.helper_attrs.as_ref());
+                cookies.push(cookie(name, attrs, evidence));
             }
-            Target::Cookie { attrs, .. } => cookies.push(ScriptCookie {
-                name,
-                deletion: is_deletion(&attrs),
-                attrs,
-                evidence,
-            }),
+            Target::Cookie { attrs, .. } => cookies.push(cookie(name, attrs, evidence)),
         }
     }
+    cap_findings(&mut cookies, &mut storage, warnings);
+    (cookies, storage)
+}
+
+type LineColumn = (u32, u32);
+
+/// Line and column of every write, and of every helper function a write went through; one
+/// pass over the source for both.
+fn line_columns(
+    src: &ScriptSource,
+    found: &[Found],
+) -> (Vec<LineColumn>, HashMap<u32, LineColumn>) {
+    let mut offsets: Vec<u32> = found.iter().map(|f| f.raw.start).collect();
+    offsets.extend(found.iter().filter_map(|f| f.raw.via));
+    let pos = positions(src.code, &offsets);
+    let via_pos: HashMap<u32, LineColumn> = found
+        .iter()
+        .filter_map(|f| f.raw.via)
+        .zip(pos[found.len()..].iter().copied())
+        .collect();
+    (pos, via_pos)
+}
+
+fn via_note(
+    via: Option<u32>,
+    via_pos: &HashMap<u32, LineColumn>,
+    fn_names: &HashMap<u32, String>,
+) -> Option<String> {
+    via.map(|v| {
+        let line = via_pos.get(&v).map_or(0, |p| p.0);
+        match fn_names.get(&v) {
+            Some(n) => format!("via local function `{n}` (line {line})"),
+            None => format!("via a local function (line {line})"),
+        }
+    })
+}
+
+/// A `document.cookie` string's own attributes; a helper's days argument fills in the
+/// lifetime only when the string does not give one.
+fn string_attrs(s: &Sym, helper: Option<&ScriptCookieAttrs>) -> ScriptCookieAttrs {
+    let mut attrs = parse_cookie_string(s).1;
+    if let Some(h) = helper {
+        if attrs.max_age_secs.is_none() && attrs.expires.is_none() {
+            attrs.max_age_secs = h.max_age_secs;
+        }
+    }
+    attrs
+}
+
+fn cookie(name: CookieName, attrs: ScriptCookieAttrs, evidence: Evidence) -> ScriptCookie {
+    ScriptCookie {
+        name,
+        deletion: is_deletion(&attrs),
+        attrs,
+        evidence,
+    }
+}
+
+fn cap_findings(
+    cookies: &mut Vec<ScriptCookie>,
+    storage: &mut Vec<StorageWrite>,
+    warnings: &mut Vec<String>,
+) {
     for (what, n) in [("cookie", cookies.len()), ("storage", storage.len())] {
         if n > MAX_FINDINGS {
             warnings.push(format!(
@@ -295,7 +415,6 @@ fn publish(
     }
     cookies.truncate(MAX_FINDINGS);
     storage.truncate(MAX_FINDINGS);
-    (cookies, storage)
 }
 
 #[cfg(test)]

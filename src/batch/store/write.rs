@@ -49,80 +49,17 @@ impl Store {
     ) -> Result<Outcome, BatchError> {
         let fail = |e| self.db_error(e);
         let mut tx = self.pool().begin().await.map_err(fail)?;
-        let r = scan.report;
-        let by = |c: crate::knowledge::Category| {
-            r.summary.by_category.get(&c).copied().unwrap_or(0) as i64
-        };
-        use crate::knowledge::Category as C;
-        // With a lease the row must still be ours. Without one (a merge) the row may not
-        // exist yet, and a site already done is kept as it is, so merging twice changes nothing.
-        let (guard, key) = match worker {
-            Some(w) => ("AND lease_owner = $20 AND status = 'running'", w),
-            None => ("AND status <> $20", "done"),
-        };
         if worker.is_none() {
-            sqlx::query(
-                "INSERT INTO scans (site, seq, policy, config, status, attempts) \
-                 VALUES ($1, $2, $3, $4, 'pending', 0) ON CONFLICT (site) DO NOTHING",
-            )
-            .bind(scan.site)
-            .bind(scan.seq)
-            .bind(scan.policy)
-            .bind(scan.config)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?;
+            insert_pending(&mut tx, scan).await.map_err(fail)?;
         }
-        let sql = format!(
-            "UPDATE scans SET status = 'done', lease_owner = NULL, lease_expires = NULL, \
-             host = $2, started_at = $3, finished_at = $4, duration_ms = $5, pages = $6, \
-             pages_failed = $7, cookies = $8, necessary = $9, functional = $10, analytics = $11, \
-             marketing = $12, unclassified = $13, third_party = $14, errors = $15, \
-             warnings = $16, infos = $17, verdict = $18, report_json = $19, error = NULL, \
-             attempts = $21 WHERE site = $1 {guard}"
-        );
-        // Safe: `guard` is one of two constant strings.
-        let mut q = sqlx::query(AssertSqlSafe(sql))
-            .bind(scan.site)
-            .bind(&r.site)
-            .bind(rfc3339(r.started_at))
-            .bind(rfc3339(r.finished_at))
-            .bind(r.duration_ms as i64)
-            .bind(r.summary.pages_visited as i64)
-            .bind(r.summary.pages_failed as i64)
-            .bind(r.summary.cookies as i64)
-            .bind(by(C::Necessary))
-            .bind(by(C::Functional))
-            .bind(by(C::Analytics))
-            .bind(by(C::Marketing))
-            .bind(by(C::Unclassified))
-            .bind(r.summary.third_party as i64)
-            .bind(r.summary.findings.error as i64)
-            .bind(r.summary.findings.warning as i64)
-            .bind(r.summary.findings.info as i64)
-            .bind(scan.verdict)
-            .bind(scan.report_json);
-        q = q.bind(key).bind(scan.attempts);
-        if q.execute(&mut *tx).await.map_err(fail)?.rows_affected() == 0 {
+        if !mark_done(&mut tx, scan, worker).await.map_err(fail)? {
             tx.rollback().await.map_err(fail)?;
             return Ok(Outcome::Skipped);
         }
-        for table in ["pages", "cookies", "findings"] {
-            sqlx::query(AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE site = $1"
-            )))
-            .bind(scan.site)
-            .execute(&mut *tx)
+        delete_report_rows(&mut tx, scan.site).await.map_err(fail)?;
+        insert_rows(&mut tx, scan.site, scan.report)
             .await
             .map_err(fail)?;
-        }
-        // Failed attempts and lease takeovers are the site's history; the rest is its report's.
-        sqlx::query("DELETE FROM errors WHERE site = $1 AND kind NOT IN ('scan', 'lease')")
-            .bind(scan.site)
-            .execute(&mut *tx)
-            .await
-            .map_err(fail)?;
-        insert_rows(&mut tx, scan.site, r).await.map_err(fail)?;
         tx.commit().await.map_err(fail)?;
         Ok(Outcome::Written)
     }
@@ -161,7 +98,104 @@ impl Store {
     }
 }
 
+/// A merge may bring a site the target store has never seen: give it a row to update.
+async fn insert_pending(
+    tx: &mut Transaction<'_, Any>,
+    scan: &FinishedScan<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO scans (site, seq, policy, config, status, attempts) \
+         VALUES ($1, $2, $3, $4, 'pending', 0) ON CONFLICT (site) DO NOTHING",
+    )
+    .bind(scan.site)
+    .bind(scan.seq)
+    .bind(scan.policy)
+    .bind(scan.config)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the scan's summary into its `scans` row; false when the row was not ours to write.
+async fn mark_done(
+    tx: &mut Transaction<'_, Any>,
+    scan: &FinishedScan<'_>,
+    worker: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    use crate::knowledge::Category as C;
+    let r = scan.report;
+    let by = |c: C| r.summary.by_category.get(&c).copied().unwrap_or(0) as i64;
+    // With a lease the row must still be ours. Without one (a merge) the row may not
+    // exist yet, and a site already done is kept as it is, so merging twice changes nothing.
+    let (guard, key) = match worker {
+        Some(w) => ("AND lease_owner = $20 AND status = 'running'", w),
+        None => ("AND status <> $20", "done"),
+    };
+    let sql = format!(
+        "UPDATE scans SET status = 'done', lease_owner = NULL, lease_expires = NULL, \
+         host = $2, started_at = $3, finished_at = $4, duration_ms = $5, pages = $6, \
+         pages_failed = $7, cookies = $8, necessary = $9, functional = $10, analytics = $11, \
+         marketing = $12, unclassified = $13, third_party = $14, errors = $15, \
+         warnings = $16, infos = $17, verdict = $18, report_json = $19, error = NULL, \
+         attempts = $21 WHERE site = $1 {guard}"
+    );
+    // Safe: `guard` is one of two constant strings.
+    let q = sqlx::query(AssertSqlSafe(sql))
+        .bind(scan.site)
+        .bind(&r.site)
+        .bind(rfc3339(r.started_at))
+        .bind(rfc3339(r.finished_at))
+        .bind(r.duration_ms as i64)
+        .bind(r.summary.pages_visited as i64)
+        .bind(r.summary.pages_failed as i64)
+        .bind(r.summary.cookies as i64)
+        .bind(by(C::Necessary))
+        .bind(by(C::Functional))
+        .bind(by(C::Analytics))
+        .bind(by(C::Marketing))
+        .bind(by(C::Unclassified))
+        .bind(r.summary.third_party as i64)
+        .bind(r.summary.findings.error as i64)
+        .bind(r.summary.findings.warning as i64)
+        .bind(r.summary.findings.info as i64)
+        .bind(scan.verdict)
+        .bind(scan.report_json)
+        .bind(key)
+        .bind(scan.attempts);
+    Ok(q.execute(&mut **tx).await?.rows_affected() > 0)
+}
+
+/// Deletes the rows an earlier write of this site's report left, so a rewrite never
+/// duplicates one.
+async fn delete_report_rows(tx: &mut Transaction<'_, Any>, site: &str) -> Result<(), sqlx::Error> {
+    for table in ["pages", "cookies", "findings"] {
+        sqlx::query(AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE site = $1"
+        )))
+        .bind(site)
+        .execute(&mut **tx)
+        .await?;
+    }
+    // Failed attempts and lease takeovers are the site's history; the rest is its report's.
+    sqlx::query("DELETE FROM errors WHERE site = $1 AND kind NOT IN ('scan', 'lease')")
+        .bind(site)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn insert_rows(
+    tx: &mut Transaction<'_, Any>,
+    site: &str,
+    r: &Report,
+) -> Result<(), sqlx::Error> {
+    insert_pages(tx, site, r).await?;
+    insert_cookies(tx, site, r).await?;
+    insert_findings(tx, site, r).await?;
+    insert_report_errors(tx, site, r).await
+}
+
+async fn insert_pages(
     tx: &mut Transaction<'_, Any>,
     site: &str,
     r: &Report,
@@ -185,6 +219,15 @@ async fn insert_rows(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// The cookie rows hold the CSV report's cells, so the store and the CSV agree.
+async fn insert_cookies(
+    tx: &mut Transaction<'_, Any>,
+    site: &str,
+    r: &Report,
+) -> Result<(), sqlx::Error> {
     for c in cookie_cells(r) {
         let flag = |s: &str| i64::from(s == "true");
         sqlx::query(
@@ -204,7 +247,7 @@ async fn insert_rows(
         .bind(&c[5])
         .bind(&c[6])
         .bind(&c[7])
-                // Sent as text: sqlx 0.9's Any driver sends a NULL f64 to PostgreSQL as float4,
+        // Sent as text: sqlx 0.9's Any driver sends a NULL f64 to PostgreSQL as float4,
         // which a float8 parameter rejects ("incorrect binary data format").
         .bind((!c[8].is_empty()).then(|| c[8].clone()))
         .bind(flag(&c[9]))
@@ -220,6 +263,14 @@ async fn insert_rows(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+async fn insert_findings(
+    tx: &mut Transaction<'_, Any>,
+    site: &str,
+    r: &Report,
+) -> Result<(), sqlx::Error> {
     for (i, f) in r.findings.iter().enumerate() {
         let cookie = f.cookie.as_ref();
         let decl = f.declaration.as_ref();
@@ -243,6 +294,15 @@ async fn insert_rows(
         .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
+
+/// Page errors, then the scan's warnings, numbered in one sequence.
+async fn insert_report_errors(
+    tx: &mut Transaction<'_, Any>,
+    site: &str,
+    r: &Report,
+) -> Result<(), sqlx::Error> {
     let page_errors = r
         .pages
         .iter()
