@@ -130,7 +130,12 @@ impl Default for TestCommand {
 
 impl TestCommand {
     pub fn new() -> TestCommand {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+        TestCommand::with_binary(env!("CARGO_BIN_EXE_cookiescan"))
+    }
+
+    /// Another build of cookiescan (a measurement comparing releases names one).
+    pub fn with_binary(binary: impl AsRef<OsStr>) -> TestCommand {
+        let mut cmd = Command::new(binary);
         // As assert_cmd did: a test never waits on the terminal the suite was started from.
         cmd.env_remove("COOKIESCAN_LOG").stdin(Stdio::null());
         TestCommand {
