@@ -2,10 +2,12 @@
 //! kill -9 and resume, shards merged equal one run, bad list lines numbered.
 
 mod batch_support;
+mod util;
 
 use std::time::{Duration, Instant};
 
 use batch_support::*;
+use util::TestCommand;
 
 fn flags(list: &std::path::Path, store: &std::path::Path, extra: &[String]) -> Vec<String> {
     let mut args = vec![
@@ -102,7 +104,7 @@ async fn killed_batch_resumes_without_duplicates() {
     let db = store.display().to_string();
     let mut args = flags(&list_path, &store, &extra);
     args[5] = "4".into();
-    let mut child = cookiescan().args(&args).spawn().expect("batch starts");
+    let mut child = TestCommand::new().args(&args).spawn();
     let start = Instant::now();
     loop {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -185,10 +187,9 @@ fn bad_lines_are_reported_with_their_numbers() {
     )
     .expect("write");
     let store = dir.path().join("r.db");
-    let out = cookiescan()
+    let out = TestCommand::new()
         .args(flags(&list_path, &store, &[]))
-        .output()
-        .expect("runs");
+        .output();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     let name = list_path.display().to_string();

@@ -3,11 +3,13 @@
 //! unreachable database fails these tests; elsewhere a missing variable skips them.
 
 mod batch_support;
+mod util;
 
 use std::process::Child;
 use std::time::{Duration, Instant};
 
 use batch_support::*;
+use util::TestCommand;
 
 fn admin_url() -> Option<String> {
     match std::env::var("COOKIESCAN_TEST_POSTGRES") {
@@ -41,14 +43,11 @@ async fn fresh_database(admin: &str, name: &str) -> String {
 }
 
 fn worker(list: &std::path::Path, store: &str, extra: &[String], lease: &str) -> Child {
-    cookiescan()
+    TestCommand::new()
         .args(["batch", &list.display().to_string(), "--store", store])
         .args(["--sites-in-parallel", "3", "--lease-secs", lease])
         .args(extra)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
         .spawn()
-        .expect("worker starts")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

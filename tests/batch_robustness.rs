@@ -2,11 +2,13 @@
 //! their own summaries and `merge` writes the merged one, failed sites wait longer before each
 //! retry, and a worker that died leaves a trace in `errors`.
 mod batch_support;
+mod util;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use batch_support::*;
+use util::TestCommand;
 
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
@@ -15,11 +17,7 @@ fn args(list: &[&str]) -> Vec<String> {
 /// Runs cookiescan expecting failure; returns (exit code, stderr, seconds taken).
 fn failing(args: &[String], dir: &Path) -> (Option<i32>, String, Duration) {
     let started = Instant::now();
-    let out = cookiescan()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = TestCommand::new().current_dir(dir).args(args).output();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

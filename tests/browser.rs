@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::observe::{ConsentPhase, Source};
 use cookiescan::scripts::StorageKind;
+use util::TestCommand;
 
 /// A vanilla-cookieconsent v3 site; `faulty` sets the analytics cookie whatever the choice.
 fn cookieconsent_site(faulty: bool) -> SiteSpec {
@@ -276,8 +277,7 @@ async fn web_storage_is_listed_with_the_script_that_wrote_it() {
 #[test]
 fn demo_in_the_browser_respects_robots_and_lists_cookies_and_storage() {
     require_chromium();
-    let out = assert_cmd::Command::cargo_bin("cookiescan")
-        .expect("the binary is built")
+    let out = TestCommand::new()
         .args(["demo", "--browser", "--quiet", "--format", "json"])
         .assert()
         .code(0)
@@ -342,9 +342,9 @@ fn demo_in_the_browser_respects_robots_and_lists_cookies_and_storage() {
 async fn ctrl_c_in_the_browser_gives_a_partial_report_and_removes_the_profile() {
     require_chromium();
     let server = util::serve("basic").await;
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("partial.json");
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+    let mut c = TestCommand::new();
+    let out = c.path("partial.json");
+    let tmp = c.dir().to_path_buf();
     c.args([
         "scan",
         "--browser",
@@ -355,14 +355,10 @@ async fn ctrl_c_in_the_browser_gives_a_partial_report_and_removes_the_profile() 
         "-o",
     ])
     .arg(&out)
-    .env("TMPDIR", tmp.path());
-    for r in server.resolve_args() {
-        c.args(["--resolve", &r]);
-    }
-    c.arg(format!("{}/after-hang", server.origin("www.site.test")))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped());
-    let child = c.spawn().unwrap();
+    .env("TMPDIR", &tmp)
+    .resolving(&server)
+    .arg(format!("{}/after-hang", server.origin("www.site.test")));
+    let child = c.spawn();
     util::wait_for_hit(&server, "www.site.test", "/hang").await;
     let output = util::interrupt(child).await;
     assert_eq!(
@@ -383,7 +379,7 @@ async fn ctrl_c_in_the_browser_gives_a_partial_report_and_removes_the_profile() 
         hang["error"].as_str().unwrap().contains("interrupted"),
         "{hang}"
     );
-    let left: Vec<_> = std::fs::read_dir(tmp.path())
+    let left: Vec<_> = std::fs::read_dir(&tmp)
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| {

@@ -13,6 +13,7 @@ use cookiescan::browser::{BrowserOptions, ConsentMode};
 use cookiescan::fixture::FixtureServer;
 use cookiescan::observe::Attribution;
 use cookiescan::report::Report;
+use util::TestCommand;
 
 const WWW: &str = "www.maison.test";
 const FR: &str = "fr.maison.test";
@@ -275,8 +276,7 @@ async fn cookie_first_page_is_the_page_that_set_it_over_10_runs_at_4_tabs() {
 async fn consent_all_timing() {
     require_chromium();
     let server = FixtureServer::start(consent_crawl_site()).await.unwrap();
-    let bin = std::env::var("COOKIESCAN_BIN")
-        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_cookiescan").to_owned());
+    let bin = std::env::var_os("COOKIESCAN_BIN");
     let runs: u32 = std::env::var("RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -297,10 +297,11 @@ async fn consent_all_timing() {
             args.push(r);
         }
         let started = Instant::now();
-        let out = std::process::Command::new(&bin)
-            .args(&args)
-            .output()
-            .expect("the binary runs");
+        let mut c = match &bin {
+            Some(bin) => TestCommand::with_binary(bin),
+            None => TestCommand::new(),
+        };
+        let out = c.args(&args).output_serving();
         let took = started.elapsed();
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
         let passes: Vec<String> = v["consent"]["passes"]

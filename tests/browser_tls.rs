@@ -11,6 +11,7 @@ use cookiescan::fixture::{FixtureServer, SiteSpec, TlsIdentity};
 use cookiescan::observe::WarningKind;
 use cookiescan::observe::{Party, Source};
 use cookiescan::report::Report;
+use util::TestCommand;
 
 const SITE: &str = "www.site.test";
 const WIDGETS: &str = "widgets.thirdparty.test";
@@ -160,23 +161,17 @@ async fn static_insecure_fetches_the_https_iframe_and_without_it_warns() {
 async fn cli_insecure_reaches_the_https_iframe() {
     let server = serve().await;
     let run = |insecure: bool| {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+        let mut c = TestCommand::new();
         c.args(["scan", "--quiet", "--fail-on", "never", "--format", "json"]);
         if insecure {
             c.arg("--insecure");
         }
-        for r in server.resolve_args() {
-            c.args(["--resolve", &r]);
-        }
-        c.arg(format!("{}/", server.origin(SITE)));
+        c.resolving(&server)
+            .arg(format!("{}/", server.origin(SITE)));
         c
     };
     for on in [true, false] {
-        let mut c = run(on);
-        let out = tokio::task::spawn_blocking(move || c.output())
-            .await
-            .expect("joined")
-            .expect("the binary runs");
+        let out = run(on).output_serving();
         assert_eq!(
             out.status.code(),
             Some(0),

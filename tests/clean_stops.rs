@@ -6,22 +6,21 @@ mod browser_support;
 mod util;
 
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 use cookiescan::fixture::{FixtureServer, SiteSpec};
+use util::TestCommand;
 
-fn scan(server: &FixtureServer, tmp: &Path, extra: &[&str], start: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+/// Sets `c` up to scan `start`, with its temporary files (Chromium's profile) in the
+/// command's own folder, so the tests can look for what is left there.
+fn scan(c: &mut TestCommand, server: &FixtureServer, extra: &[&str], start: &str) {
+    let tmp = c.dir().to_path_buf();
     c.args(["scan", "--quiet", "--no-sitemaps"])
         .args(extra)
         .env("TMPDIR", tmp)
-        .env_remove("COOKIESCAN_LOG");
-    for r in server.resolve_args() {
-        c.args(["--resolve", &r]);
-    }
-    c.arg(start).stdout(Stdio::piped()).stderr(Stdio::piped());
-    c
+        .resolving(server)
+        .arg(start);
 }
 
 async fn signal_and_wait(child: Child, signal: &str) -> Output {
@@ -91,17 +90,17 @@ fn partial_report(path: &Path, loading: &str) -> serde_json::Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_in_static_mode_writes_a_partial_report_and_exits_143() {
     let server = util::serve("basic").await;
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("partial.json");
+    let mut c = TestCommand::new();
+    let out = c.path("partial.json");
     let start = format!("{}/after-hang", server.origin("www.site.test"));
     let out_arg = out.display().to_string();
-    let mut c = scan(
+    scan(
+        &mut c,
         &server,
-        tmp.path(),
         &["--timeout", "60", "-o", &out_arg],
         &start,
     );
-    let child = c.spawn().unwrap();
+    let child = c.spawn();
     util::wait_for_hit(&server, "www.site.test", "/hang").await;
     let output = signal_and_wait(child, "-TERM").await;
     assert_eq!(
@@ -117,12 +116,12 @@ async fn sigterm_in_static_mode_writes_a_partial_report_and_exits_143() {
 async fn sigterm_in_the_browser_gives_a_partial_report_and_leaves_no_chromium_or_profile() {
     browser_support::require_chromium();
     let server = util::serve("basic").await;
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("partial.json");
+    let mut c = TestCommand::new();
+    let out = c.path("partial.json");
     let start = format!("{}/after-hang", server.origin("www.site.test"));
-    let mut c = scan(
+    scan(
+        &mut c,
         &server,
-        tmp.path(),
         &[
             "--browser",
             "--timeout",
@@ -132,10 +131,10 @@ async fn sigterm_in_the_browser_gives_a_partial_report_and_leaves_no_chromium_or
         ],
         &start,
     );
-    let child = c.spawn().unwrap();
+    let child = c.spawn();
     util::wait_for_hit(&server, "www.site.test", "/hang").await;
     assert!(
-        !processes_using(tmp.path()).is_empty(),
+        !processes_using(c.dir()).is_empty(),
         "Chromium runs (else the check below proves nothing)"
     );
     let output = signal_and_wait(child, "-TERM").await;
@@ -146,30 +145,24 @@ async fn sigterm_in_the_browser_gives_a_partial_report_and_leaves_no_chromium_or
         String::from_utf8_lossy(&output.stderr)
     );
     partial_report(&out, "/hang");
-    let left = gone_within(tmp.path(), Duration::from_secs(5)).await;
+    let left = gone_within(c.dir(), Duration::from_secs(5)).await;
     assert!(left.is_empty(), "Chromium processes left: {left:?}");
-    assert!(profiles_left(tmp.path()).is_empty());
+    assert!(profiles_left(c.dir()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chromium_dies_with_us_on_sigkill() {
     browser_support::require_chromium();
     let server = util::serve("basic").await;
-    let tmp = tempfile::tempdir().unwrap();
+    let mut c = TestCommand::new();
     let start = format!("{}/after-hang", server.origin("www.site.test"));
-    let child = scan(
-        &server,
-        tmp.path(),
-        &["--browser", "--timeout", "60"],
-        &start,
-    )
-    .spawn()
-    .unwrap();
+    scan(&mut c, &server, &["--browser", "--timeout", "60"], &start);
+    let child = c.spawn();
     util::wait_for_hit(&server, "www.site.test", "/hang").await;
-    assert!(!processes_using(tmp.path()).is_empty(), "Chromium runs");
+    assert!(!processes_using(c.dir()).is_empty(), "Chromium runs");
     let output = signal_and_wait(child, "-KILL").await;
     assert_eq!(output.status.code(), None, "killed by the signal");
-    let left = gone_within(tmp.path(), Duration::from_secs(10)).await;
+    let left = gone_within(c.dir(), Duration::from_secs(10)).await;
     for pid in &left {
         // Do not leave them running on the machine when the test fails.
         let _ = Command::new("kill")
@@ -194,11 +187,11 @@ body = "<html><body><a href='/next'>next</a><script>document.cookie = 'before_lo
     )
     .unwrap();
     let server = FixtureServer::start(spec).await.unwrap();
-    let tmp = tempfile::tempdir().unwrap();
+    let mut c = TestCommand::new();
     let start = format!("{}/", server.origin("www.loop.test"));
-    let mut c = scan(
+    scan(
+        &mut c,
         &server,
-        tmp.path(),
         &[
             "--browser",
             "--timeout",
@@ -213,9 +206,7 @@ body = "<html><body><a href='/next'>next</a><script>document.cookie = 'before_lo
         &start,
     );
     let started = Instant::now();
-    let output = tokio::task::spawn_blocking(move || c.output().unwrap())
-        .await
-        .unwrap();
+    let output = c.output_serving();
     let took = started.elapsed();
     eprintln!("the endless page's scan took {took:.1?}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
@@ -238,5 +229,5 @@ body = "<html><body><a href='/next'>next</a><script>document.cookie = 'before_lo
         .collect();
     assert!(names.contains(&"from_header"), "{names:?}");
     assert!(names.contains(&"before_loop"), "{names:?}");
-    assert!(profiles_left(tmp.path()).is_empty());
+    assert!(profiles_left(c.dir()).is_empty());
 }

@@ -1,22 +1,8 @@
 //! The real binary: exit codes, output files, Ctrl-C. Sites are served in-process.
 mod util;
 
-use std::process::{Command, Stdio};
-
-use assert_cmd::cargo::CommandCargoExt;
 use predicates::prelude::*;
-
-fn cookiescan() -> Command {
-    Command::cargo_bin("cookiescan").expect("binary is built")
-}
-
-fn resolve_args(server: &cookiescan::fixture::FixtureServer) -> Vec<String> {
-    server
-        .resolve_args()
-        .into_iter()
-        .flat_map(|r| ["--resolve".to_string(), r])
-        .collect()
-}
+use util::TestCommand;
 
 #[test]
 fn usage_errors_exit_2_with_one_clear_line() {
@@ -37,22 +23,18 @@ fn usage_errors_exit_2_with_one_clear_line() {
         &["frobnicate"],
     ];
     for args in cases {
-        assert_cmd::Command::from_std({
-            let mut c = cookiescan();
-            c.args(*args);
-            c
-        })
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("error"));
+        TestCommand::new()
+            .args(*args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error"));
     }
 }
 
 #[test]
 fn unreachable_start_url_exits_3() {
-    let mut c = cookiescan();
-    c.args(["scan", "--timeout", "2", "http://127.0.0.1:1/"]);
-    assert_cmd::Command::from_std(c)
+    TestCommand::new()
+        .args(["scan", "--timeout", "2", "http://127.0.0.1:1/"])
         .assert()
         .code(3)
         .stderr(predicate::str::contains("could not be reached"));
@@ -60,9 +42,8 @@ fn unreachable_start_url_exits_3() {
 
 #[test]
 fn demo_runs_offline_and_lists_the_demo_cookies() {
-    let mut c = cookiescan();
-    c.args(["demo", "--quiet"]);
-    let out = assert_cmd::Command::from_std(c)
+    let out = TestCommand::new()
+        .args(["demo", "--quiet"])
         .assert()
         .code(0)
         .get_output()
@@ -92,9 +73,8 @@ fn demo_runs_offline_and_lists_the_demo_cookies() {
 #[tokio::test(flavor = "multi_thread")]
 async fn scan_writes_json_report_without_values() {
     let server = util::serve("basic").await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("report.json");
-    let mut c = cookiescan();
+    let mut c = TestCommand::new();
+    let out = c.path("report.json");
     c.args([
         "scan",
         "--quiet",
@@ -105,12 +85,9 @@ async fn scan_writes_json_report_without_values() {
         "-o",
     ])
     .arg(&out);
-    c.args(resolve_args(&server))
+    c.resolving(&server)
         .arg(format!("{}/", server.origin("www.site.test")));
-    let output = tokio::task::spawn_blocking(move || c.output())
-        .await
-        .unwrap()
-        .unwrap();
+    let output = c.output_serving();
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -133,15 +110,13 @@ async fn scan_writes_json_report_without_values() {
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_writes_a_partial_report_and_exits_130() {
     let server = util::serve("basic").await;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("partial.json");
-    let mut c = cookiescan();
+    let mut c = TestCommand::new();
+    let out = c.path("partial.json");
     c.args(["scan", "--quiet", "--timeout", "60", "--no-sitemaps", "-o"])
-        .arg(&out);
-    c.args(resolve_args(&server))
+        .arg(&out)
+        .resolving(&server)
         .arg(format!("{}/after-hang", server.origin("www.site.test")));
-    c.stdout(Stdio::null()).stderr(Stdio::piped());
-    let child = c.spawn().unwrap();
+    let child = c.spawn();
     // Interrupt once the crawl is stuck on /hang: a fixed delay races the binary's start-up
     // on a loaded machine (SIGINT before the handler is installed kills it outright).
     util::wait_for_hit(&server, "www.site.test", "/hang").await;

@@ -1,12 +1,12 @@
 //! Compliance rules and the config file, end to end on the demo site.
 mod util;
 
-use assert_cmd::Command;
 use cookiescan::compliance::Finding;
 use cookiescan::config::Config;
 use cookiescan::policy::Policy;
 use cookiescan::report::Report;
 use predicates::prelude::*;
+use util::TestCommand;
 
 async fn demo_with(config_text: &str) -> Report {
     let config = Config::parse(config_text, "test.toml").expect("valid config");
@@ -191,8 +191,7 @@ fn config_errors_name_the_line() {
 #[test]
 fn fail_on_decides_the_exit_code() {
     let run = |fail_on: &str| {
-        Command::cargo_bin("cookiescan")
-            .unwrap()
+        TestCommand::new()
             .args(["demo", "--quiet", "--fail-on", fail_on])
             .assert()
     };
@@ -200,8 +199,7 @@ fn fail_on_decides_the_exit_code() {
         .code(1)
         .stdout(predicate::str::contains("errors,"));
     run("never").code(0);
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .args(["demo", "--quiet"])
         .assert()
         .code(0);
@@ -209,12 +207,9 @@ fn fail_on_decides_the_exit_code() {
 
 #[test]
 fn bad_config_file_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("cookiescan.toml");
-    std::fs::write(&path, "[[ignore]]\nname = \"x\"\n").unwrap();
-    Command::cargo_bin("cookiescan")
-        .unwrap()
-        .args(["demo", "--quiet", "--config"])
+    let mut c = TestCommand::new();
+    let path = c.write("cookiescan.toml", "[[ignore]]\nname = \"x\"\n");
+    c.args(["demo", "--quiet", "--config"])
         .arg(&path)
         .assert()
         .code(2)
@@ -223,23 +218,14 @@ fn bad_config_file_exits_2() {
 
 #[test]
 fn config_in_the_current_directory_is_found_and_flags_win() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("cookiescan.toml"),
-        "[scan]\nurls = [\"http://127.0.0.1:1/\"]\ntimeout = 1.0\n",
-    )
-    .unwrap();
+    let config = "[scan]\nurls = [\"http://127.0.0.1:1/\"]\ntimeout = 1.0\n";
     // The file's URL is used (unreachable: exit 3) ...
-    Command::cargo_bin("cookiescan")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(["scan", "--quiet"])
-        .assert()
-        .code(3);
+    let mut c = TestCommand::new();
+    c.write("cookiescan.toml", config);
+    c.in_dir().args(["scan", "--quiet"]).assert().code(3);
     // ... and a bad flag still wins over the file.
-    Command::cargo_bin("cookiescan")
-        .unwrap()
-        .current_dir(dir.path())
+    TestCommand::new()
+        .current_dir(c.dir())
         .args(["scan", "--quiet", "--timeout=-1"])
         .assert()
         .code(2)
@@ -248,17 +234,14 @@ fn config_in_the_current_directory_is_found_and_flags_win() {
 
 #[test]
 fn init_writes_a_starter_and_declares_a_scan() {
-    let dir = tempfile::tempdir().unwrap();
-    let report = dir.path().join("report.json");
-    Command::cargo_bin("cookiescan")
-        .unwrap()
-        .args(["demo", "--quiet", "-o"])
+    let mut demo = TestCommand::new();
+    let report = demo.path("report.json");
+    let out = demo.path("cookiescan.toml");
+    demo.args(["demo", "--quiet", "-o"])
         .arg(&report)
         .assert()
         .code(0);
-    let out = dir.path().join("cookiescan.toml");
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .args(["init", "--from"])
         .arg(&report)
         .arg("-o")
@@ -271,14 +254,12 @@ fn init_writes_a_starter_and_declares_a_scan() {
         .iter()
         .any(|d| d.name == "VISITOR_INFO1_LIVE"));
     // Refuses to overwrite without --force.
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .args(["init", "-o"])
         .arg(&out)
         .assert()
         .code(2);
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .args(["init", "--force", "-o"])
         .arg(&out)
         .assert()
@@ -290,7 +271,7 @@ fn init_writes_a_starter_and_declares_a_scan() {
 async fn scan_takes_declarations_straight_from_a_policy_page() {
     let server = cookiescan::demo::start().await.unwrap();
     let origin = server.origin("www.coop-demo.test");
-    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("cookiescan"));
+    let mut c = TestCommand::new();
     c.args([
         "scan",
         "--quiet",
@@ -302,13 +283,7 @@ async fn scan_takes_declarations_straight_from_a_policy_page() {
     ])
     .arg(format!("{origin}/privacy"))
     .arg(format!("{origin}/"));
-    for r in server.resolve_args() {
-        c.args(["--resolve", &r]);
-    }
-    let out = tokio::task::spawn_blocking(move || c.output())
-        .await
-        .unwrap()
-        .unwrap();
+    let out = c.resolving(&server).output_serving();
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -342,15 +317,12 @@ async fn scan_takes_declarations_straight_from_a_policy_page() {
 
 #[test]
 fn csv_declarations_with_shuffled_columns_feed_the_rules() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = dir.path().join("cookies.csv");
-    std::fs::write(
-        &csv,
+    let mut c = TestCommand::new();
+    let csv = c.write(
+        "cookies.csv",
         "Purpose,Type,Cookie name,Provider\n\"Protects forms, from CSRF\",Necessary,csrftoken,Coop\nKeeps you signed in,Strictly necessary,sessionid,Coop\n",
-    )
-    .unwrap();
-    let out = Command::cargo_bin("cookiescan")
-        .unwrap()
+    );
+    let out = c
         .args([
             "demo",
             "--quiet",
@@ -361,8 +333,7 @@ fn csv_declarations_with_shuffled_columns_feed_the_rules() {
             "--policy",
         ])
         .arg(&csv)
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(
         out.status.code(),
         Some(0),

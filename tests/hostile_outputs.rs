@@ -1,12 +1,14 @@
 //! Issue 17: what a hostile site or input must never do to our outputs. Every test drives the
 //! real binary; sites are served in-process on 127.0.0.1.
 mod batch_support;
+mod util;
 
 use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
 use cookiescan::fixture::{FixtureServer, SiteSpec};
+use util::TestCommand;
 
 /// Distinctive values that must appear in no output without --include-values.
 const SECRETS: [&str; 3] = ["NAMELESSSECRETONE", "NAMELESSSECRETTWO", "NAMEDSECRETTHREE"];
@@ -47,11 +49,10 @@ fn resolve(server: &FixtureServer) -> Vec<String> {
 }
 
 async fn run(args: Vec<String>, dir: &Path) -> Output {
-    let mut c = batch_support::cookiescan();
-    c.current_dir(dir).args(args);
-    tokio::task::spawn_blocking(move || c.output().expect("cookiescan runs"))
-        .await
-        .expect("the run finishes")
+    TestCommand::new()
+        .current_dir(dir)
+        .args(args)
+        .output_serving()
 }
 
 fn scan_args(server: &FixtureServer, extra: &[&str]) -> Vec<String> {

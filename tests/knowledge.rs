@@ -1,9 +1,9 @@
 //! Classification end to end: the demo's cookies, user databases, `lookup`.
 mod util;
 
-use assert_cmd::Command;
 use cookiescan::knowledge::{Category, MatchKind};
 use predicates::prelude::*;
+use util::TestCommand;
 
 #[tokio::test]
 async fn every_demo_cookie_is_classified_correctly() {
@@ -36,8 +36,7 @@ async fn every_demo_cookie_is_classified_correctly() {
 
 #[test]
 fn lookup_prints_the_match_and_why() {
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .args(["lookup", "sessionid", "--domain", "instagram.com"])
         .assert()
         .success()
@@ -47,8 +46,7 @@ fn lookup_prints_the_match_and_why() {
 #[test]
 fn open_cookie_database_csv_is_accepted_and_bad_rows_are_warned() {
     let csv = util::fixture_path("ocd/sample.csv");
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .arg("lookup")
         .arg("--cookie-db")
         .arg(&csv)
@@ -60,12 +58,9 @@ fn open_cookie_database_csv_is_accepted_and_bad_rows_are_warned() {
 
 #[test]
 fn a_broken_cookie_db_is_a_usage_error_naming_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("mine.toml");
-    std::fs::write(&bad, "[[cookie]]\nname = \"x\"\nvendor = \"v\"\ncategory = \"necessary\"\npurpose = \"p\"\ncolour = \"red\"\n").unwrap();
-    Command::cargo_bin("cookiescan")
-        .unwrap()
-        .arg("lookup")
+    let mut c = TestCommand::new();
+    let bad = c.write("mine.toml", "[[cookie]]\nname = \"x\"\nvendor = \"v\"\ncategory = \"necessary\"\npurpose = \"p\"\ncolour = \"red\"\n");
+    c.arg("lookup")
         .arg("--cookie-db")
         .arg(&bad)
         .arg("x")

@@ -1,10 +1,11 @@
 //! The shapes real published policies take that issue 20 measured as rows (one fixture
 //! each under fixtures/policies/shapes/, written for these tests with real cookie names),
 //! read with the real knowledge base as `cookiescan policy extract` does.
+mod util;
 
-use assert_cmd::Command;
 use cookiescan::knowledge::KnowledgeBase;
 use cookiescan::policy::{extract_bytes, DeclaredCookie, DocKind, Extraction, Layout};
+use util::TestCommand;
 
 fn shape(name: &str) -> Extraction {
     let path = format!(
@@ -164,11 +165,9 @@ fn explain_flag_says_how_each_row_was_read() {
         "{}/fixtures/policies/shapes/glued-names.txt",
         env!("CARGO_MANIFEST_DIR")
     );
-    let out = Command::cargo_bin("cookiescan")
-        .unwrap()
+    let out = TestCommand::new()
         .args(["policy", "extract", &path, "--explain"])
-        .output()
-        .unwrap();
+        .output();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("_pk_ref (line 8): list of names:"), "{err}");
@@ -179,16 +178,14 @@ fn explain_flag_says_how_each_row_was_read() {
     // The declarations themselves stay on stdout, ready to paste.
     assert!(String::from_utf8_lossy(&out.stdout).contains("name = \"_pk_ref\""));
 
-    let url = Command::cargo_bin("cookiescan")
-        .unwrap()
+    let url = TestCommand::new()
         .args([
             "policy",
             "extract",
             "http://127.0.0.1:9/p.html",
             "--explain",
         ])
-        .output()
-        .unwrap();
+        .output();
     assert!(!url.status.success());
     assert!(
         String::from_utf8_lossy(&url.stderr).contains("save http://127.0.0.1:9/p.html to a file")

@@ -1,11 +1,12 @@
 //! The seed policies in ../shared/seeds, read with the real knowledge base as the name oracle
 //! (the extractor's own tests use a small list; this is what `cookiescan` actually does).
+mod util;
 
 use std::path::PathBuf;
 
-use assert_cmd::Command;
 use cookiescan::knowledge::{Category, KnowledgeBase};
 use cookiescan::policy::{extract_bytes, DocKind};
+use util::TestCommand;
 
 fn seed(name: &str) -> PathBuf {
     let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -88,8 +89,7 @@ fn opendatasoft_seed_with_the_real_database() {
 
 #[test]
 fn policy_extract_prints_toml_that_cookiescan_toml_accepts() {
-    let out = Command::cargo_bin("cookiescan")
-        .unwrap()
+    let out = TestCommand::new()
         .args(["policy", "extract"])
         .arg(seed("outscale-cookie-policy.txt"))
         .assert()
@@ -101,8 +101,7 @@ fn policy_extract_prints_toml_that_cookiescan_toml_accepts() {
     let config = cookiescan::config::Config::parse(&text, "extracted.toml")
         .expect("pastes into cookiescan.toml");
     assert_eq!(config.declared.len(), 18);
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .args(["policy", "extract", "--format", "csv"])
         .arg(seed("opendatasoft-cookie-policy.txt"))
         .assert()
@@ -112,12 +111,9 @@ fn policy_extract_prints_toml_that_cookiescan_toml_accepts() {
 
 #[test]
 fn a_binary_policy_is_a_clear_usage_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let png = dir.path().join("policy.png");
-    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0garbage").unwrap();
-    Command::cargo_bin("cookiescan")
-        .unwrap()
-        .args(["policy", "extract"])
+    let mut c = TestCommand::new();
+    let png = c.write("policy.png", b"\x89PNG\r\n\x1a\n\0\0\0garbage");
+    c.args(["policy", "extract"])
         .arg(&png)
         .assert()
         .code(2)

@@ -2,10 +2,10 @@
 mod report_support;
 mod util;
 
-use assert_cmd::Command;
 use cookiescan::knowledge::Category;
 use cookiescan::report::{DiffFormat, Format, Report, ReportDiff};
 use report_support::{demo_report, demo_report_from, render};
+use util::TestCommand;
 
 /// The demo site a release later: Google Analytics added, the CSRF cookie kept for two years,
 /// the session cookie made SameSite=Strict, Django's message cookie gone.
@@ -109,14 +109,12 @@ async fn diff_command_exits_1_when_something_new_appeared() {
     std::fs::write(&new_path, render(&new, Format::Json)).unwrap();
 
     let run = |a: &std::path::Path, b: &std::path::Path, format: &str| {
-        Command::cargo_bin("cookiescan")
-            .unwrap()
+        TestCommand::new()
             .arg("diff")
             .arg(a)
             .arg(b)
             .args(["--format", format])
             .output()
-            .unwrap()
     };
     let out = run(&old_path, &new_path, "summary");
     assert_eq!(out.status.code(), Some(1));

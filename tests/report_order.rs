@@ -1,18 +1,18 @@
 //! Issue 17 item 22: reports are committed and diffed, so two scans of an unchanged site must
 //! give the same bytes whatever order the fetches finished in.
+mod util;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
+use util::TestCommand;
 
 fn demo(dir: &Path) {
-    let out = Command::cargo_bin("cookiescan")
-        .unwrap()
+    let out = TestCommand::new()
         .current_dir(dir)
         .args(["demo", "--quiet", "--output-dir", "out"])
         .args(["--format", "json", "--format", "csv"])
-        .output()
-        .unwrap();
+        .output();
     assert_eq!(
         out.status.code(),
         Some(0),

@@ -1,18 +1,18 @@
 //! The output flags of the real binary: --format (repeatable), --output, --output-dir, and the
 //! CSV options.
+mod util;
+
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::Command;
+use util::TestCommand;
 
 fn demo(args: &[&str], dir: &Path) -> Output {
-    Command::cargo_bin("cookiescan")
-        .unwrap()
+    TestCommand::new()
         .current_dir(dir)
         .args(["demo", "--quiet"])
         .args(args)
         .output()
-        .unwrap()
 }
 
 fn stdout(o: &Output) -> String {

@@ -3,10 +3,12 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use sqlx::{AnyPool, Row};
+
+use crate::util::TestCommand;
 
 /// `good` sites s0.test … plus `hanging` sites that never answer and one dead port.
 /// `slow_ms` delays each site's second page (to kill a batch mid-run).
@@ -79,14 +81,8 @@ pub fn list(server: &FixtureServer, dead: u16, path: &Path) -> Vec<String> {
     flags
 }
 
-pub fn cookiescan() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_cookiescan"));
-    c.env_remove("COOKIESCAN_LOG");
-    c
-}
-
 pub fn run(args: &[String]) -> Output {
-    let out = cookiescan().args(args).output().expect("cookiescan runs");
+    let out = TestCommand::new().args(args).output();
     assert!(
         out.status.success(),
         "cookiescan {args:?} failed: {}",

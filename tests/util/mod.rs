@@ -130,8 +130,14 @@ impl Default for TestCommand {
 
 impl TestCommand {
     pub fn new() -> TestCommand {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cookiescan"));
-        cmd.env_remove("COOKIESCAN_LOG");
+        TestCommand::with_binary(env!("CARGO_BIN_EXE_cookiescan"))
+    }
+
+    /// Another build of cookiescan (a measurement comparing releases names one).
+    pub fn with_binary(binary: impl AsRef<OsStr>) -> TestCommand {
+        let mut cmd = Command::new(binary);
+        // As assert_cmd did: a test never waits on the terminal the suite was started from.
+        cmd.env_remove("COOKIESCAN_LOG").stdin(Stdio::null());
         TestCommand {
             dir: tempfile::tempdir().expect("a temporary folder"),
             cmd,
@@ -189,7 +195,7 @@ impl TestCommand {
     }
 
     /// Writes `contents` to `name` inside [`TestCommand::dir`] and returns its path.
-    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, contents).expect("a test file is written");
         path
@@ -197,6 +203,12 @@ impl TestCommand {
 
     pub fn output(&mut self) -> Output {
         self.cmd.output().expect("cookiescan runs")
+    }
+
+    /// Runs to the end from inside a multi-threaded tokio test, handing this worker's tasks
+    /// (the in-process fixture server) to another thread while the binary runs.
+    pub fn output_serving(&mut self) -> Output {
+        tokio::task::block_in_place(|| self.output())
     }
 
     /// Runs to the end and hands the result to assert_cmd's assertions.
