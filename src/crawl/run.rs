@@ -21,6 +21,11 @@ use super::CrawlConfig;
 use crate::cookies::Jar;
 use crate::observe::{Observation, ResourceKind};
 
+/// Header lines one response may carry. Browsers cap the size of a head (Chromium: 256 KB),
+/// not its lines; hyper's default of 100 lines failed pages that set 100 cookies. hyper's
+/// default buffer (about 400 KB) already holds a 256 KB head.
+const MAX_HEADER_LINES: usize = 8192;
+
 /// How often the progress display is told about the latest page.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
@@ -211,6 +216,7 @@ pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError>
         .user_agent(config.user_agent.clone())
         .pool_max_idle_per_host(config.per_host_concurrency.max(1))
         .http1_ignore_invalid_headers_in_responses(true)
+        .http1_max_headers(MAX_HEADER_LINES)
         .no_proxy()
         .danger_accept_invalid_certs(config.insecure);
     for r in &config.resolve {

@@ -1,0 +1,31 @@
+//! Hostile and broken sites (issue 17, fixtures/sites/hostile.toml): the scan stays within
+//! its memory, request and time bounds, accepts what browsers accept, and says what it cut.
+mod util;
+
+use cookiescan::crawl::WarningKind;
+use util::{config, cookie, names, scan, serve};
+
+#[tokio::test]
+async fn response_with_150_set_cookie_lines_and_256_kb_of_headers_is_read() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/many-headers");
+    cfg.use_sitemaps = false;
+    cfg.max_depth = Some(0);
+    let report = scan(&cfg).await;
+    assert_eq!(
+        report.pages[0].status,
+        Some(200),
+        "{:?}",
+        report.pages[0].error
+    );
+    let flood = names(&report)
+        .iter()
+        .filter(|n| n.starts_with("flood_"))
+        .count();
+    assert_eq!(flood, 150);
+    assert!(cookie(&report, "flood_149").is_some());
+    assert!(!report
+        .warnings
+        .iter()
+        .any(|w| w.kind == WarningKind::Transport));
+}
