@@ -29,3 +29,28 @@ async fn response_with_150_set_cookie_lines_and_256_kb_of_headers_is_read() {
         .iter()
         .any(|w| w.kind == WarningKind::Transport));
 }
+
+#[tokio::test]
+async fn jar_keeps_180_cookies_per_domain_and_drops_the_oldest() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/many-cookies");
+    cfg.use_sitemaps = false;
+    cfg.max_depth = Some(1);
+    let report = scan(&cfg).await;
+    assert_eq!(
+        names(&report)
+            .iter()
+            .filter(|n| n.starts_with("flood_"))
+            .count(),
+        200
+    );
+    assert!(
+        cookie(&report, "newest_was_sent").is_some(),
+        "{:?}",
+        names(&report)
+    );
+    assert!(
+        cookie(&report, "oldest_was_sent").is_none(),
+        "the oldest of 200 cookies was still sent"
+    );
+}
