@@ -54,3 +54,26 @@ async fn jar_keeps_180_cookies_per_domain_and_drops_the_oldest() {
         "the oldest of 200 cookies was still sent"
     );
 }
+
+#[tokio::test]
+async fn hitting_the_20_sitemap_cap_is_warned() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/");
+    cfg.max_depth = Some(0);
+    let report = scan(&cfg).await;
+    let read = (1..=30)
+        .filter(|i| server.hits("www.hostile.test", &format!("/sm/{i}.xml")) > 0)
+        .count();
+    assert_eq!(read, 19, "the index and 19 of its sitemaps make 20");
+    let warned: Vec<&str> = report
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Sitemap)
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].contains("first 20 sitemaps") && warned[0].contains("11 more"),
+        "{warned:?}"
+    );
+}
