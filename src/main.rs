@@ -178,6 +178,12 @@ struct CrawlArgs {
     /// Largest body read per response: bytes, or with K, M, G [default: 10M].
     #[arg(long)]
     max_body: Option<String>,
+    /// New sub-resources (images, scripts, ...) fetched per page at most; 0 = no cap [default: 500].
+    #[arg(long)]
+    max_subresources_per_page: Option<usize>,
+    /// Sub-resources fetched per scan at most; 0 = no cap [default: 10000].
+    #[arg(long)]
+    max_subresources: Option<usize>,
     /// User-Agent header [default: cookiescan/VERSION (+URL)].
     #[arg(long)]
     user_agent: Option<String>,
@@ -499,6 +505,8 @@ fn scan_section(urls: &[String], a: &CrawlArgs) -> ScanSection {
         rate: a.rate,
         timeout: a.timeout,
         max_body: a.max_body.clone(),
+        max_subresources_per_page: a.max_subresources_per_page,
+        max_subresources: a.max_subresources,
         user_agent: a.user_agent.clone(),
         headers: some_vec(&a.header),
         ignore_robots: a.ignore_robots.then_some(true),

@@ -2,7 +2,7 @@
 //! its memory, request and time bounds, accepts what browsers accept, and says what it cut.
 mod util;
 
-use cookiescan::crawl::WarningKind;
+use cookiescan::crawl::{Cancel, WarningKind};
 use util::{config, cookie, names, scan, serve};
 
 #[tokio::test]
@@ -75,5 +75,101 @@ async fn hitting_the_20_sitemap_cap_is_warned() {
     assert!(
         warned[0].contains("first 20 sitemaps") && warned[0].contains("11 more"),
         "{warned:?}"
+    );
+}
+
+fn limit_warnings<'a>(report: &'a cookiescan::report::Report, text: &str) -> Vec<&'a str> {
+    report
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Limit && w.message.contains(text))
+        .map(|w| w.message.as_str())
+        .collect()
+}
+
+#[tokio::test]
+async fn page_with_200000_images_fetches_only_the_per_page_cap() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/images/");
+    cfg.use_sitemaps = false;
+    cfg.max_pages = 1;
+    let report = scan(&cfg).await;
+    assert_eq!(report.resources.len(), 500);
+    let w = limit_warnings(&report, "--max-subresources-per-page");
+    assert_eq!(w.len(), 1, "{:?}", report.warnings);
+    assert!(
+        w[0].starts_with("199500 sub-resources were not fetched"),
+        "{w:?}"
+    );
+}
+
+#[tokio::test]
+async fn sub_resources_stop_at_the_per_scan_cap() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/images/");
+    cfg.use_sitemaps = false;
+    cfg.max_pages = 1;
+    cfg.max_subresources = 40;
+    cfg.max_subresources_per_page = 0;
+    let report = scan(&cfg).await;
+    assert_eq!(report.resources.len(), 40);
+    let w = limit_warnings(&report, "--max-subresources)");
+    assert_eq!(w.len(), 1, "{:?}", report.warnings);
+    assert!(w[0].starts_with("199960 sub-resources"), "{w:?}");
+}
+
+#[tokio::test]
+async fn link_flood_is_cut_per_page_and_by_the_queue_cap() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/flood");
+    cfg.use_sitemaps = false;
+    cfg.max_pages = 3;
+    cfg.concurrency = 1;
+    cfg.max_queued_pages = 15_000;
+    let report = scan(&cfg).await;
+    assert_eq!(report.pages.len(), 3);
+    let per_page = limit_warnings(&report, "links were not followed");
+    assert_eq!(per_page.len(), 1, "{:?}", report.warnings);
+    let queue = limit_warnings(&report, "links were not queued");
+    // 10,000 links from each of 3 pages, 15,000 fit (2 of them were visited meanwhile).
+    assert!(
+        queue.first().is_some_and(|w| w.starts_with("14998 links")),
+        "{queue:?}"
+    );
+    let stopped = report
+        .warnings
+        .iter()
+        .find(|w| w.message.starts_with("stopped at --max-pages"))
+        .expect("max-pages warning");
+    assert!(
+        stopped.message.contains("15000 more pages"),
+        "{}",
+        stopped.message
+    );
+}
+
+#[tokio::test]
+async fn script_bodies_beyond_the_byte_budget_are_not_kept() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/scripts/");
+    cfg.use_sitemaps = false;
+    cfg.max_pages = 1;
+    cfg.max_subresources_per_page = 12;
+    cfg.max_script_bytes = 30_000_000;
+    let out = cookiescan::crawl::crawl(&cfg, &(), &Cancel::default())
+        .await
+        .expect("crawl runs");
+    assert_eq!(out.resources.len(), 12);
+    // 9 MB each: three fit in 30 MB, the other nine are fetched for cookies only.
+    assert_eq!(out.scripts.len(), 3, "{:?}", out.warnings);
+    let w: Vec<&str> = out
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::Limit && w.message.contains("not analysed"))
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(
+        w.first().is_some_and(|w| w.starts_with("9 scripts")),
+        "{w:?}"
     );
 }

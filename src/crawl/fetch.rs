@@ -13,6 +13,11 @@ use super::pool::HostPool;
 use crate::cookies::{parse_set_cookie, Jar};
 use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
 
+/// Set-Cookie lines read from one response. A browser keeps 180 cookies per domain; a
+/// response may carry thousands of lines (its head may be 256 KB), and each line read
+/// becomes a sighting in memory, so a site setting thousands on every page is cut here.
+const MAX_SET_COOKIE_LINES: usize = 1000;
+
 /// Everything one fetch produced, including what it saw before failing.
 #[derive(Debug, Default)]
 pub struct Fetched {
@@ -173,7 +178,21 @@ impl Fetcher {
         let mut n = 0;
         // Locked once per response, at its first cookie.
         let mut jar = None;
-        for raw in headers.get_all(SET_COOKIE) {
+        let lines = headers.get_all(SET_COOKIE).iter().count();
+        if lines > MAX_SET_COOKIE_LINES {
+            out.warnings.push(Warning::new(
+                WarningKind::Limit,
+                Some(response_url),
+                format!(
+                    "{response_url} sent {lines} Set-Cookie lines; only the first {MAX_SET_COOKIE_LINES} were read"
+                ),
+            ));
+        }
+        for raw in headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .take(MAX_SET_COOKIE_LINES)
+        {
             let line = String::from_utf8_lossy(raw.as_bytes());
             n += 1;
             match parse_set_cookie(&line) {

@@ -6,6 +6,7 @@ mod events;
 mod extract;
 mod fetch;
 mod frontier;
+mod limits;
 mod memo;
 mod pool;
 mod robots;
@@ -14,7 +15,7 @@ mod seed;
 mod sitemap;
 mod worker;
 
-pub use config::{CrawlConfig, Resolve, ScopeMode, SettingsSummary, DEFAULT_USER_AGENT};
+pub use config::*;
 pub use cookie_file::{parse_cookie_file, UserCookie};
 pub use events::{
     Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,

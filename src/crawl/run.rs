@@ -124,10 +124,10 @@ pub async fn crawl(
         config.include.clone(),
         config.exclude.clone(),
     );
-    let mut st = State::new(Frontier::starting_at(
-        config.max_per_pattern,
-        &config.start_urls,
-    ));
+    let mut st = State::new(
+        Frontier::starting_at(config.max_per_pattern, &config.start_urls)
+            .with_max_queued(config.max_queued_pages),
+    );
     let mut robots = RobotsCache::default();
     if config.use_sitemaps {
         let seeds = seed::from_sitemaps(&config.start_urls, &fetcher, &scope, &mut robots).await;
@@ -185,6 +185,7 @@ pub async fn crawl(
             ),
         ));
     }
+    out.warnings.extend(st.limits.warnings(config));
     drop(st);
     out.finished_at = OffsetDateTime::now_utc();
     if let Some(err) = unreachable(&out, &config.start_urls) {

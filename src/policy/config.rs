@@ -34,6 +34,8 @@ pub struct ScanSection {
     pub timeout: Option<f64>,
     /// Bytes, or with a K/M/G suffix.
     pub max_body: Option<String>,
+    pub max_subresources_per_page: Option<usize>,
+    pub max_subresources: Option<usize>,
     pub user_agent: Option<String>,
     pub headers: Option<Vec<String>>,
     pub ignore_robots: Option<bool>,

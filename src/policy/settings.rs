@@ -24,6 +24,10 @@ impl ScanSection {
             rate: self.rate.or(fallback.rate),
             timeout: self.timeout.or(fallback.timeout),
             max_body: self.max_body.or(fallback.max_body),
+            max_subresources_per_page: self
+                .max_subresources_per_page
+                .or(fallback.max_subresources_per_page),
+            max_subresources: self.max_subresources.or(fallback.max_subresources),
             user_agent: self.user_agent.or(fallback.user_agent),
             headers: self.headers.or(fallback.headers),
             ignore_robots: self.ignore_robots.or(fallback.ignore_robots),
@@ -102,6 +106,10 @@ impl ScanSection {
             rate: self.rate,
             timeout,
             max_body,
+            max_subresources_per_page: self
+                .max_subresources_per_page
+                .unwrap_or(d.max_subresources_per_page),
+            max_subresources: self.max_subresources.unwrap_or(d.max_subresources),
             user_agent: self.user_agent.clone().unwrap_or(d.user_agent.clone()),
             headers,
             respect_robots: !self.ignore_robots.unwrap_or(false),
