@@ -173,3 +173,114 @@ async fn script_bodies_beyond_the_byte_budget_are_not_kept() {
         "{w:?}"
     );
 }
+
+/// Runs the real binary on `path` of the hostile site with `extra` flags; returns its exit
+/// code and peak resident memory in MB (from wait4's rusage, so only the child is measured).
+async fn peak_rss_mb(
+    server: &cookiescan::fixture::FixtureServer,
+    path: &str,
+    extra: &[&str],
+) -> (i32, u64) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+    cmd.args(["scan", "--quiet", "--fail-on", "never", "--format", "json"]);
+    for r in server.resolve_args() {
+        cmd.args(["--resolve", &r]);
+    }
+    cmd.args(extra)
+        .arg(format!("{}{path}", server.origin("www.hostile.test")))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let child = cmd.spawn().expect("the binary starts");
+    tokio::task::spawn_blocking(move || {
+        let pid = child.id() as libc::pid_t;
+        let mut status = 0;
+        // SAFETY: a zeroed rusage is a valid value for wait4 to fill in.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: pid is our own child, not yet waited for; both pointers are valid.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        assert_eq!(r, pid, "wait4 failed");
+        std::mem::forget(child);
+        let code = if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        };
+        // ru_maxrss is in kilobytes on Linux.
+        (code, usage.ru_maxrss as u64 / 1024)
+    })
+    .await
+    .expect("the wait finishes")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_flood_scan_peak_rss_stays_under_300_mb() {
+    let server = serve("hostile").await;
+    // Default settings, fewer pages than the default 500 to keep the test short: the
+    // per-page growth this guards against was 210 MB a page.
+    let (code, mb) = peak_rss_mb(&server, "/flood", &["--max-pages", "24"]).await;
+    eprintln!("link flood, 24 pages: peak RSS {mb} MB");
+    assert_eq!(code, 0);
+    assert!(mb < 300, "peak RSS {mb} MB");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn many_scripts_scan_peak_rss_stays_under_300_mb() {
+    let server = serve("hostile").await;
+    let (code, mb) = peak_rss_mb(&server, "/scripts/", &["--max-pages", "1"]).await;
+    eprintln!("300 scripts of 9 MB: peak RSS {mb} MB");
+    assert_eq!(code, 0);
+    assert!(mb < 300, "peak RSS {mb} MB");
+}
+
+/// A scan from `path` that follows links to other hosts, with a short timeout.
+async fn scan_failing_host(path: &str, dead_host: &str) {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", path);
+    cfg.use_sitemaps = false;
+    cfg.scope = cookiescan::crawl::ScopeMode::Any;
+    cfg.timeout = std::time::Duration::from_secs(1);
+    let start = std::time::Instant::now();
+    let report = scan(&cfg).await;
+    let elapsed = start.elapsed();
+    let tried = report
+        .pages
+        .iter()
+        .filter(|p| p.url.host_str() == Some(dead_host) && p.skipped.is_none())
+        .count();
+    let not_tried: Vec<_> = report
+        .pages
+        .iter()
+        .filter(|p| {
+            p.skipped
+                .as_deref()
+                .is_some_and(|s| s.starts_with("not tried"))
+        })
+        .collect();
+    let warned: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|w| w.kind == WarningKind::HostGivenUp)
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", report.warnings);
+    assert!(warned[0].message.starts_with(dead_host), "{:?}", warned[0]);
+    // 5 failures give up; at most 3 more were already running (4 per host at once).
+    assert!(
+        (5..=8).contains(&tried),
+        "{tried} URLs of {dead_host} were tried"
+    );
+    assert_eq!(tried + not_tried.len(), 12, "every link is listed");
+    assert!(not_tried
+        .iter()
+        .all(|p| p.url.host_str() == Some(dead_host)));
+    assert!(elapsed.as_secs() < 8, "took {elapsed:?}");
+}
+
+#[tokio::test]
+async fn host_that_never_answers_is_given_up_after_5_timeouts() {
+    scan_failing_host("/to-dead", "dead.test").await;
+}
+
+#[tokio::test]
+async fn host_that_answers_500_to_everything_is_given_up_after_5_failures() {
+    scan_failing_host("/to-flaky", "flaky.test").await;
+}

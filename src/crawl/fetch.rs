@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 use super::events::{Hop, MalformedCookie, Warning, WarningKind};
-use super::pool::HostPool;
+use super::pool::{HostPool, Verdict};
 use crate::cookies::{parse_set_cookie, Jar};
 use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
 
@@ -27,6 +27,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     pub body: Vec<u8>,
     pub error: Option<String>,
+    /// Set when no request was made because the host had been given up (the reason).
+    pub not_tried: Option<String>,
     pub observations: Vec<Observation>,
     pub malformed: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
@@ -54,6 +56,8 @@ pub struct Fetcher {
     pub max_redirects: usize,
     pub keep_values: bool,
     pub only_hosts: Option<HashSet<String>>,
+    /// The pool's failure limit, for the warning's text.
+    pub max_host_failures: usize,
 }
 
 impl Fetcher {
@@ -87,7 +91,18 @@ impl Fetcher {
                 return out;
             }
             let host = current.host_str().unwrap_or_default().to_string();
-            let _permit = self.pool.acquire(&host).await;
+            let _permit = match self.pool.acquire(&host).await {
+                Ok(permit) => permit,
+                Err(g) => {
+                    let why = format!(
+                        "not tried: {host} had failed {} requests in a row, so the scan gave up on it",
+                        g.failures
+                    );
+                    out.error = Some(why.clone());
+                    out.not_tried = Some(why);
+                    return out;
+                }
+            };
             let mut req = self
                 .client
                 .get(current.clone())
@@ -101,10 +116,12 @@ impl Fetcher {
                 Err(e) => {
                     let (kind, msg) = describe(&e, &current);
                     out.fail(kind, &current, msg);
+                    self.record_outcome(&host, true, &mut out);
                     return out;
                 }
             };
             let status = resp.status().as_u16();
+            self.record_outcome(&host, status >= 500, &mut out);
             let cookies_set =
                 self.record_cookies(resp.headers(), &current, page, status, hop, kind, &mut out);
             out.hops.push(Hop {
@@ -153,6 +170,21 @@ impl Fetcher {
             ),
         );
         out
+    }
+
+    /// Tells the pool how a request to `host` went; the failure that makes it give up on the
+    /// host is the one warning about it.
+    fn record_outcome(&self, host: &str, failed: bool, out: &mut Fetched) {
+        if self.pool.record(host, failed) == Verdict::GaveUp {
+            out.warnings.push(Warning::new(
+                WarningKind::HostGivenUp,
+                None,
+                format!(
+                    "{host} failed {} requests in a row (no answer, or a 5xx status); the scan gave up on it, and its other URLs were not tried (listed as skipped)",
+                    self.max_host_failures
+                ),
+            ));
+        }
     }
 
     fn may_contact(&self, url: &Url) -> bool {

@@ -253,7 +253,12 @@ pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError>
     Ok(Fetcher {
         client,
         jar: Arc::new(Mutex::new(jar)),
-        pool: HostPool::new(config.per_host_concurrency, config.rate),
+        pool: HostPool::new(
+            config.per_host_concurrency,
+            config.rate,
+            config.max_host_failures,
+        ),
+        max_host_failures: config.max_host_failures,
         headers,
         max_body: config.max_body,
         max_redirects: config.max_redirects,

@@ -216,6 +216,14 @@ async fn run_job(sh: &Shared, job: Job) {
         .fetcher
         .fetch(&job.url, &job.url, ResourceKind::Page, true)
         .await;
+    if let Some(why) = &fetched.not_tried {
+        // Like a page robots.txt disallows: listed, and not counted against --max-pages.
+        let mut st = sh.lock();
+        st.dispatched_pages -= 1;
+        st.out.pages.push(skipped(&job, why));
+        sh.finish_job(st);
+        return;
+    }
     let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
     // Only links that will be offered may be remembered as offered.
     let follows = depth_ok
@@ -411,7 +419,7 @@ fn handle_resource(
     url: Url,
     kind: ResourceKind,
     page: Url,
-    fetched: Fetched,
+    mut fetched: Fetched,
 ) {
     st.out.resources.push(ResourceVisit {
         url: url.clone(),
@@ -428,8 +436,10 @@ fn handle_resource(
                 st.limits.script_bytes.add(1, &page);
             }
         } else {
-            let code = String::from_utf8_lossy(&fetched.body).into_owned();
             let url = fetched.final_url.clone().unwrap_or(url);
+            // Valid UTF-8 (the usual case) becomes the String without a copy.
+            let code = String::from_utf8(std::mem::take(&mut fetched.body))
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
             keep_script(config, st, Some(url), &page, None, code);
         }
     }
