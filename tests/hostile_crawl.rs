@@ -284,3 +284,43 @@ async fn host_that_never_answers_is_given_up_after_5_timeouts() {
 async fn host_that_answers_500_to_everything_is_given_up_after_5_failures() {
     scan_failing_host("/to-flaky", "flaky.test").await;
 }
+
+#[tokio::test]
+async fn bare_cr_in_a_header_does_not_drop_the_page() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/bare-cr");
+    cfg.use_sitemaps = false;
+    cfg.max_depth = Some(0);
+    let report = scan(&cfg).await;
+    assert_eq!(
+        report.pages[0].status,
+        Some(200),
+        "{:?}",
+        report.pages[0].error
+    );
+    assert!(
+        cookie(&report, "after_cr").is_some(),
+        "{:?}",
+        names(&report)
+    );
+}
+
+#[tokio::test]
+async fn set_cookie_lines_with_control_characters_are_listed_as_malformed_by_name_only() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/control-cookies");
+    cfg.use_sitemaps = false;
+    cfg.max_depth = Some(0);
+    let report = scan(&cfg).await;
+    assert!(cookie(&report, "fine").is_some());
+    assert!(cookie(&report, "ctl_one").is_none() && cookie(&report, "ctl_del").is_none());
+    let mut excerpts: Vec<&str> = report
+        .malformed_set_cookie
+        .iter()
+        .map(|m| m.excerpt.as_str())
+        .collect();
+    excerpts.sort();
+    assert_eq!(excerpts, ["ctl_del", "ctl_one"]);
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains("SECRET"), "a value reached the report");
+}

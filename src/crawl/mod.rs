@@ -6,6 +6,8 @@ mod events;
 mod extract;
 mod fetch;
 mod frontier;
+mod head;
+mod http;
 mod limits;
 mod memo;
 mod pool;
@@ -13,6 +15,7 @@ mod robots;
 mod scope;
 mod seed;
 mod sitemap;
+mod tls;
 mod worker;
 
 pub use config::*;

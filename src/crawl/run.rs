@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
@@ -12,6 +12,7 @@ use url::Url;
 use super::events::{MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 use super::fetch::Fetcher;
 use super::frontier::Frontier;
+use super::http::{HttpClient, HttpSettings};
 use super::pool::HostPool;
 use super::robots::RobotsCache;
 use super::scope::Scope;
@@ -20,11 +21,6 @@ use super::worker::{absorb, offer, worker, Shared, State};
 use super::CrawlConfig;
 use crate::cookies::Jar;
 use crate::observe::{Observation, ResourceKind};
-
-/// Header lines one response may carry. Browsers cap the size of a head (Chromium: 256 KB),
-/// not its lines; hyper's default of 100 lines failed pages that set 100 cookies. hyper's
-/// default buffer (about 400 KB) already holds a 256 KB head.
-const MAX_HEADER_LINES: usize = 8192;
 
 /// How often the progress display is told about the latest page.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
@@ -208,24 +204,18 @@ fn report_progress(shared: &Shared, progress: &dyn Progress) {
 }
 
 pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
-    // reqwest is built without a default TLS provider; ring keeps the build small.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(config.timeout)
-        .connect_timeout(config.timeout)
-        .user_agent(config.user_agent.clone())
-        .pool_max_idle_per_host(config.per_host_concurrency.max(1))
-        .http1_ignore_invalid_headers_in_responses(true)
-        .http1_max_headers(MAX_HEADER_LINES)
-        .no_proxy()
-        .danger_accept_invalid_certs(config.insecure);
-    for r in &config.resolve {
-        builder = builder.resolve(&r.host, r.socket_addr());
-    }
-    let client = builder
-        .build()
-        .map_err(|e| CrawlError::Client(e.to_string()))?;
+    let client = HttpClient::new(HttpSettings {
+        timeout: config.timeout,
+        user_agent: config.user_agent.clone(),
+        per_host: config.per_host_concurrency,
+        resolve: config
+            .resolve
+            .iter()
+            .map(|r| (r.host.clone(), r.port, r.socket_addr()))
+            .collect(),
+        insecure: config.insecure,
+    })
+    .map_err(CrawlError::Client)?;
     let mut headers = HeaderMap::new();
     for (name, value) in &config.headers {
         let n = HeaderName::from_bytes(name.as_bytes())
