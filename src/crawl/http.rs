@@ -24,7 +24,7 @@ use hyper::header::{HeaderMap, HeaderValue, ACCEPT, USER_AGENT};
 use hyper::Uri;
 use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -38,6 +38,9 @@ pub type BoxError = Box<dyn StdError + Send + Sync>;
 /// not its lines; hyper's default of 100 lines failed pages that set 100 cookies. hyper's
 /// default buffer (about 400 KB) already holds a 256 KB head.
 const MAX_HEADER_LINES: usize = 8192;
+
+/// How long an idle connection is kept for the next request to its host.
+const POOL_IDLE: Duration = Duration::from_secs(30);
 
 /// What [`HttpClient::get`] can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +125,9 @@ impl HttpClient {
             timeout: s.timeout,
         };
         let client = Client::builder(TokioExecutor::new())
+            // Without a timer idle connections are never closed; a scan meets many hosts.
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(POOL_IDLE)
             .pool_max_idle_per_host(s.per_host.max(1))
             .http1_max_headers(MAX_HEADER_LINES)
             .http1_ignore_invalid_headers_in_responses(true)
