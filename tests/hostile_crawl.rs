@@ -324,3 +324,54 @@ async fn set_cookie_lines_with_control_characters_are_listed_as_malformed_by_nam
     let json = serde_json::to_string(&report).unwrap();
     assert!(!json.contains("SECRET"), "a value reached the report");
 }
+
+/// Resources fetched and `limit` warnings of a binary scan of `/images/` with `extra` flags.
+async fn images_scan(
+    server: &cookiescan::fixture::FixtureServer,
+    extra: Vec<String>,
+) -> (usize, usize) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+    cmd.args([
+        "scan",
+        "--quiet",
+        "--fail-on",
+        "never",
+        "--format",
+        "json",
+        "--no-sitemaps",
+    ])
+    .args(["--max-pages", "1"])
+    .args(extra);
+    for r in server.resolve_args() {
+        cmd.args(["--resolve", &r]);
+    }
+    cmd.arg(format!("{}/images/", server.origin("www.hostile.test")));
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let resources = report["resources"].as_array().map_or(0, Vec::len);
+    let limits = report["warnings"]
+        .as_array()
+        .map_or(0, |w| w.iter().filter(|w| w["kind"] == "limit").count());
+    (resources, limits)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sub_resource_caps_are_read_from_flags_and_the_config_file() {
+    let server = serve("hostile").await;
+    let flag = vec!["--max-subresources-per-page".to_string(), "7".to_string()];
+    assert_eq!(images_scan(&server, flag).await, (7, 1));
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cookiescan.toml");
+    std::fs::write(&config, "[scan]\nmax_subresources = 5\n").unwrap();
+    let file = vec!["--config".to_string(), config.display().to_string()];
+    assert_eq!(images_scan(&server, file).await, (5, 1));
+}
