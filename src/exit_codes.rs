@@ -11,8 +11,10 @@ pub enum ExitCode {
     Usage,
     /// The scan could not run (e.g. the start URL is unreachable).
     ScanFailed,
-    /// Interrupted by Ctrl-C; the partial report was still written.
+    /// Interrupted by Ctrl-C (SIGINT); the partial report was still written.
     Interrupted,
+    /// Stopped by SIGTERM (`timeout`, `kill`, CI cancellation); the partial report was written.
+    Terminated,
 }
 
 impl ExitCode {
@@ -23,6 +25,7 @@ impl ExitCode {
             ExitCode::Usage => 2,
             ExitCode::ScanFailed => 3,
             ExitCode::Interrupted => 130,
+            ExitCode::Terminated => 143,
         }
     }
 }

@@ -7,8 +7,8 @@ mod util;
 
 use browser_support::*;
 use cookiescan::browser::{BrowserOptions, ConsentMode};
-use cookiescan::crawl::WarningKind;
 use cookiescan::fixture::{FixtureServer, SiteSpec, TlsIdentity};
+use cookiescan::observe::WarningKind;
 use cookiescan::observe::{Party, Source};
 use cookiescan::report::Report;
 

@@ -3,9 +3,9 @@ mod util;
 
 use assert_cmd::Command;
 use cookiescan::compliance::Finding;
-use cookiescan::policy::Config;
+use cookiescan::config::Config;
+use cookiescan::policy::Policy;
 use cookiescan::report::Report;
-use cookiescan::scan::Policy;
 use predicates::prelude::*;
 
 async fn demo_with(config_text: &str) -> Report {

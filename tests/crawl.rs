@@ -3,7 +3,7 @@ mod util;
 
 use std::time::{Duration, Instant};
 
-use cookiescan::crawl::WarningKind;
+use cookiescan::observe::WarningKind;
 use cookiescan::observe::{Party, ResourceKind};
 use util::{config, cookie, names, scan, serve};
 
@@ -297,7 +297,7 @@ async fn unreachable_start_url_is_an_error() {
     let err = cookiescan::scan::scan(
         &cfg,
         util::kb(),
-        &cookiescan::scan::Policy::default(),
+        &cookiescan::policy::Policy::default(),
         &cookiescan::compliance::ComplianceSettings::default(),
         &(),
         &cookiescan::crawl::Cancel::default(),

@@ -2,7 +2,8 @@
 //! its memory, request and time bounds, accepts what browsers accept, and says what it cut.
 mod util;
 
-use cookiescan::crawl::{Cancel, WarningKind};
+use cookiescan::crawl::Cancel;
+use cookiescan::observe::WarningKind;
 use util::{config, cookie, names, scan, serve};
 
 #[tokio::test]

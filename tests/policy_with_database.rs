@@ -98,7 +98,7 @@ fn policy_extract_prints_toml_that_cookiescan_toml_accepts() {
         .stdout
         .clone();
     let text = String::from_utf8(out).unwrap();
-    let config = cookiescan::policy::Config::parse(&text, "extracted.toml")
+    let config = cookiescan::config::Config::parse(&text, "extracted.toml")
         .expect("pastes into cookiescan.toml");
     assert_eq!(config.declared.len(), 18);
     Command::cargo_bin("cookiescan")

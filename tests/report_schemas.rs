@@ -49,8 +49,10 @@ async fn demo_report_validates_against_the_committed_schema() {
     let server = cookiescan::demo::start().await.unwrap();
     let crawl = cookiescan::demo::config(&server, Default::default());
     let config =
-        cookiescan::policy::Config::parse(cookiescan::demo::DEMO_CONFIG, "demo.toml").unwrap();
-    let (policy, _) = cookiescan::scan::Policy::load(&config, &[], &crawl, util::kb())
+        cookiescan::config::Config::parse(cookiescan::demo::DEMO_CONFIG, "demo.toml").unwrap();
+    let (policy, _) = config
+        .policy()
+        .with_documents(&[], &crawl, util::kb())
         .await
         .unwrap();
     let report = util::scan_with(&crawl, &policy).await;

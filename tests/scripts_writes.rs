@@ -237,3 +237,32 @@ fn results_serialize_for_the_report() {
     assert_eq!(json["cookies"][0]["evidence"]["api"], "js-cookie");
     assert_eq!(json["cookies"][0]["evidence"]["method"], "parsed-write");
 }
+
+/// Issue 17 item 9: browsers ignore a cookie string holding a control character, so a
+/// script writing one sets no cookie and the analysis reports none (a warning says why).
+#[test]
+fn written_names_with_control_characters_are_refused_as_browsers_do() {
+    let a = run(
+        "control.js",
+        concat!(
+            "document.cookie = 'ff\\x01x=1; path=/';\n",
+            "document.cookie = 'ok=1; path=/';\n",
+            "document.cookie = 'del\\x7f=1';\n",
+            "document.cookie = 'tab\\there=1';\n",
+            "document.cookie = 'v=a\\x02b';\n",
+            "localStorage.setItem('key\\x01', 'v');\n",
+        ),
+    );
+    assert_eq!(names(&a), [exact("ok"), exact("tab\there")]);
+    let refused = a
+        .warnings
+        .iter()
+        .filter(|w| w.contains("control character"))
+        .count();
+    assert_eq!(refused, 3, "{:?}", a.warnings);
+    assert!(
+        a.warnings.iter().all(|w| !w.contains("a\u{2}b")),
+        "no value in warnings"
+    );
+    assert_eq!(a.storage.len(), 1, "storage keys may hold any character");
+}

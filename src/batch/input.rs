@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::policy::parse_start_url;
+use crate::config::parse_start_url;
 
 /// One site to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]

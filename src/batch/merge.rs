@@ -28,7 +28,7 @@ pub async fn merge(target: &Store, source: &Store) -> Result<MergeCounts, BatchE
     .await
     .map_err(|e| source.db_error(e))?;
     let mut counts = MergeCounts::default();
-    for row in rows {
+    for row in &rows {
         let get = |c: &str| row.try_get::<Option<String>, _>(c);
         let (site, status): (String, String) = (
             row.try_get("site").map_err(|e| source.db_error(e))?,
@@ -79,10 +79,46 @@ pub async fn merge(target: &Store, source: &Store) -> Result<MergeCounts, BatchE
             Outcome::Skipped => counts.already_there += 1,
         }
     }
+    for row in &rows {
+        let site: String = row.try_get("site").map_err(|e| source.db_error(e))?;
+        target.copy_takeovers(source, &site).await?;
+    }
     Ok(counts)
 }
 
 impl Store {
+    /// Copies a site's `lease` rows (workers that died on it), so the merged store still shows
+    /// them; merging twice adds nothing.
+    async fn copy_takeovers(&self, source: &Store, site: &str) -> Result<(), BatchError> {
+        let rows = sqlx::query(
+            "SELECT seq, url, message, at FROM errors WHERE site = $1 AND kind = 'lease'",
+        )
+        .bind(site)
+        .fetch_all(source.pool())
+        .await
+        .map_err(|e| source.db_error(e))?;
+        for e in rows {
+            let get = |c: &str| e.try_get::<String, _>(c);
+            let seq: i64 = e.try_get("seq").map_err(|e| self.db_error(e))?;
+            let (url, message, at) =
+                (|| Ok::<_, sqlx::Error>((get("url")?, get("message")?, get("at")?)))()
+                    .map_err(|e| self.db_error(e))?;
+            sqlx::query(
+                "INSERT INTO errors (site, kind, seq, url, message, at) \
+                 VALUES ($1, 'lease', $2, $3, $4, $5) ON CONFLICT (site, kind, seq) DO NOTHING",
+            )
+            .bind(site)
+            .bind(seq)
+            .bind(url)
+            .bind(message)
+            .bind(at)
+            .execute(self.pool())
+            .await
+            .map_err(|e| self.db_error(e))?;
+        }
+        Ok(())
+    }
+
     /// Copies a failed site and its `scan` errors unless the target has it done or has seen
     /// as many attempts already. True when something was written.
     async fn copy_failed(

@@ -19,7 +19,7 @@ pub use merge::{merge, MergeCounts};
 pub use runner::{run, BatchEvents, BatchSettings, SiteResult, Totals};
 pub use shard::Shard;
 pub use store::{Backend, Store};
-pub use summary::{write_summary, SiteRow};
+pub use summary::{summary_names, write_summary, SiteRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
@@ -40,9 +40,23 @@ pub enum BatchError {
 }
 
 impl BatchError {
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        use crate::exit_codes::ExitCode;
+        match self {
+            BatchError::Schema { .. } | BatchError::BadReport { .. } => ExitCode::Usage,
+            _ => ExitCode::ScanFailed,
+        }
+    }
+}
+
+impl BatchError {
     fn open(location: &str, e: &sqlx::Error) -> BatchError {
+        let not_sqlite =
+            matches!(e, sqlx::Error::Database(d) if d.message().contains("not a database"));
         let hint = if location.starts_with("postgres") {
             "check the URL, that the server runs and accepts this user"
+        } else if not_sqlite {
+            "it is not a SQLite file: give a new file name or a store a batch wrote"
         } else {
             "check the folder exists and is writable"
         };

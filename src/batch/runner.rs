@@ -9,18 +9,17 @@ use std::time::Duration;
 
 use super::store::{Claim, FailedScan, FinishedScan, Outcome, Progress};
 use super::{BatchError, Store};
-use crate::compliance::{ComplianceSettings, FailOn};
+use crate::compliance::FailOn;
+use crate::config::{BrowserSettings, Config, CrawlSettings, ScanFlags, ScanSetup};
 use crate::crawl::Cancel;
 use crate::knowledge::{Category, KnowledgeBase};
-use crate::policy::{Config, ScanSection};
 use crate::report::{ExportOptions, OutputPlan, Report};
-use crate::scan::Policy;
 
 /// Everything a batch run needs besides the store.
 #[derive(Clone)]
 pub struct BatchSettings {
     /// Crawl flags for every site (`urls` is replaced by each site's URL).
-    pub base: ScanSection,
+    pub base: CrawlSettings,
     /// The batch-wide cookiescan.toml (declarations and rule settings).
     pub config: Config,
     /// `--policy` sources for every site without its own.
@@ -31,6 +30,8 @@ pub struct BatchSettings {
     pub max_attempts: u32,
     /// How long a claimed site stays this worker's without a renewal.
     pub lease: Duration,
+    /// Wait before a failed site's second attempt; doubled for each later one.
+    pub retry_delay: Duration,
     /// Per-site reports go to `DIR/sites/SLUG/`.
     pub output_dir: Option<PathBuf>,
     pub include_values: bool,
@@ -139,11 +140,15 @@ impl Worker {
             let Some(claim) = self.store.claim(&s.worker, s.lease, s.max_attempts).await? else {
                 // Sites leased elsewhere may still come back (a dead worker's lease expires);
                 // wait for them while any remain, then stop.
+                // Failed sites wait for their retry time the same way.
                 let p = self.store.progress(s.max_attempts).await?;
-                if p.running == 0 {
+                if p.running == 0 && p.waiting == 0 {
                     break;
                 }
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                tokio::select! {
+                    () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    () = self.cancel.cancelled() => {}
+                }
                 continue;
             };
             match self.scan_claimed(&claim).await? {
@@ -192,6 +197,7 @@ impl Worker {
                 let failed = FailedScan {
                     site: &claim.site,
                     message: &message,
+                    retry_after: retry_delay(s.retry_delay, claim.attempts + 1),
                 };
                 if self.store.record_failed(&failed, &s.worker).await? == Outcome::Skipped {
                     return Ok(None);
@@ -251,26 +257,47 @@ impl Worker {
             }
             None => &s.config,
         };
-        let mut section = s.base.clone().or(config.scan.clone());
-        section.urls = Some(vec![claim.site.clone()]);
-        let mut crawl = section.to_crawl_config().map_err(|e| e.to_string())?;
-        crawl.include_values = s.include_values;
-        let sources: Vec<String> = match (&claim.policy, s.policies.is_empty()) {
-            (Some(p), _) => vec![p.clone()],
-            (None, false) => s.policies.clone(),
-            (None, true) => config.scan.policy.iter().cloned().collect(),
+        let flags = ScanFlags {
+            crawl: CrawlSettings {
+                urls: Some(vec![claim.site.clone()]),
+                ..s.base.clone()
+            },
+            browser: BrowserSettings::default(),
+            policies: claim
+                .policy
+                .clone()
+                .map_or_else(|| s.policies.clone(), |p| vec![p]),
+            fail_on: Some(s.fail_on),
+            include_values: s.include_values,
         };
-        let (policy, _notes) = Policy::load(config, &sources, &crawl, &self.kb)
+        let setup = ScanSetup::build(&flags, config, s.fail_on).map_err(|e| e.to_string())?;
+        let (policy, _notes) = setup
+            .policy
+            .clone()
+            .with_documents(&setup.policy_sources, &setup.crawl, &self.kb)
             .await
             .map_err(|e| e.to_string())?;
-        let mut rules = ComplianceSettings::default();
-        rules
-            .max_lifetime_days
-            .extend(config.compliance.max_lifetime_days.clone());
-        crate::scan::scan(&crawl, &self.kb, &policy, &rules, &(), &self.cancel)
-            .await
-            .map_err(|e| e.to_string())
+        crate::scan::scan(
+            &setup.crawl,
+            &self.kb,
+            &policy,
+            &setup.rules,
+            &(),
+            &self.cancel,
+        )
+        .await
+        .map_err(|e| e.to_string())
     }
+}
+
+/// The longest wait between two attempts at one site.
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(3600);
+
+/// The wait after failed attempt `attempt` (1-based): `base`, then doubled each time, at most
+/// an hour. A brief outage then costs one attempt, not all of them.
+pub fn retry_delay(base: Duration, attempt: i64) -> Duration {
+    let doublings = u32::try_from(attempt.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    base.saturating_mul(1 << doublings).min(MAX_RETRY_DELAY)
 }
 
 /// Every per-site report format the single-site scan writes, into `dir`.
@@ -305,5 +332,19 @@ pub fn slug(site: &str) -> String {
         "site".into()
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_up_to_an_hour() {
+        let base = Duration::from_secs(30);
+        let waits: Vec<u64> = (1..=4).map(|a| retry_delay(base, a).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240]);
+        assert_eq!(retry_delay(base, 40), MAX_RETRY_DELAY);
+        assert_eq!(retry_delay(Duration::ZERO, 3), Duration::ZERO);
     }
 }

@@ -78,9 +78,26 @@ impl Store {
     }
 }
 
-/// Writes `summary.csv` and `index.html` into `dir`; links each done site to its HTML report
-/// when `dir/sites/SLUG/` has one. Returns the files written.
-pub async fn write_summary(store: &Store, dir: &Path) -> Result<Vec<PathBuf>, BatchError> {
+/// The names of the summary files: `summary.csv` and `index.html`, or with `--shard I/N`
+/// `summary.shard-I-of-N.csv` and `index.shard-I-of-N.html`, so shards writing into one folder
+/// keep their own (`merge` writes the plain names for the merged store).
+pub fn summary_names(shard: Option<super::Shard>) -> (String, String) {
+    match shard {
+        None => ("summary.csv".into(), "index.html".into()),
+        Some(s) => (
+            format!("summary.shard-{}-of-{}.csv", s.index, s.count),
+            format!("index.shard-{}-of-{}.html", s.index, s.count),
+        ),
+    }
+}
+
+/// Writes the summary CSV and HTML index (named by [`summary_names`]) into `dir`; links each
+/// done site to its HTML report when `dir/sites/SLUG/` has one. Returns the files written.
+pub async fn write_summary(
+    store: &Store,
+    dir: &Path,
+    shard: Option<super::Shard>,
+) -> Result<Vec<PathBuf>, BatchError> {
     let mut rows = store.site_rows().await?;
     for row in &mut rows {
         let rel = format!(
@@ -91,8 +108,9 @@ pub async fn write_summary(store: &Store, dir: &Path) -> Result<Vec<PathBuf>, Ba
             row.report = Some(rel);
         }
     }
-    let csv_path = dir.join("summary.csv");
-    let html_path = dir.join("index.html");
+    let (csv_name, html_name) = summary_names(shard);
+    let csv_path = dir.join(csv_name);
+    let html_path = dir.join(html_name);
     write(&csv_path, &summary_csv(&rows)?)?;
     write(&html_path, index_html(&rows)?.as_bytes())?;
     Ok(vec![csv_path, html_path])

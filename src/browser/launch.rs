@@ -88,6 +88,25 @@ impl Drop for Chrome {
     }
 }
 
+/// Chromium gets SIGKILL when we die, even by SIGKILL (when no Drop runs): otherwise it and its
+/// helpers outlive us with their profile (FACTS.md). Its helpers exit when it does. The signal
+/// follows the thread that started it; Tokio's worker threads live as long as the runtime.
+#[cfg(target_os = "linux")]
+fn die_with_parent(cmd: &mut Command) {
+    // SAFETY: prctl is async-signal-safe and touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_: &mut Command) {}
+
 /// Starts Chromium on a fresh temporary profile and returns once its DevTools endpoint is up.
 pub async fn launch(
     binary: &Path,
@@ -136,6 +155,7 @@ pub async fn launch(
     if !resolver_rules.is_empty() {
         cmd.arg(format!("--host-resolver-rules={resolver_rules}"));
     }
+    die_with_parent(&mut cmd);
     if opts.insecure {
         cmd.arg("--ignore-certificate-errors");
     }

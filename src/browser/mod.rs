@@ -6,7 +6,6 @@ mod capture;
 mod cdp;
 pub mod consent;
 mod launch;
-mod plan;
 mod run;
 mod storage;
 mod tab;
@@ -14,7 +13,9 @@ mod tab;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use consent::{ConsentMode, ConsentReport, PhaseReport};
+/// The consent passes to run: a browser option, defined with the consent report it produces.
+pub use crate::observe::ConsentMode;
+
 pub use launch::find_chrome;
 pub use run::{browse, Browsed};
 
@@ -62,4 +63,14 @@ pub enum BrowserError {
     Protocol(String),
     #[error("{0}")]
     Crawl(#[from] crate::crawl::CrawlError),
+}
+
+impl BrowserError {
+    /// A missing or broken browser is the machine's problem, not the command line's.
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        match self {
+            BrowserError::Crawl(c) => c.exit_code(),
+            _ => crate::exit_codes::ExitCode::ScanFailed,
+        }
+    }
 }

@@ -12,18 +12,17 @@ use url::Url;
 
 use super::capture::Capture;
 use super::cdp::Cdp;
+use super::consent;
 use super::consent::autoconsent::Autoconsent;
-use super::consent::{self, ConsentMode, ConsentReport, PhaseReport};
 use super::launch::{find_chrome, launch};
-use super::plan::Plan;
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
 use super::{BrowserError, BrowserOptions};
-use crate::crawl::{
-    normalise, skipped, Cancel, CrawlConfig, CrawlOutcome, Frontier, PageJob, PageVisit, Progress,
-    Scope, Warning, WarningKind, DISALLOWED,
+use crate::crawl::{normalise, Cancel, CrawlConfig, Frontier, PageJob, Plan, Progress, Scope};
+use crate::observe::{
+    ConsentMode, ConsentPhase, ConsentReport, CrawlOutcome, Observation, PageVisit, PhaseReport,
+    StorageItem, Warning, WarningKind,
 };
-use crate::observe::{ConsentPhase, Observation, StorageItem};
 
 const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
 
@@ -69,13 +68,10 @@ pub async fn browse(
         }
     };
     let rules = resolver_rules(config);
-    let scope = Scope::new(
-        config.scope,
-        &config.start_urls,
-        config.include.clone(),
-        config.exclude.clone(),
-    );
-    let mut plan = Plan::new(config, &scope).await?;
+    let mut plan = Plan::new(config).await?;
+    // The pass context borrows the scope while each pass asks the plan about robots.txt.
+    let scope = plan.scope().clone();
+    out.warnings.extend(plan.frontier(config).1);
     let headers = Arc::new(config.headers.clone());
     let mut storage = Vec::new();
     for (i, pass) in opts.consent.passes().into_iter().enumerate() {
@@ -125,7 +121,7 @@ pub async fn browse(
         }
         report.passes.push(phase);
     }
-    out.warnings.append(&mut plan.warnings);
+    out.warnings.extend(plan.take_warnings());
     out.finished_at = OffsetDateTime::now_utc();
     Ok(Browsed {
         outcome: out,
@@ -174,7 +170,7 @@ async fn run_pass(
         cancel,
     } = *ctx;
     let started = Instant::now();
-    let mut frontier = plan.frontier(config);
+    let (mut frontier, _said_once_in_browse) = plan.frontier(config);
     let mut pages = Vec::new();
     // The user's own cookies (`--cookie`) are in the store from the start: not the site's.
     let mut seen: HashSet<String> = user_cookies(config).into_iter().map(|(_, k)| k).collect();
@@ -201,7 +197,7 @@ async fn run_pass(
         if plan.allowed(&job.url).await {
             break job;
         }
-        pages.push(skipped(&job, DISALLOWED));
+        pages.push(Plan::disallowed(&job));
     };
     let mut tab = Tab::open(cdp, inject.clone(), ConsentPhase::BeforeConsent).await?;
     let loading = tokio::select! {
@@ -279,7 +275,7 @@ async fn run_pass(
         {
             let Some(job) = frontier.pop() else { break };
             if !plan.allowed(&job.url).await {
-                pages.push(skipped(&job, DISALLOWED));
+                pages.push(Plan::disallowed(&job));
                 continue;
             }
             dispatched += 1;
@@ -344,14 +340,13 @@ async fn run_pass(
     Ok((report, pages))
 }
 
-const INTERRUPTED: &str = "interrupted (Ctrl-C) before the page finished loading";
+const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the page finished loading";
 
 /// A page that was visited but yielded nothing: interrupted, or its tab failed.
 fn unfinished(job: &PageJob, why: &str) -> PageVisit {
     PageVisit {
         error: Some(why.to_owned()),
-        skipped: None,
-        ..skipped(job, "")
+        ..job.unvisited()
     }
 }
 

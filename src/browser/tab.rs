@@ -16,6 +16,10 @@ use crate::observe::ConsentPhase;
 
 const HOOK: &str = include_str!("hook.js");
 
+/// Reading a page that outlived `--timeout` (a script that never ends holds its renderer) gets
+/// this long after the settle time, all reads together: the visit stays bounded.
+const READ_AFTER_TIMEOUT: Duration = Duration::from_secs(1);
+
 /// What is injected into every document of a tab.
 #[derive(Clone)]
 pub struct Injection {
@@ -41,6 +45,8 @@ pub struct Tab {
     pub js: Vec<JsWrite>,
     pub ac_events: Vec<AcEvent>,
     pub main_status: Option<u16>,
+    /// Set when the page did not finish loading in time: evaluations end by then.
+    read_by: Option<Instant>,
 }
 
 impl Tab {
@@ -79,6 +85,7 @@ impl Tab {
             js: Vec::new(),
             ac_events: Vec::new(),
             main_status: None,
+            read_by: None,
         })
     }
 
@@ -93,6 +100,16 @@ impl Tab {
         }
         self.pump_until(Instant::now() + timeout, |t| t.loaded)
             .await;
+        if !self.loaded {
+            self.nav_error = Some(format!(
+                "timed out after {} s before the page finished loading (a script may never end); what it did until then is reported",
+                timeout.as_secs_f64()
+            ));
+            self.read_by = Some(Instant::now() + READ_AFTER_TIMEOUT);
+            // Stops an endless script so the page can still be read (links, storage).
+            self.cdp
+                .send(Some(&self.session), "Runtime.terminateExecution", json!({}));
+        }
         Ok(())
     }
 
@@ -107,7 +124,11 @@ impl Tab {
     }
 
     pub async fn settle(&mut self, d: Duration) {
-        self.pump_until(Instant::now() + d, |_| false).await;
+        let end = Instant::now() + d;
+        if let Some(by) = &mut self.read_by {
+            *by = (*by).max(end + READ_AFTER_TIMEOUT);
+        }
+        self.pump_until(end, |_| false).await;
     }
 
     fn handle(&mut self, ev: Event) {
@@ -193,14 +214,17 @@ impl Tab {
 
     /// Evaluates an expression in the page's main frame and returns its value.
     pub async fn eval(&self, expr: &str) -> Result<Value, BrowserError> {
-        let r = self
-            .cdp
-            .call(
-                Some(&self.session),
-                "Runtime.evaluate",
-                json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
-            )
-            .await?;
+        let call = self.cdp.call(
+            Some(&self.session),
+            "Runtime.evaluate",
+            json!({"expression": expr, "returnByValue": true, "awaitPromise": true}),
+        );
+        let r = match self.read_by {
+            None => call.await?,
+            Some(by) => tokio::time::timeout_at(by, call).await.map_err(|_| {
+                BrowserError::Protocol("the page is still busy after --timeout".into())
+            })??,
+        };
         Ok(r["result"]["value"].clone())
     }
 

@@ -15,7 +15,7 @@ pub struct Context<'a> {
     pub matches: Vec<Match>,
     pub index: DeclIndex,
     /// Browser mode: what the consent passes found (None for static scans).
-    pub consent: Option<&'a crate::browser::ConsentReport>,
+    pub consent: Option<&'a crate::observe::ConsentReport>,
 }
 
 impl<'a> Context<'a> {
@@ -40,7 +40,7 @@ impl<'a> Context<'a> {
         })
     }
 
-    pub fn with_consent(mut self, consent: Option<&'a crate::browser::ConsentReport>) -> Self {
+    pub fn with_consent(mut self, consent: Option<&'a crate::observe::ConsentReport>) -> Self {
         self.consent = consent;
         self
     }

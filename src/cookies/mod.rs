@@ -14,4 +14,4 @@ pub mod parse;
 pub use date::parse_cookie_date;
 pub use domain::{is_third_party, registrable_domain};
 pub use jar::{check_acceptance, Jar, Rejection, StoredCookie};
-pub use parse::{parse_set_cookie, ParseError, SameSite, SetCookie};
+pub use parse::{name_excerpt, parse_set_cookie, ParseError, SameSite, SetCookie};

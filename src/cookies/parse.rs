@@ -133,12 +133,23 @@ pub fn parse_set_cookie(line: &str) -> Result<SetCookie, ParseError> {
     }
     seen.report_duplicates(&mut cookie.problems);
     if cookie.name.is_empty() {
-        cookie.problems.push(format!(
-            "The cookie has no name (no '=' before the first ';'), so browsers store \"{}\" under the empty name.",
-            cookie.value
-        ));
+        cookie.problems.push(
+            "The cookie has no name (no '=' before the first ';'), so browsers store its value under the empty name."
+                .to_owned(),
+        );
     }
     Ok(cookie)
+}
+
+/// What may be shown of a Set-Cookie line a browser would ignore: the cookie's name, at most 60
+/// characters, and never any of its value. A line without '=' before its first ';' is a nameless
+/// cookie, all value, so nothing of it is shown.
+pub fn name_excerpt(line: &str) -> String {
+    let pair = line.split(';').next().unwrap_or("");
+    match pair.split_once('=') {
+        Some((name, _)) => trim_wsp(name).chars().take(60).collect(),
+        None => String::new(),
+    }
 }
 
 /// How often each known attribute appeared, to report the ones given more than once.

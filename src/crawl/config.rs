@@ -8,19 +8,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-/// Which URLs count as the site.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum ScopeMode {
-    /// Only the start URLs' host names.
-    Host,
-    /// The start URLs' registrable domains (eTLD+1) and their subdomains.
-    Domain,
-    /// Every URL found (sub-resources are fetched in every mode).
-    Any,
-}
+use crate::observe::{ScopeMode, SettingsSummary};
 
 /// `--resolve HOST:PORT:ADDR`, as curl takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,27 +138,6 @@ impl Default for CrawlConfig {
             max_host_failures: DEFAULT_MAX_HOST_FAILURES,
         }
     }
-}
-
-/// The settings as written into the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct SettingsSummary {
-    pub start_urls: Vec<String>,
-    pub scope: ScopeMode,
-    pub include: Vec<String>,
-    pub exclude: Vec<String>,
-    pub max_pages: usize,
-    pub max_depth: Option<usize>,
-    pub max_per_pattern: usize,
-    pub concurrency: usize,
-    pub per_host_concurrency: usize,
-    pub rate: Option<f64>,
-    pub timeout_ms: u64,
-    pub max_body: usize,
-    pub user_agent: String,
-    pub respect_robots: bool,
-    pub use_sitemaps: bool,
-    pub include_values: bool,
 }
 
 impl CrawlConfig {

@@ -8,11 +8,11 @@ use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, SET_
 use time::OffsetDateTime;
 use url::Url;
 
-use super::events::{Hop, MalformedCookie, Warning, WarningKind};
 use super::head::set_cookie_lines;
 use super::http::{HttpClient, HttpError, HttpResponse};
 use super::pool::{HostPool, Verdict};
 use crate::cookies::{parse_set_cookie, Jar};
+use crate::observe::{Hop, MalformedCookie, Warning, WarningKind};
 use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
 
 /// Set-Cookie lines read from one response. A browser keeps 180 cookies per domain; a
@@ -262,13 +262,7 @@ impl Fetcher {
                     });
                 }
                 Err(e) => {
-                    let excerpt: String = line
-                        .split('=')
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .take(60)
-                        .collect();
+                    let excerpt = crate::cookies::name_excerpt(&line);
                     out.warnings.push(Warning::new(
                         WarningKind::MalformedSetCookie,
                         Some(response_url),

@@ -6,12 +6,33 @@ use rustc_hash::FxHashSet;
 
 use url::Url;
 
+use crate::observe::PageVisit;
+
 /// A page waiting to be visited.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageJob {
     pub url: Url,
     pub depth: usize,
     pub found_on: Option<Url>,
+}
+
+impl PageJob {
+    /// The report's entry for this page before anything is known of it (no response yet).
+    pub fn unvisited(&self) -> PageVisit {
+        PageVisit {
+            url: self.url.clone(),
+            depth: self.depth,
+            found_on: self.found_on.clone(),
+            status: None,
+            final_url: None,
+            redirects: Vec::new(),
+            content_type: None,
+            bytes: 0,
+            cookies_set: 0,
+            error: None,
+            skipped: None,
+        }
+    }
 }
 
 /// What happened to a URL offered to the frontier.

@@ -3,8 +3,8 @@
 
 use url::Url;
 
-use super::events::{Warning, WarningKind};
 use super::CrawlConfig;
+use crate::observe::{Warning, WarningKind};
 
 /// How often one bound was hit: items left out, and the page where it first happened.
 #[derive(Debug, Default)]

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use texting_robots::Robot;
 use url::Url;
 
-use super::events::{Warning, WarningKind};
 use super::fetch::{Fetched, Fetcher};
 use crate::observe::ResourceKind;
+use crate::observe::{Warning, WarningKind};
 
 /// The product token we match in robots.txt groups.
 pub const ROBOTS_AGENT: &str = "cookiescan";

@@ -9,18 +9,14 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::events::{MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 use super::fetch::Fetcher;
-use super::frontier::Frontier;
 use super::http::{HttpClient, HttpSettings};
+use super::plan::Plan;
 use super::pool::HostPool;
-use super::robots::RobotsCache;
-use super::scope::Scope;
-use super::seed;
-use super::worker::{absorb, offer, worker, Shared, State};
+use super::worker::{absorb, worker, Shared, State};
 use super::CrawlConfig;
 use crate::cookies::Jar;
-use crate::observe::{Observation, ResourceKind};
+use crate::observe::{CrawlOutcome, ResourceKind, Warning, WarningKind};
 
 /// How often the progress display is told about the latest page.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
@@ -35,6 +31,16 @@ pub enum CrawlError {
     BadHeader(String),
     #[error("{url} could not be reached ({reason}); check the URL, your network, or --resolve")]
     Unreachable { url: String, reason: String },
+}
+
+impl CrawlError {
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        use crate::exit_codes::ExitCode;
+        match self {
+            CrawlError::NoStartUrl | CrawlError::BadHeader(_) => ExitCode::Usage,
+            CrawlError::Client(_) | CrawlError::Unreachable { .. } => ExitCode::ScanFailed,
+        }
+    }
 }
 
 /// Asks a running crawl to stop; it returns what it has, marked partial.
@@ -68,41 +74,11 @@ impl Cancel {
 /// crawl calls `page_done` about ten times a second with the latest page, and once at the end.
 pub trait Progress: Send + Sync {
     fn page_done(&self, _url: &Url, _pages_done: usize, _pages_known: usize) {}
+    /// The crawl is over (the bar can go before the report is printed).
+    fn finished(&self) {}
 }
 
 impl Progress for () {}
-
-/// Everything the crawl saw.
-#[derive(Debug, Clone)]
-pub struct CrawlOutcome {
-    pub pages: Vec<PageVisit>,
-    pub resources: Vec<ResourceVisit>,
-    pub observations: Vec<Observation>,
-    pub malformed: Vec<MalformedCookie>,
-    pub warnings: Vec<Warning>,
-    pub scripts: Vec<ScriptBody>,
-    pub partial: bool,
-    pub started_at: OffsetDateTime,
-    pub finished_at: OffsetDateTime,
-}
-
-impl CrawlOutcome {
-    /// Nothing seen yet; the clock starts now.
-    pub fn starting_now() -> CrawlOutcome {
-        let now = OffsetDateTime::now_utc();
-        CrawlOutcome {
-            pages: Vec::new(),
-            resources: Vec::new(),
-            observations: Vec::new(),
-            malformed: Vec::new(),
-            warnings: Vec::new(),
-            scripts: Vec::new(),
-            partial: false,
-            started_at: now,
-            finished_at: now,
-        }
-    }
-}
 
 /// Crawls from `config.start_urls` until the frontier is empty, a limit is hit, or `cancel` fires.
 pub async fn crawl(
@@ -110,30 +86,15 @@ pub async fn crawl(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<CrawlOutcome, CrawlError> {
-    if config.start_urls.is_empty() {
-        return Err(CrawlError::NoStartUrl);
+    let plan = Plan::new(config).await?;
+    let (frontier, trap_warnings) = plan.frontier(config);
+    let (fetcher, scope, robots, fetched) = plan.into_parts();
+    // Sitemap seeds fill it first; a flood of links cannot grow it past the cap.
+    let mut st = State::new(frontier.with_max_queued(config.max_queued_pages));
+    for f in fetched {
+        absorb(&mut st.out, f);
     }
-    let fetcher = build_fetcher(config)?;
-    let scope = Scope::new(
-        config.scope,
-        &config.start_urls,
-        config.include.clone(),
-        config.exclude.clone(),
-    );
-    let mut st = State::new(
-        Frontier::starting_at(config.max_per_pattern, &config.start_urls)
-            .with_max_queued(config.max_queued_pages),
-    );
-    let mut robots = RobotsCache::default();
-    if config.use_sitemaps {
-        let seeds = seed::from_sitemaps(&config.start_urls, &fetcher, &scope, &mut robots).await;
-        for f in seeds.fetches {
-            absorb(&mut st.out, f);
-        }
-        for (url, sitemap) in &seeds.pages {
-            offer(&mut st, url, 1, sitemap);
-        }
-    }
+    st.out.warnings.extend(trap_warnings);
 
     let shared = Arc::new(Shared::new(config.clone(), fetcher, scope, robots, st));
     let mut workers = JoinSet::new();

@@ -3,8 +3,8 @@
 use regex::Regex;
 use url::Url;
 
-use super::config::ScopeMode;
 use crate::cookies::registrable_domain;
+use crate::observe::ScopeMode;
 
 /// The include/exclude filter and the host scope, decided once per URL.
 #[derive(Debug, Clone)]

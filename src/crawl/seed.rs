@@ -5,12 +5,12 @@ use std::collections::{HashSet, VecDeque};
 
 use url::Url;
 
-use super::events::{Warning, WarningKind};
 use super::fetch::{Fetched, Fetcher};
 use super::robots::RobotsCache;
 use super::scope::Scope;
 use super::sitemap;
 use crate::observe::ResourceKind;
+use crate::observe::{Warning, WarningKind};
 
 /// Sitemaps read per scan at most, and URLs taken from them.
 const MAX_SITEMAPS: usize = 20;

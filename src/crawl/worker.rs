@@ -14,17 +14,16 @@ use futures_util::FutureExt;
 use tokio::sync::Notify;
 use url::Url;
 
-use super::events::{PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 use super::extract::{extract_with, is_html, PageContent};
 use super::fetch::{Fetched, Fetcher};
 use super::frontier::{Frontier, Offer, PageJob};
 use super::limits::{reached, LimitHits};
 use super::memo::LinkMemo;
 use super::robots::{RobotsCache, DISALLOWED};
-use super::run::CrawlOutcome;
 use super::scope::Scope;
 use super::CrawlConfig;
 use crate::observe::ResourceKind;
+use crate::observe::{CrawlOutcome, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
 
 /// What the crawl has seen and what it still has to do.
 pub(super) struct State {
@@ -345,7 +344,7 @@ fn handle_page(
     }
 }
 
-pub(super) fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
+fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
     let job = PageJob {
         url: url.clone(),
         depth,
@@ -452,18 +451,9 @@ pub(super) fn absorb(out: &mut CrawlOutcome, f: Fetched) {
     out.warnings.extend(f.warnings);
 }
 
-pub(crate) fn skipped(job: &PageJob, why: &str) -> PageVisit {
+pub(super) fn skipped(job: &PageJob, why: &str) -> PageVisit {
     PageVisit {
-        url: job.url.clone(),
-        depth: job.depth,
-        found_on: job.found_on.clone(),
-        status: None,
-        final_url: None,
-        redirects: Vec::new(),
-        content_type: None,
-        bytes: 0,
-        cookies_set: 0,
-        error: None,
         skipped: Some(why.to_string()),
+        ..job.unvisited()
     }
 }

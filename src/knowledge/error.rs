@@ -42,4 +42,15 @@ pub enum KnowledgeError {
 
     #[error("the cookie patterns could not be compiled together ({message}); remove or simplify the last regex entries you added")]
     RegexSet { message: String },
+
+    /// The loading thread itself stopped (a bug: nothing a user gives should cause it).
+    #[error("loading the knowledge base stopped ({message}); please report this as a bug")]
+    Load { message: String },
+}
+
+impl KnowledgeError {
+    /// Every knowledge error is about a file the user passed (or a built-in one a test guards).
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        crate::exit_codes::ExitCode::Usage
+    }
 }

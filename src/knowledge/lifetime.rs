@@ -136,9 +136,43 @@ fn unit_secs(word: &str) -> Option<i64> {
     })
 }
 
+/// `None` → "session"; seconds → "45 s", "30 min", "12 h", "7 days", "13 months", "2 years".
+pub fn human_lifetime(secs: Option<i64>) -> String {
+    let Some(s) = secs else {
+        return "session".to_string();
+    };
+    match s {
+        i64::MIN..=0 => "expired".to_string(),
+        1..60 => format!("{s} s"),
+        60..HOUR => format!("{} min", s / MINUTE),
+        HOUR..DAY => format!("{} h", s / HOUR),
+        _ if s < 60 * DAY => plural(s / DAY, "day"),
+        _ if s < 730 * DAY => plural((s + 15 * DAY) / (30 * DAY), "month"),
+        _ => plural(s / (365 * DAY), "year"),
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lifetimes_read_as_people_say_them() {
+        assert_eq!(human_lifetime(None), "session");
+        assert_eq!(human_lifetime(Some(1800)), "30 min");
+        assert_eq!(human_lifetime(Some(86_400)), "1 day");
+        assert_eq!(human_lifetime(Some(395 * 86_400)), "13 months");
+        assert_eq!(human_lifetime(Some(2 * 365 * 86_400)), "2 years");
+        assert_eq!(human_lifetime(Some(0)), "expired");
+    }
 
     #[test]
     fn strict_forms() {

@@ -32,7 +32,8 @@ pub use entry::{Entry, PatternKind};
 pub use error::KnowledgeError;
 pub use heuristics::MAX_HEURISTIC_CONFIDENCE;
 pub use lifetime::{
-    parse_lifetime, parse_lifetime_lenient, Lifetime, DAY, HOUR, MINUTE, MONTH, WEEK, YEAR,
+    human_lifetime, parse_lifetime, parse_lifetime_lenient, Lifetime, DAY, HOUR, MINUTE, MONTH,
+    WEEK, YEAR,
 };
 pub use lookup::describe_lookup;
 pub use ocd::OCD_HEADER;

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
-use super::{default_path, Observation, ObservedCookie, ResourceKind, Source};
+use super::{
+    default_path, Observation, ObservedCookie, ResourceKind, ResourceVisit, ScriptBody, Source,
+};
 use crate::cookies::{parse_cookie_date, SameSite};
-use crate::crawl::{ResourceVisit, ScriptBody};
 use crate::scripts::{
     analyze, AnalysisMode, CookieName, Evidence, Party, ScriptAnalysis, ScriptCookie, ScriptSource,
     SignatureHit, Signatures, StorageKind,

@@ -1,8 +1,20 @@
-//! What the crawl saw: one [`Observation`] per cookie sighting, aggregated into one
-//! [`CookieRecord`] per (name, domain, path).
+//! What a scan saw, in either mode: one [`Observation`] per cookie sighting, aggregated into
+//! one [`CookieRecord`] per (name, domain, path); the pages, sub-resources, warnings and
+//! malformed lines of the crawl ([`CrawlOutcome`]); the settings it ran with; the consent
+//! passes of a browser scan; web storage. `crawl/` and `browser/` produce these types; every
+//! later stage reads them from here and never imports `crawl/` or `browser/`.
+mod consent;
 mod from_scripts;
 mod record;
+mod settings;
 mod value;
+mod visit;
+
+pub use consent::{ConsentMode, ConsentReport, PhaseReport};
+pub use settings::{ScopeMode, SettingsSummary};
+pub use visit::{
+    CrawlOutcome, Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
+};
 
 pub use from_scripts::{script_findings, ScriptFindings, ScriptSummary, StorageItem};
 pub use record::{aggregate, AttributeVariant, CookieRecord, Party, Sighting};

@@ -165,3 +165,10 @@ mod tests {
         assert!(d.matches("_pk_id.1.abcd") && !d.matches("_pk_ses.1"));
     }
 }
+
+/// Cookies the rules must not judge, and why (the reason is mandatory: it is the audit trail).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Ignore {
+    pub cookie: DeclaredCookie,
+    pub reason: String,
+}

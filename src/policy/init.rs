@@ -87,7 +87,13 @@ pub fn from_observed(url: Option<&str>, cookies: &[ClassifiedCookie]) -> String 
     for c in cookies {
         let (r, k) = (&c.record, &c.classification);
         let _ = writeln!(s, "\n[[cookie]]");
-        let _ = writeln!(s, "name = {}", quote(&r.name));
+        if r.name.is_empty() {
+            // `name = ""` does not load: only a pattern can declare the nameless cookie.
+            let _ = writeln!(s, "# the nameless cookie (a Set-Cookie line without '=')");
+            let _ = writeln!(s, "pattern = \"^$\"");
+        } else {
+            let _ = writeln!(s, "name = {}", quote(&r.name));
+        }
         let _ = writeln!(s, "domain = {}", quote(&r.domain));
         let _ = writeln!(s, "category = {}", quote(k.category.as_str()));
         if let Some(v) = &k.vendor {

@@ -2,27 +2,25 @@
 //! text extracted from a PDF) or from a CSV/TOML declaration file, and written back as
 //! TOML or CSV.
 
-mod config;
 mod csv;
 mod declared;
 mod extract;
 mod headers;
 mod init;
+mod load;
 mod oracle;
 mod output;
-mod settings;
 mod source;
 
 pub use self::csv::read_declarations_csv;
-pub use config::{ComplianceSection, Config, Ignore, OutputSection, ScanSection, CONFIG_FILE};
-pub use declared::{classify_name, DeclMatch, DeclaredCookie, SourceRef};
+pub use declared::{classify_name, DeclMatch, DeclaredCookie, Ignore, SourceRef};
 pub use extract::{extract, DocKind, Extraction, Repair};
 pub use headers::{header_role, Role};
 pub use init::{from_observed as init_from_observed, starter as init_starter};
+pub use load::Policy;
 pub use oracle::{ListOracle, NameOracle, NoOracle};
-pub use output::{read_declarations_toml, to_csv, to_toml};
-pub use settings::{parse_size, parse_start_url};
-pub use source::{load_declarations, Loaded};
+pub use output::{read_declarations_toml, to_csv, to_toml, Entry, OneOrMany};
+pub use source::{load_declarations, read_policy_file, Loaded};
 
 use thiserror::Error;
 
@@ -42,14 +40,20 @@ pub enum PolicyError {
     Setting(String),
     #[error("could not read {origin}: {detail}")]
     Io { origin: String, detail: String },
-    #[error("{origin} line {line}: {detail}")]
-    Config {
-        origin: String,
-        line: usize,
-        detail: String,
-    },
+    /// A policy given as a URL could not be fetched.
+    #[error(transparent)]
+    Fetch(#[from] crate::crawl::CrawlError),
     #[error("pattern '{pattern}' is not a valid regular expression ({reason}): fix it or use name/prefix")]
     BadPattern { pattern: String, reason: String },
+}
+
+impl PolicyError {
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        match self {
+            PolicyError::Fetch(c) => c.exit_code(),
+            _ => crate::exit_codes::ExitCode::Usage,
+        }
+    }
 }
 
 /// Largest input read; a real policy is well under 1 MB.

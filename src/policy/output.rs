@@ -127,29 +127,29 @@ struct File {
 /// One `[[cookie]]` table, as declaration files and cookiescan.toml both write it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct Entry {
-    pub(super) name: Option<String>,
-    pub(super) prefix: Option<String>,
-    pub(super) pattern: Option<String>,
+pub struct Entry {
+    pub name: Option<String>,
+    pub prefix: Option<String>,
+    pub pattern: Option<String>,
     #[serde(alias = "domains")]
-    pub(super) domain: Option<OneOrMany>,
-    pub(super) category: Option<String>,
-    pub(super) category_label: Option<String>,
-    pub(super) provider: Option<String>,
-    pub(super) purpose: Option<String>,
-    pub(super) lifetime: Option<String>,
-    pub(super) source: Option<String>,
+    pub domain: Option<OneOrMany>,
+    pub category: Option<String>,
+    pub category_label: Option<String>,
+    pub provider: Option<String>,
+    pub purpose: Option<String>,
+    pub lifetime: Option<String>,
+    pub source: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(untagged)]
-pub(super) enum OneOrMany {
+pub enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
 impl OneOrMany {
-    pub(super) fn into_vec(self) -> Vec<String> {
+    pub fn into_vec(self) -> Vec<String> {
         match self {
             OneOrMany::One(s) => vec![s],
             OneOrMany::Many(v) => v,

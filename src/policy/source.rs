@@ -71,3 +71,41 @@ pub fn load_declarations(
         repairs,
     })
 }
+
+/// Reads a policy or config file (`flag` names where its path came from, for the error), at most [`super::MAX_INPUT_BYTES`] and one byte more: `/dev/zero` or a
+/// multi-gigabyte dump must stop at the limit instead of filling memory before the size check.
+pub fn read_policy_file(path: &str, flag: &str) -> Result<Vec<u8>, PolicyError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| PolicyError::Io {
+        origin: path.to_string(),
+        detail: format!("{e}; check the path given with {flag}"),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(super::MAX_INPUT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() > super::MAX_INPUT_BYTES {
+        return Err(PolicyError::TooLarge {
+            origin: path.to_string(),
+            limit_mb: super::MAX_INPUT_BYTES >> 20,
+        });
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_policy_file_stops_at_the_limit() {
+        let started = std::time::Instant::now();
+        let err = read_policy_file("/dev/zero", "--policy").unwrap_err();
+        assert!(
+            matches!(err, PolicyError::TooLarge { limit_mb: 32, .. }),
+            "{err}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    }
+}

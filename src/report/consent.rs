@@ -2,9 +2,9 @@
 //! pass side by side, and a cookie × phase matrix. Computed once here so both formats agree
 //! (the terminal summary keeps its own compact version).
 
-use crate::browser::{ConsentMode, ConsentReport, PhaseReport};
 use crate::knowledge::Category;
 use crate::observe::ConsentPhase;
+use crate::observe::{ConsentMode, ConsentReport, PhaseReport};
 
 use super::human_duration;
 use super::view::CookieView;

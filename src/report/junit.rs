@@ -30,7 +30,27 @@ impl Exporter for JunitExporter {
             format: "junit",
             detail: e.to_string(),
         })?;
-        Ok(out)
+        Ok(xml_1_0_only(out))
+    }
+}
+
+/// Drops every character XML 1.0 forbids. quick-junit strips the C0 controls itself but lets
+/// U+FFFE and U+FFFF through, and a site can put either in a cookie name; one of them makes
+/// the whole file unreadable to every JUnit consumer.
+fn xml_1_0_only(out: Vec<u8>) -> Vec<u8> {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..);
+    match String::from_utf8(out) {
+        Ok(text) if text.chars().all(allowed) => text.into_bytes(),
+        Ok(text) => text
+            .chars()
+            .filter(|c| allowed(*c))
+            .collect::<String>()
+            .into_bytes(),
+        Err(e) => String::from_utf8_lossy(e.as_bytes())
+            .chars()
+            .filter(|c| allowed(*c))
+            .collect::<String>()
+            .into_bytes(),
     }
 }
 
@@ -74,4 +94,20 @@ fn test_case(v: &CookieView) -> TestCase {
         case.set_system_out(others.join("\n"));
     }
     case
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_1_0_only;
+
+    #[test]
+    fn junit_output_keeps_only_xml_1_0_characters() {
+        let raw = "<a n=\"x\u{FFFE}y\u{FFFF}\u{1}\">\tok \u{1F36A}</a>"
+            .as_bytes()
+            .to_vec();
+        assert_eq!(
+            String::from_utf8(xml_1_0_only(raw)).unwrap(),
+            "<a n=\"xy\">\tok \u{1F36A}</a>"
+        );
+    }
 }

@@ -10,6 +10,7 @@ mod json;
 mod junit;
 mod markdown;
 mod model;
+mod order;
 mod outputs;
 mod policy;
 mod sarif;
@@ -21,14 +22,16 @@ mod view;
 pub use self::csv::{
     cookie_cells, CookieCells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS,
 };
+pub use crate::knowledge::human_lifetime;
 pub use diff::{AttributeChange, CookieChange, DiffCookie, DiffFinding, ReportDiff};
 pub use diff_render::DiffFormat;
-pub use format::{human_date, human_duration, human_lifetime};
+pub use format::{human_date, human_duration};
 pub use html::HtmlExporter;
 pub use json::JsonExporter;
 pub use junit::JunitExporter;
 pub use markdown::{MarkdownExporter, MARKDOWN_LIMIT};
 pub use model::{Report, Summary, ToolInfo, SCHEMA_VERSION};
+pub use order::{crawl_in_page_order, sort_cookies};
 pub use outputs::{OutputPlan, Target, REPORT_STEM};
 pub use policy::{DeclarationStatus, IgnoreStatus, PolicyReport};
 pub use sarif::SarifExporter;
@@ -52,8 +55,23 @@ pub enum ReportError {
     },
     #[error("could not write {path}: {detail}")]
     Write { path: String, detail: String },
+    /// An output path that cannot be used, found before the scan starts.
+    #[error("cannot write {path}: {detail}")]
+    BadTarget { path: String, detail: String },
     #[error("{0}")]
     Usage(String),
+}
+
+impl ReportError {
+    /// A report that cannot be written after the scan ran is not a usage error: the scan
+    /// could not finish its job (disk full, permissions changed).
+    pub fn exit_code(&self) -> crate::exit_codes::ExitCode {
+        use crate::exit_codes::ExitCode;
+        match self {
+            ReportError::Usage(_) | ReportError::BadTarget { .. } => ExitCode::Usage,
+            _ => ExitCode::ScanFailed,
+        }
+    }
 }
 
 /// Choices that change how some formats are rendered.

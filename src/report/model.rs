@@ -7,11 +7,11 @@ use time::OffsetDateTime;
 
 use super::PolicyReport;
 use crate::compliance::{Finding, SeverityCounts};
-use crate::crawl::{
-    CrawlOutcome, MalformedCookie, PageVisit, ResourceVisit, SettingsSummary, Warning,
-};
 use crate::knowledge::{Category, ClassifiedCookie, MatchKind};
-use crate::observe::{Party, ScriptSummary, StorageItem};
+use crate::observe::{
+    CrawlOutcome, MalformedCookie, PageVisit, Party, ResourceVisit, ScriptSummary, SettingsSummary,
+    StorageItem, Warning,
+};
 
 /// Bumped when a field changes meaning or disappears (adding fields does not bump it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -77,7 +77,7 @@ pub struct Report {
     pub storage: Vec<StorageItem>,
     /// Browser mode: the consent manager found and each consent pass side by side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub consent: Option<crate::browser::ConsentReport>,
+    pub consent: Option<crate::observe::ConsentReport>,
 }
 
 impl Report {

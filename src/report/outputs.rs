@@ -90,16 +90,28 @@ impl OutputPlan {
         &self.outputs
     }
 
-    /// Creates the output folder and checks every file's folder exists, before any work.
+    /// Creates the output folder and checks every file's folder exists and that no file is a
+    /// folder, before any work: a report lost after a long crawl costs the whole crawl.
     pub fn prepare(&self) -> Result<(), ReportError> {
         if let Some(dir) = &self.dir {
-            std::fs::create_dir_all(dir).map_err(|e| write_error(dir, &e))?;
+            std::fs::create_dir_all(dir).map_err(|e| ReportError::BadTarget {
+                path: dir.display().to_string(),
+                detail: e.to_string(),
+            })?;
         }
         for (_, target) in &self.outputs {
             if let Target::File(path) = target {
+                if path.is_dir() {
+                    return Err(ReportError::Write {
+                        path: path.display().to_string(),
+                        detail:
+                            "it is a folder: give a file name, or use --output-dir for a folder"
+                                .to_string(),
+                    });
+                }
                 let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
                 if parent.is_some_and(|p| !p.is_dir()) {
-                    return Err(ReportError::Write {
+                    return Err(ReportError::BadTarget {
                         path: path.display().to_string(),
                         detail: "its folder does not exist".to_string(),
                     });

@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::compliance::{Context, CookieRef, Match};
-use crate::policy::{DeclaredCookie, Ignore};
-use crate::scan::Policy;
+use crate::policy::{DeclaredCookie, Ignore, Policy};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeclarationStatus {

@@ -73,7 +73,7 @@ impl Exporter for SummaryExporter {
     }
 }
 
-type Cell = dyn Fn(&crate::browser::PhaseReport) -> String;
+type Cell = dyn Fn(&crate::observe::PhaseReport) -> String;
 
 /// Browser mode: the consent passes side by side, one column each.
 fn consent(out: &mut String, r: &Report) {

@@ -39,6 +39,19 @@ fn target_name(t: &Target) -> CookieName {
     }
 }
 
+/// The first control character (other than HTAB) in the known text of a `document.cookie`
+/// string: browsers ignore the whole string (RFC 6265bis §5.6). Names given to a library
+/// (js-cookie percent-encodes them) or a storage key may hold any character.
+fn refused_control_character(t: &Target) -> Option<u32> {
+    let Target::CookieString(s) = t else {
+        return None;
+    };
+    s.flatten()
+        .chars()
+        .find(|&c| c != '\t' && (c < ' ' || c == '\u{7f}'))
+        .map(u32::from)
+}
+
 /// A helper's number above this many "days" (27 years) is taken as milliseconds instead:
 /// Matomo's `setCookie(name, value, msToExpire)` and many copies of it count milliseconds,
 /// and no real cookie asks for ten thousand days.
@@ -220,6 +233,12 @@ fn publish(
         let target = map_target(&r.target, Sym::forget_params);
         let name = target_name(&target);
         if !dedupe.insert((r.start, r.api, name.clone())) {
+            continue;
+        }
+        if let Some(code) = refused_control_character(&target) {
+            warnings.push(format!(
+                "line {line}: a cookie write contains the control character U+{code:04X}; browsers refuse such a cookie, so it is not reported"
+            ));
             continue;
         }
         let note = r.via.map(|v| {

@@ -63,9 +63,18 @@ pub fn list(server: &FixtureServer, dead: u16, path: &Path) -> Vec<String> {
     flags.push("--resolve".into());
     flags.push(format!("dead.test:{dead}:127.0.0.1"));
     flags.extend(
-        ["--timeout", "1", "--max-attempts", "2", "--no-sitemaps"]
-            .iter()
-            .map(|s| s.to_string()),
+        // No wait between attempts: these tests are about what is recorded, not when.
+        [
+            "--timeout",
+            "1",
+            "--max-attempts",
+            "2",
+            "--retry-delay",
+            "0",
+            "--no-sitemaps",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
     );
     flags
 }

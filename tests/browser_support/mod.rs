@@ -10,8 +10,8 @@ use cookiescan::compliance::ComplianceSettings;
 use cookiescan::crawl::{Cancel, CrawlConfig};
 use cookiescan::fixture::{FixtureServer, Route};
 use cookiescan::observe::ConsentPhase;
+use cookiescan::policy::Policy;
 use cookiescan::report::Report;
-use cookiescan::scan::Policy;
 
 use crate::util;
 

@@ -4,14 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use cookiescan::browser::{ConsentMode, ConsentReport, PhaseReport};
-use cookiescan::compliance::{all_rules, evaluate, ComplianceSettings, Context, SeverityCounts};
+use cookiescan::compliance::{evaluate, ComplianceSettings, Context, SeverityCounts};
+use cookiescan::config::Config;
 use cookiescan::crawl::CrawlConfig;
 use cookiescan::fixture::{FixtureServer, Ports, SiteSpec};
 use cookiescan::observe::ConsentPhase;
-use cookiescan::policy::Config;
+use cookiescan::observe::{ConsentMode, ConsentReport, PhaseReport};
 use cookiescan::report::Report;
-use cookiescan::scan::Policy;
 
 use crate::util;
 
@@ -50,7 +49,9 @@ pub async fn consent_report() -> Report {
         "fixtures/demo/cookiescan.toml",
     )
     .expect("demo config");
-    let (policy, _) = Policy::load(&config, &[], &crawl, util::kb())
+    let (policy, _) = config
+        .policy()
+        .with_documents(&[], &crawl, util::kb())
         .await
         .expect("policy loads");
     let mut report = normalise(util::scan_with(&crawl, &policy).await, server.ports());
@@ -163,13 +164,16 @@ pub async fn site_report(site_toml: &str, host: &str, config_toml: &str) -> Repo
 }
 
 async fn scan(server: &FixtureServer, crawl: &CrawlConfig, config: &Config) -> Report {
-    let (policy, _) = Policy::load(config, &[], crawl, util::kb())
+    let (policy, _) = config
+        .policy()
+        .with_documents(&[], crawl, util::kb())
         .await
         .expect("policy loads");
     normalise(util::scan_with(crawl, &policy).await, server.ports())
 }
 
-/// Fixed port and times; cookies, findings and pages in a stable order.
+/// Fixed port and times, and no record of which link the crawl followed first. The lists keep
+/// the report's own order (sorted by the scan: issue 17 item 22).
 pub fn normalise(report: Report, ports: Ports) -> Report {
     let mut text = serde_json::to_string(&report)
         .expect("serialises")
@@ -181,34 +185,11 @@ pub fn normalise(report: Report, ports: Ports) -> Report {
     r.started_at = time::macros::datetime!(2026-01-15 09:30:00 UTC);
     r.finished_at = time::macros::datetime!(2026-01-15 09:30:01.234 UTC);
     r.duration_ms = 1234;
-    r.cookies.sort_by(|a, b| {
-        let key = |c: &cookiescan::knowledge::ClassifiedCookie| {
-            (
-                c.record.name.clone(),
-                c.record.domain.clone(),
-                c.record.path.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    let rule_order = |id: &str| all_rules().iter().position(|r| r.info().id == id);
-    r.findings.sort_by_key(|f| {
-        (
-            rule_order(&f.rule),
-            f.cookie
-                .as_ref()
-                .map(|c| (c.name.clone(), c.domain.clone(), c.path.clone())),
-            f.message.clone(),
-        )
-    });
-    r.pages.sort_by(|a, b| a.url.cmp(&b.url));
     // Which link reached a page first depends on which fetch finished first.
     for p in &mut r.pages {
         p.depth = 0;
         p.found_on = None;
     }
-    r.resources.sort_by(|a, b| a.url.cmp(&b.url));
-    r.warnings.sort_by(|a, b| a.message.cmp(&b.message));
     r
 }
 

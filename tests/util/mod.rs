@@ -1,7 +1,10 @@
-//! Shared by the integration tests: serve a fixture site, configure a scan of it.
+//! Shared by the integration tests: serve a fixture site, configure a scan of it, and run the
+//! real binary ([`TestCommand`], the one way every test starts `cookiescan`).
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -10,8 +13,8 @@ use cookiescan::crawl::{Cancel, CrawlConfig, Resolve};
 use cookiescan::fixture::{FixtureServer, SiteSpec};
 use cookiescan::knowledge::{ClassifiedCookie, KnowledgeBase};
 use cookiescan::observe::CookieRecord;
+use cookiescan::policy::Policy;
 use cookiescan::report::Report;
-use cookiescan::scan::Policy;
 use url::Url;
 
 pub fn fixture_path(rel: &str) -> PathBuf {
@@ -108,4 +111,105 @@ pub async fn interrupt(child: std::process::Child) -> std::process::Output {
         .await
         .expect("the wait finishes")
         .expect("the scan's output")
+}
+
+/// The real `cookiescan` binary with a temporary folder of its own, after ripgrep's
+/// `tests/util.rs`: tests put their files in [`TestCommand::dir`], and the process runs from
+/// the crate root (where `browser-deps/` is) unless [`TestCommand::in_dir`] moves it there.
+/// The log filter is cleared so a developer's `COOKIESCAN_LOG` cannot change what is asserted.
+pub struct TestCommand {
+    dir: tempfile::TempDir,
+    cmd: Command,
+}
+
+impl Default for TestCommand {
+    fn default() -> Self {
+        TestCommand::new()
+    }
+}
+
+impl TestCommand {
+    pub fn new() -> TestCommand {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cookiescan"));
+        cmd.env_remove("COOKIESCAN_LOG");
+        TestCommand {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+            cmd,
+        }
+    }
+
+    pub fn arg(&mut self, arg: impl AsRef<OsStr>) -> &mut Self {
+        self.cmd.arg(arg);
+        self
+    }
+
+    pub fn args<I, S>(&mut self, args: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd.args(args);
+        self
+    }
+
+    pub fn env(&mut self, key: &str, value: impl AsRef<OsStr>) -> &mut Self {
+        self.cmd.env(key, value);
+        self
+    }
+
+    /// `--resolve` for every host `server` serves, so the scan reaches it and nothing else.
+    pub fn resolving(&mut self, server: &FixtureServer) -> &mut Self {
+        for r in server.resolve_args() {
+            self.cmd.args(["--resolve", &r]);
+        }
+        self
+    }
+
+    /// Runs from the temporary folder (a `cookiescan.toml` there is found; relative outputs
+    /// land there).
+    pub fn in_dir(&mut self) -> &mut Self {
+        self.cmd.current_dir(self.dir.path());
+        self
+    }
+
+    /// Runs from `path`.
+    pub fn current_dir(&mut self, path: &Path) -> &mut Self {
+        self.cmd.current_dir(path);
+        self
+    }
+
+    /// The command's own temporary folder.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A path inside [`TestCommand::dir`].
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `contents` to `name` inside [`TestCommand::dir`] and returns its path.
+    pub fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("a test file is written");
+        path
+    }
+
+    pub fn output(&mut self) -> Output {
+        self.cmd.output().expect("cookiescan runs")
+    }
+
+    /// Runs to the end and hands the result to assert_cmd's assertions.
+    pub fn assert(&mut self) -> assert_cmd::assert::Assert {
+        assert_cmd::assert::Assert::new(self.output())
+    }
+
+    /// Starts it with stdout and stderr captured (for tests that signal it).
+    pub fn spawn(&mut self) -> Child {
+        self.cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("cookiescan starts")
+    }
 }

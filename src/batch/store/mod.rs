@@ -46,6 +46,8 @@ pub struct Progress {
     pub failed: u64,
     /// Leased to a worker right now.
     pub running: u64,
+    /// Failed with attempts left: waiting for their retry time.
+    pub waiting: u64,
 }
 
 pub struct Store {
@@ -67,6 +69,7 @@ impl Store {
             } else {
                 (Backend::Sqlite, format!("sqlite://{location}?mode=rwc"))
             };
+        probe(location, &url, backend).await?;
         let options = match backend {
             // One connection: SQLite has one writer anyway, and one connection never waits
             // on its own lock.
@@ -181,23 +184,39 @@ impl Store {
     }
 
     /// A SQLite file has one batch process, so a site still `running` when it starts was cut
-    /// off by a crash or kill: it restarts now instead of waiting for its lease to expire.
-    pub async fn recover_after_crash(&self) -> Result<u64, BatchError> {
+    /// off by a crash or kill: it restarts now instead of waiting for its lease to expire, and
+    /// an `errors` row of kind `lease` says which worker stopped.
+    pub async fn recover_after_crash(&self, worker: &str) -> Result<u64, BatchError> {
         if self.backend != Backend::Sqlite {
             return Ok(0);
         }
-        let done = sqlx::query(
+        let fail = |e| self.db_error(e);
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        let cut_off = sqlx::query("SELECT site, lease_owner FROM scans WHERE status = 'running'")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(fail)?;
+        for row in &cut_off {
+            let site: String = row.try_get("site").map_err(fail)?;
+            let owner: Option<String> = row.try_get("lease_owner").map_err(fail)?;
+            record_takeover(&mut tx, &site, owner.as_deref(), worker)
+                .await
+                .map_err(fail)?;
+        }
+        sqlx::query(
             "UPDATE scans SET status = 'pending', lease_owner = NULL, lease_expires = NULL \
              WHERE status = 'running'",
         )
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
-        .map_err(|e| self.db_error(e))?;
-        Ok(done.rows_affected())
+        .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        Ok(cut_off.len() as u64)
     }
 
     /// Leases the next site to `worker`: a pending one, one whose lease expired (its worker
-    /// died), or a failed one with retries left, in list order.
+    /// died: recorded as a `lease` error), or a failed one with retries left whose retry time
+    /// has come, in list order.
     pub async fn claim(
         &self,
         worker: &str,
@@ -205,37 +224,59 @@ impl Store {
         max_attempts: u32,
     ) -> Result<Option<Claim>, BatchError> {
         let now = unix_now();
+        let fail = |e| self.db_error(e);
         // SKIP LOCKED: two workers claiming at once take different sites instead of waiting.
         let lock = match self.backend {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "UPDATE scans SET status = 'running', lease_owner = $1, lease_expires = $2 \
-             WHERE site = (SELECT site FROM scans WHERE status = 'pending' \
-               OR (status = 'running' AND lease_expires < $3) \
-               OR (status = 'failed' AND attempts < $4) \
-             ORDER BY attempts, seq, site LIMIT 1{lock}) \
-             RETURNING site, policy, config, attempts"
+            "SELECT site, status, lease_owner FROM scans WHERE status = 'pending' \
+               OR (status = 'running' AND lease_expires < $1) \
+               OR (status = 'failed' AND attempts < $2 \
+                   AND (lease_expires IS NULL OR lease_expires <= $1)) \
+             ORDER BY attempts, seq, site LIMIT 1{lock}"
         );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(worker)
-            .bind(now + lease.as_secs() as i64)
+        let mut tx = self.pool.begin().await.map_err(fail)?;
+        let Some(next) = sqlx::query(AssertSqlSafe(sql))
             .bind(now)
             .bind(i64::from(max_attempts))
-            .fetch_optional(&self.pool)
+            .fetch_optional(&mut *tx)
             .await
-            .map_err(|e| self.db_error(e))?;
-        row.map(|r| {
+            .map_err(fail)?
+        else {
+            tx.commit().await.map_err(fail)?;
+            return Ok(None);
+        };
+        let site: String = next.try_get("site").map_err(fail)?;
+        let status: String = next.try_get("status").map_err(fail)?;
+        if status == "running" {
+            let owner: Option<String> = next.try_get("lease_owner").map_err(fail)?;
+            record_takeover(&mut tx, &site, owner.as_deref(), worker)
+                .await
+                .map_err(fail)?;
+        }
+        let r = sqlx::query(
+            "UPDATE scans SET status = 'running', lease_owner = $1, lease_expires = $2 \
+             WHERE site = $3 RETURNING site, policy, config, attempts",
+        )
+        .bind(worker)
+        .bind(now + lease.as_secs() as i64)
+        .bind(&site)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(fail)?;
+        let claim = (|| {
             Ok(Claim {
                 site: r.try_get("site")?,
                 policy: r.try_get("policy")?,
                 config: r.try_get("config")?,
                 attempts: r.try_get("attempts")?,
             })
-        })
-        .transpose()
-        .map_err(|e| self.db_error(e))
+        })()
+        .map_err(fail)?;
+        tx.commit().await.map_err(fail)?;
+        Ok(Some(claim))
     }
 
     /// Extends `worker`'s lease on `site`; false when another worker has taken it over.
@@ -278,7 +319,8 @@ impl Store {
             "SELECT COUNT(*) AS total, \
              COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS done, \
              COALESCE(SUM(CASE WHEN status = 'failed' AND attempts >= $1 THEN 1 ELSE 0 END), 0) AS failed, \
-             COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running \
+             COALESCE(SUM(CASE WHEN status = 'running' THEN 1 ELSE 0 END), 0) AS running, \
+             COALESCE(SUM(CASE WHEN status = 'failed' AND attempts < $1 THEN 1 ELSE 0 END), 0) AS waiting \
              FROM scans",
         )
         .bind(i64::from(max_attempts))
@@ -294,6 +336,7 @@ impl Store {
                 done: get("done")?,
                 failed: get("failed")?,
                 running: get("running")?,
+                waiting: get("waiting")?,
             })
         })()
         .map_err(|e| self.db_error(e))
@@ -306,6 +349,28 @@ impl Store {
     }
 }
 
+/// An `errors` row of kind `lease`: the worker holding `site` stopped renewing its lease (it
+/// died, was killed or hung), and `worker` takes the site over.
+async fn record_takeover(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    site: &str,
+    owner: Option<&str>,
+    worker: &str,
+) -> Result<(), sqlx::Error> {
+    let seq: i64 = sqlx::query(
+        "SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM errors WHERE site = $1 AND kind = 'lease'",
+    )
+    .bind(site)
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get(0)?;
+    let message = format!(
+        "worker {} stopped renewing its lease on this site (it died, was killed or hung); {worker} took it over",
+        owner.unwrap_or("(unknown)")
+    );
+    write::insert_error(tx, site, "lease", seq, "", &message).await
+}
+
 pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -313,6 +378,37 @@ pub(crate) fn unix_now() -> i64 {
 }
 
 /// A PostgreSQL URL without its password, for error messages and logs.
+/// How long opening a store may take before it counts as unreachable.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One connection and one query, at most [`OPEN_TIMEOUT`], before the pool is built: a file
+/// that is not SQLite or a dead server fails in seconds with the driver's reason, where the
+/// pool would retry for its whole acquire timeout, logging every attempt.
+async fn probe(location: &str, url: &str, backend: Backend) -> Result<(), BatchError> {
+    use sqlx::Connection;
+    let check = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master",
+        Backend::Postgres => "SELECT 1",
+    };
+    let attempt = async {
+        let mut conn = sqlx::AnyConnection::connect(url).await?;
+        let checked = sqlx::query(check).fetch_one(&mut conn).await.map(|_| ());
+        let _ = conn.close().await;
+        checked
+    };
+    match tokio::time::timeout(OPEN_TIMEOUT, attempt).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(BatchError::open(location, &e)),
+        Err(_) => Err(BatchError::Open {
+            store: redact(location),
+            detail: format!(
+                "no answer within {} s; check the URL and that the server runs",
+                OPEN_TIMEOUT.as_secs()
+            ),
+        }),
+    }
+}
+
 pub(crate) fn redact(location: &str) -> String {
     match url::Url::parse(location) {
         Ok(mut u) if u.password().is_some() => {

@@ -27,6 +27,8 @@ pub struct FinishedScan<'a> {
 pub struct FailedScan<'a> {
     pub site: &'a str,
     pub message: &'a str,
+    /// How long the site waits before its next attempt (it may be claimed again after that).
+    pub retry_after: std::time::Duration,
 }
 
 /// What happened to a write.
@@ -114,7 +116,8 @@ impl Store {
             .await
             .map_err(fail)?;
         }
-        sqlx::query("DELETE FROM errors WHERE site = $1 AND kind <> 'scan'")
+        // Failed attempts and lease takeovers are the site's history; the rest is its report's.
+        sqlx::query("DELETE FROM errors WHERE site = $1 AND kind NOT IN ('scan', 'lease')")
             .bind(scan.site)
             .execute(&mut *tx)
             .await
@@ -134,12 +137,14 @@ impl Store {
         let mut tx = self.pool().begin().await.map_err(fail)?;
         let row = sqlx::query(
             "UPDATE scans SET status = 'failed', attempts = attempts + 1, error = $2, \
-             verdict = 'error', lease_owner = NULL, lease_expires = NULL \
+             verdict = 'error', lease_owner = NULL, lease_expires = $4 \
              WHERE site = $1 AND lease_owner = $3 AND status = 'running' RETURNING attempts",
         )
         .bind(failed.site)
         .bind(failed.message)
         .bind(worker)
+        // On a failed site, `lease_expires` is the time its next attempt may start.
+        .bind(unix_now() + i64::try_from(failed.retry_after.as_secs()).unwrap_or(i64::MAX / 2))
         .fetch_optional(&mut *tx)
         .await
         .map_err(fail)?;
@@ -252,7 +257,7 @@ async fn insert_rows(
     Ok(())
 }
 
-async fn insert_error(
+pub(super) async fn insert_error(
     tx: &mut Transaction<'_, Any>,
     site: &str,
     kind: &str,

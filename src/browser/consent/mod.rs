@@ -5,91 +5,10 @@ pub mod text;
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::tab::Tab;
-use crate::observe::ConsentPhase;
-
-/// `--consent`: which passes to run; `all` runs none, reject and accept, each on a fresh profile.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum ConsentMode {
-    None,
-    Reject,
-    Accept,
-    All,
-}
-
-impl ConsentMode {
-    /// The single-choice passes this mode runs, in order.
-    pub fn passes(self) -> Vec<ConsentMode> {
-        match self {
-            ConsentMode::All => vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
-            m => vec![m],
-        }
-    }
-
-    /// The phase of what is seen after this pass's choice.
-    pub fn after(self) -> ConsentPhase {
-        match self {
-            ConsentMode::Reject => ConsentPhase::AfterReject,
-            ConsentMode::Accept => ConsentPhase::AfterAccept,
-            _ => ConsentPhase::BeforeConsent,
-        }
-    }
-}
-
-/// The consent side of a browser scan: one entry per pass, shown side by side.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct ConsentReport {
-    /// The browser that ran the scan, as it names itself ("Chrome/156.0.7524.0").
-    #[serde(default)]
-    pub browser: String,
-    /// "autoconsent 16.23.0", or "text rules" when autoconsent is not installed.
-    pub engine_available: String,
-    pub passes: Vec<PhaseReport>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-}
-
-impl ConsentReport {
-    /// Whether any pass found a consent banner or manager.
-    pub fn banner_found(&self) -> bool {
-        self.passes.iter().any(|p| p.banner_found)
-    }
-    pub fn manager(&self) -> Option<&str> {
-        self.passes.iter().find_map(|p| p.manager.as_deref())
-    }
-}
-
-/// One pass with a fresh profile: what was found, what was done, what each phase held.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct PhaseReport {
-    /// none, reject or accept.
-    pub pass: ConsentMode,
-    /// The consent manager found (autoconsent's rule name, or a page marker's), if any.
-    pub manager: Option<String>,
-    /// Which engine found the banner and made the choice: autoconsent, text-rules or none.
-    pub engine: String,
-    pub banner_found: bool,
-    /// Whether a reject button was visible next to accept on the banner's first layer.
-    pub reject_on_first_layer: bool,
-    pub accept_on_first_layer: bool,
-    /// What was clicked or asked for; None in a `none` pass or when nothing was found.
-    pub action: Option<String>,
-    /// Whether the engine reported the choice as made.
-    pub succeeded: bool,
-    pub pages: usize,
-    pub duration_ms: u64,
-    /// From the first page's load to the choice being made.
-    pub consent_ms: Option<u64>,
-    /// Cookie names (name@domain) stored before the choice, and at the end of the pass.
-    pub cookies_before: Vec<String>,
-    pub cookies_after: Vec<String>,
-}
+use crate::observe::ConsentMode;
 
 /// What the engines found on the first page, before any choice.
 pub struct Detection {

@@ -1,7 +1,7 @@
 use super::{about, Rule};
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
+use crate::knowledge::human_lifetime;
 use crate::knowledge::{parse_lifetime_lenient, DAY};
-use crate::report::human_lifetime;
 
 pub struct ExcessiveLifetime;
 

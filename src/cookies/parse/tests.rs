@@ -240,3 +240,20 @@ fn malformed_lines() {
     let c = parse("a=b; Domain=例え.jp");
     assert_eq!(c.domain.as_deref(), Some("例え.jp"));
 }
+
+#[test]
+fn nameless_cookie_values_stay_out_of_problems_and_excerpts() {
+    let c = parse("SECRETVALUE; Path=/");
+    assert!(
+        c.problems.iter().all(|p| !p.contains("SECRETVALUE")),
+        "{:?}",
+        c.problems
+    );
+    assert_eq!(super::name_excerpt("SECRETVALUE; a=b"), "");
+    assert_eq!(super::name_excerpt(&"S".repeat(5000)), "");
+    assert_eq!(super::name_excerpt(" sid =SECRET; Path=/"), "sid");
+    assert_eq!(
+        super::name_excerpt(&format!("{}=v", "n".repeat(100))).len(),
+        60
+    );
+}

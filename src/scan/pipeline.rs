@@ -1,39 +1,16 @@
-//! The pipeline in one call: crawl → observe → classify → compare with the policy → report.
+//! The pipeline: crawl (or browse) → observe → classify → compare with the policy → report.
 
 use url::Url;
 
-use crate::browser::{browse, BrowserError, BrowserOptions, ConsentReport};
+use crate::browser::{browse, BrowserOptions};
 use crate::compliance::{evaluate, ComplianceSettings, Context};
-use crate::crawl::{crawl, Cancel, CrawlConfig, CrawlError, CrawlOutcome, Progress};
+use crate::crawl::{crawl, Cancel, CrawlConfig, Progress};
 use crate::knowledge::{classify_records, KnowledgeBase};
-use crate::observe::{aggregate, script_findings, StorageItem};
-use crate::policy::{DeclaredCookie, Ignore, PolicyError};
+use crate::observe::{aggregate, script_findings, ConsentReport, CrawlOutcome, StorageItem};
+use crate::policy::Policy;
 use crate::report::{PolicyReport, Report};
 
-/// The declared policy a scan is compared with (empty: only the rules that need no policy run).
-#[derive(Debug, Clone, Default)]
-pub struct Policy {
-    pub declared: Vec<DeclaredCookie>,
-    pub ignores: Vec<Ignore>,
-    /// Where the declarations came from (config file, policy documents).
-    pub sources: Vec<String>,
-}
-
-impl Policy {
-    pub fn is_empty(&self) -> bool {
-        self.declared.is_empty() && self.ignores.is_empty()
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ScanError {
-    #[error(transparent)]
-    Crawl(#[from] CrawlError),
-    #[error(transparent)]
-    Policy(#[from] PolicyError),
-    #[error(transparent)]
-    Browser(#[from] BrowserError),
-}
+use super::ScanError;
 
 /// Scans a site and returns its report with findings.
 pub async fn scan(
@@ -110,6 +87,8 @@ pub async fn finish(
         storage: browser_storage,
     } = crawled;
     let site = site_host(&config.start_urls);
+    // Page order, not crawl timing, decides "first seen" and the order of evidence.
+    crate::report::crawl_in_page_order(&mut outcome);
     // Script analysis is CPU-bound: off the async runtime's threads.
     let bodies = std::mem::take(&mut outcome.scripts);
     let resources = outcome.resources.clone();
@@ -119,7 +98,8 @@ pub async fn finish(
     // HTTP sightings first, so a script's write joins the record its header created.
     let mut observations = std::mem::take(&mut outcome.observations);
     observations.extend(found.observations);
-    let cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    let mut cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    crate::report::sort_cookies(&mut cookies);
     // Tens of thousands of sightings are freed off this thread; the report need not wait.
     tokio::task::spawn_blocking(move || drop(observations));
     let ctx = Context::new(
@@ -148,10 +128,7 @@ pub async fn finish(
     report.storage.extend(browser_storage);
     report.summary.storage_keys = report.storage.len();
     // Stable order whatever order fetches finished in, so reports diff cleanly.
-    report.scripts.sort_by(|a, b| a.location.cmp(&b.location));
-    report
-        .storage
-        .sort_by(|a, b| (a.page_url.as_str(), &a.key).cmp(&(b.page_url.as_str(), &b.key)));
+    report.sort_lists();
     Ok(report)
 }
 
@@ -161,55 +138,4 @@ fn site_host(start: &[Url]) -> String {
         .and_then(|u| u.host_str())
         .unwrap_or_default()
         .to_ascii_lowercase()
-}
-
-impl Policy {
-    /// The config file's own declarations (no policy documents to read).
-    pub fn from_config(config: &crate::policy::Config) -> Policy {
-        Policy {
-            declared: config.declared.clone(),
-            ignores: config.ignores.clone(),
-            sources: config
-                .path
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect(),
-        }
-    }
-
-    /// The config file's declarations plus those read from each `sources` entry (a path or an
-    /// http(s) URL, fetched with `crawl`'s settings). Returns warnings and name repairs too.
-    pub async fn load(
-        config: &crate::policy::Config,
-        sources: &[String],
-        crawl: &CrawlConfig,
-        kb: &KnowledgeBase,
-    ) -> Result<(Policy, Vec<String>), ScanError> {
-        let mut policy = Policy::from_config(config);
-        let mut notes = Vec::new();
-        for src in sources {
-            let (bytes, content_type) = if src.starts_with("http://") || src.starts_with("https://")
-            {
-                let url = Url::parse(src)
-                    .map_err(|_| PolicyError::Setting(format!("'{src}' is not a valid URL")))?;
-                crate::crawl::fetch_document(crawl, &url).await?
-            } else {
-                let bytes = std::fs::read(src).map_err(|e| PolicyError::Io {
-                    origin: src.clone(),
-                    detail: format!("{e}; check the path given with --policy"),
-                })?;
-                (bytes, None)
-            };
-            let loaded =
-                crate::policy::load_declarations(&bytes, src, content_type.as_deref(), kb)?;
-            if loaded.cookies.is_empty() {
-                notes.push(format!("{src}: no cookie declarations found"));
-            }
-            notes.extend(loaded.warnings);
-            notes.extend(loaded.repairs);
-            policy.declared.extend(loaded.cookies);
-            policy.sources.push(src.clone());
-        }
-        Ok((policy, notes))
-    }
 }

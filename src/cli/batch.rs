@@ -5,16 +5,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use cookiescan::batch::store::Progress;
 use cookiescan::batch::{self, BatchEvents, BatchSettings, Shard, SiteResult, Store};
 use cookiescan::compliance::FailOn;
+use cookiescan::config::{Config, CrawlSettings};
 use cookiescan::crawl::Cancel;
 use cookiescan::exit_codes::ExitCode;
 use cookiescan::knowledge::KnowledgeBase;
-use cookiescan::policy::{Config, ScanSection};
+use cookiescan::Error;
 
 /// `batch`'s own flags (crawl, policy and knowledge flags are shared with `scan`).
 #[derive(clap::Args)]
@@ -39,6 +39,9 @@ pub struct BatchArgs {
     /// taken over after this).
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub lease_secs: u64,
+    /// Seconds before a failed site's second attempt; doubled for each later one (at most an hour).
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    pub retry_delay: u64,
     /// Write summary.csv, index.html and every site's reports (sites/SITE/) here.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
@@ -51,16 +54,17 @@ pub struct BatchArgs {
 }
 
 pub struct Shared {
-    pub section: ScanSection,
+    pub section: CrawlSettings,
     pub config: Config,
     pub policies: Vec<String>,
     pub fail_on: Option<FailOn>,
     pub kb: KnowledgeBase,
 }
 
-pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
-    let list = batch::read_list(&args.list).map_err(|e| {
-        anyhow::anyhow!("could not read the site list {}: {e}", args.list.display())
+pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode, Error> {
+    let list = batch::read_list(&args.list).map_err(|e| Error::File {
+        message: format!("could not read the site list {}: {e}", args.list.display()),
+        code: ExitCode::Usage,
     })?;
     let name = args.list.display();
     for d in &list.duplicates {
@@ -70,21 +74,24 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         for b in &list.bad {
             eprintln!("{name}:{}: {}", b.line, b.reason);
         }
-        bail!(
+        return Err(Error::Usage(format!(
             "{} line(s) of {name} cannot be scanned: fix or remove them, then run again",
             list.bad.len()
-        );
+        )));
     }
     let mut targets = list.targets;
     if let Some(shard) = args.shard {
         targets.retain(|t| shard.contains(&t.site));
     }
     if let Some(dir) = &args.output_dir {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| anyhow::anyhow!("could not create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::File {
+            message: format!("could not create {}: {e}", dir.display()),
+            code: ExitCode::Usage,
+        })?;
     }
     let store = Arc::new(Store::open(&args.store, args.sites_in_parallel as u32 + 2).await?);
-    let recovered = store.recover_after_crash().await?;
+    let worker = worker_name();
+    let recovered = store.recover_after_crash(&worker).await?;
     if recovered > 0 && !args.quiet {
         eprintln!("note: {recovered} site(s) cut off by an earlier run start again");
     }
@@ -100,17 +107,13 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         sites_in_parallel: args.sites_in_parallel,
         max_attempts: args.max_attempts.max(1),
         lease: Duration::from_secs(args.lease_secs.max(3)),
+        retry_delay: Duration::from_secs(args.retry_delay),
         output_dir: args.output_dir.clone(),
         include_values: args.include_values,
-        worker: worker_name(),
+        worker,
     });
     let cancel = Arc::new(Cancel::default());
-    let on_signal = Arc::clone(&cancel);
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            on_signal.cancel();
-        }
-    });
+    let stop = cookiescan::signals::cancel_on_signal(&cancel);
     let bar = ProgressBar::new(0);
     if args.quiet || !std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -138,7 +141,7 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         .clone()
         .or_else(|| sqlite_folder(&args.store));
     if let Some(dir) = summary_dir {
-        for path in batch::write_summary(&store, &dir).await? {
+        for path in batch::write_summary(&store, &dir, args.shard).await? {
             if !args.quiet {
                 eprintln!("wrote {}", path.display());
             }
@@ -159,25 +162,49 @@ pub async fn batch(args: BatchArgs, shared: Shared) -> Result<ExitCode> {
         store.close().await;
     }
     Ok(if totals.interrupted {
-        ExitCode::Interrupted
+        stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else {
         ExitCode::Success
     })
 }
 
-pub async fn merge(sources: &[String], target: &str) -> Result<ExitCode> {
-    let into = Store::open(target, 2).await?;
+/// `merge`: every source is opened (and checked) before the target is created, then the
+/// merged store's `summary.csv` and `index.html` are written to `output_dir`, or next to a
+/// SQLite target.
+pub async fn merge(
+    sources: &[String],
+    target: &str,
+    output_dir: Option<&Path>,
+) -> Result<ExitCode, Error> {
+    let mut opened = Vec::new();
     for source in sources {
         if !source.starts_with("postgres") && !Path::new(source).is_file() {
-            bail!("{source} does not exist: give the SQLite files the shards wrote");
+            return Err(Error::Usage(format!(
+                "{source} does not exist: give the SQLite files the shards wrote"
+            )));
         }
-        let from = Store::open(source, 2).await?;
+        opened.push((source, Store::open(source, 2).await?));
+    }
+    let into = Store::open(target, 2).await?;
+    for (source, from) in opened {
         let n = batch::merge(&into, &from).await?;
         eprintln!(
             "{source}: {} sites copied, {} failed sites copied, {} already in {target}",
             n.copied, n.failed_copied, n.already_there
         );
         from.close().await;
+    }
+    let summary_dir = output_dir
+        .map(Path::to_path_buf)
+        .or_else(|| sqlite_folder(target));
+    if let Some(dir) = summary_dir {
+        std::fs::create_dir_all(&dir).map_err(|e| Error::File {
+            message: format!("could not create {}: {e}", dir.display()),
+            code: ExitCode::Usage,
+        })?;
+        for path in batch::write_summary(&into, &dir, None).await? {
+            eprintln!("wrote {}", path.display());
+        }
     }
     into.close().await;
     Ok(ExitCode::Success)

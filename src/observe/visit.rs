@@ -1,9 +1,12 @@
-//! What a crawl reports besides cookies: visits, warnings, malformed headers, script bodies.
+//! What a crawl (static or in the browser) reports besides cookie sightings: pages and
+//! sub-resources visited, warnings, malformed headers, script bodies, all gathered in one
+//! [`CrawlOutcome`]. `crawl/` and `browser/` produce these; the later stages only read them.
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use url::Url;
 
-use crate::observe::ResourceKind;
+use super::{Observation, ResourceKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -113,4 +116,36 @@ pub struct ScriptBody {
     pub inline_index: Option<usize>,
     #[serde(skip)]
     pub code: String,
+}
+
+/// Everything the crawl saw.
+#[derive(Debug, Clone)]
+pub struct CrawlOutcome {
+    pub pages: Vec<PageVisit>,
+    pub resources: Vec<ResourceVisit>,
+    pub observations: Vec<Observation>,
+    pub malformed: Vec<MalformedCookie>,
+    pub warnings: Vec<Warning>,
+    pub scripts: Vec<ScriptBody>,
+    pub partial: bool,
+    pub started_at: OffsetDateTime,
+    pub finished_at: OffsetDateTime,
+}
+
+impl CrawlOutcome {
+    /// Nothing seen yet; the clock starts now.
+    pub fn starting_now() -> CrawlOutcome {
+        let now = OffsetDateTime::now_utc();
+        CrawlOutcome {
+            pages: Vec::new(),
+            resources: Vec::new(),
+            observations: Vec::new(),
+            malformed: Vec::new(),
+            warnings: Vec::new(),
+            scripts: Vec::new(),
+            partial: false,
+            started_at: now,
+            finished_at: now,
+        }
+    }
 }

@@ -7,44 +7,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::output::{Entry, OneOrMany};
-use super::{DeclMatch, DeclaredCookie, PolicyError, SourceRef};
+use super::{ConfigError, CrawlSettings};
 use crate::compliance::FailOn;
-use crate::crawl::ScopeMode;
 use crate::knowledge::Category;
+use crate::policy::{DeclMatch, DeclaredCookie, Entry, Ignore, OneOrMany, Policy, SourceRef};
 
 /// The file name looked for in the current directory.
 pub const CONFIG_FILE: &str = "cookiescan.toml";
-
-/// `[scan]`: every field optional; a command-line flag wins over it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ScanSection {
-    pub urls: Option<Vec<String>>,
-    pub scope: Option<ScopeMode>,
-    pub include: Option<Vec<String>>,
-    pub exclude: Option<Vec<String>>,
-    pub max_pages: Option<usize>,
-    pub max_depth: Option<usize>,
-    pub max_per_pattern: Option<usize>,
-    pub concurrency: Option<usize>,
-    pub per_host_concurrency: Option<usize>,
-    pub rate: Option<f64>,
-    /// Seconds per request.
-    pub timeout: Option<f64>,
-    /// Bytes, or with a K/M/G suffix.
-    pub max_body: Option<String>,
-    pub max_subresources_per_page: Option<usize>,
-    pub max_subresources: Option<usize>,
-    pub user_agent: Option<String>,
-    pub headers: Option<Vec<String>>,
-    pub ignore_robots: Option<bool>,
-    pub sitemaps: Option<bool>,
-    pub resolve: Option<Vec<String>>,
-    /// A published policy (HTML, Markdown, text) or a CSV/TOML declaration file to read more
-    /// declarations from.
-    pub policy: Option<String>,
-}
 
 /// `[output]`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -69,7 +38,7 @@ pub struct ComplianceSection {
 #[serde(deny_unknown_fields)]
 struct FileShape {
     #[serde(default)]
-    scan: ScanSection,
+    scan: CrawlSettings,
     #[serde(default)]
     output: OutputSection,
     #[serde(default)]
@@ -91,18 +60,11 @@ struct IgnoreEntry {
     reason: Option<String>,
 }
 
-/// Cookies the rules must not judge, and why (the reason is mandatory: it is the audit trail).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Ignore {
-    pub cookie: DeclaredCookie,
-    pub reason: String,
-}
-
 /// A loaded `cookiescan.toml`.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub path: Option<PathBuf>,
-    pub scan: ScanSection,
+    pub scan: CrawlSettings,
     pub output: OutputSection,
     pub compliance: ComplianceSection,
     pub declared: Vec<DeclaredCookie>,
@@ -111,7 +73,7 @@ pub struct Config {
 
 impl Config {
     /// Reads `path`, or `./cookiescan.toml` when no path is given and it exists.
-    pub fn discover(path: Option<&Path>) -> Result<Config, PolicyError> {
+    pub fn discover(path: Option<&Path>) -> Result<Config, ConfigError> {
         match path {
             Some(p) => Config::load(p),
             None if Path::new(CONFIG_FILE).is_file() => Config::load(Path::new(CONFIG_FILE)),
@@ -119,19 +81,21 @@ impl Config {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Config, PolicyError> {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| PolicyError::Io {
+        let bytes = crate::policy::read_policy_file(&origin, "--config")
+            .map_err(|e| ConfigError::Setting(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|_| ConfigError::Io {
             origin: origin.clone(),
-            detail: e.to_string(),
+            detail: "it is not UTF-8 text; save the config file as UTF-8".to_string(),
         })?;
         let mut config = Config::parse(&text, &origin)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
 
-    pub fn parse(text: &str, origin: &str) -> Result<Config, PolicyError> {
-        let bad = |line: usize, detail: String| PolicyError::Config {
+    pub fn parse(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let bad = |line: usize, detail: String| ConfigError::File {
             origin: origin.to_string(),
             line,
             detail,
@@ -190,6 +154,15 @@ impl Config {
             declared,
             ignores,
         })
+    }
+
+    /// The file's own declarations and ignores, as the policy a scan starts from.
+    pub fn policy(&self) -> Policy {
+        Policy {
+            declared: self.declared.clone(),
+            ignores: self.ignores.clone(),
+            sources: self.path.iter().map(|p| p.display().to_string()).collect(),
+        }
     }
 
     /// Whether the file declares a policy (rules about declarations run only then).
