@@ -152,6 +152,10 @@ impl HttpClient {
         let h = req.headers_mut();
         h.insert(USER_AGENT, self.user_agent.clone());
         h.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        // The user's headers replace these defaults (a --header User-Agent wins).
+        for name in headers.keys() {
+            h.remove(name);
+        }
         for (name, value) in headers {
             h.append(name, value.clone());
         }
