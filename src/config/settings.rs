@@ -73,6 +73,12 @@ settings! {
         /// Largest body read per response: bytes, or with K, M, G [default: 10M].
         #[arg(long)]
         pub max_body: Option<String>,
+        /// New sub-resources (images, scripts, ...) fetched per page at most; 0 = no cap [default: 500].
+        #[arg(long)]
+        pub max_subresources_per_page: Option<usize>,
+        /// Sub-resources fetched per scan at most; 0 = no cap [default: 10000].
+        #[arg(long)]
+        pub max_subresources: Option<usize>,
         /// User-Agent header [default: cookiescan/VERSION (+URL)].
         #[arg(long)]
         pub user_agent: Option<String>,
@@ -162,6 +168,10 @@ impl CrawlSettings {
                 .transpose()?
                 .unwrap_or(d.timeout),
             max_body,
+            max_subresources_per_page: self
+                .max_subresources_per_page
+                .unwrap_or(d.max_subresources_per_page),
+            max_subresources: self.max_subresources.unwrap_or(d.max_subresources),
             user_agent: match &self.user_agent {
                 Some(ua) => check_user_agent(ua)?,
                 None => d.user_agent.clone(),
@@ -229,7 +239,7 @@ fn check_rate(r: f64) -> Result<f64, ConfigError> {
 /// A header value cannot hold line breaks or other control characters; say so here rather
 /// than as the HTTP client's "builder error" after the crawl has started.
 fn check_user_agent(ua: &str) -> Result<String, ConfigError> {
-    if reqwest::header::HeaderValue::from_str(ua).is_err() {
+    if hyper::header::HeaderValue::from_str(ua).is_err() {
         return Err(ConfigError::Setting(
             "--user-agent contains a line break or another control character: give it on one line"
                 .into(),
@@ -251,8 +261,8 @@ fn headers<'a>(
             ));
         };
         let (n, v) = (n.trim(), v.trim());
-        if reqwest::header::HeaderName::from_bytes(n.as_bytes()).is_err()
-            || reqwest::header::HeaderValue::from_str(v).is_err()
+        if hyper::header::HeaderName::from_bytes(n.as_bytes()).is_err()
+            || hyper::header::HeaderValue::from_str(v).is_err()
         {
             return Err(ConfigError::Setting(format!(
                 "--header '{n}' has an invalid name or a value with a line break or control character: fix it"

@@ -12,11 +12,17 @@ use url::Url;
 
 pub use super::accept::{check_acceptance, Rejection};
 use super::accept::{scope, Scope};
-use super::domain::{domain_match, is_secure_origin};
-use super::parse::{SameSite, SetCookie};
+use super::domain::{domain_match, is_secure_origin, registrable_domain};
+use super::parse::{SameSite, SetCookie, MAX_NAME_VALUE_BYTES};
 
 /// Chromium (and RFC 6265bis §5.5 "SHOULD") caps every stored lifetime at 400 days.
 const MAX_LIFETIME: Duration = Duration::days(400);
+/// Cookies kept per registrable domain; past it the oldest go (Chromium's kDomainMaxCookies,
+/// RFC 6265bis §5.7 leaves the number to the user agent and asks for at least 50).
+pub const MAX_COOKIES_PER_DOMAIN: usize = 180;
+/// Cookies kept in all (Chromium keeps about 3000 after a purge): a site that spreads cookies
+/// over many domains cannot make every request carry them, nor grow the jar without end.
+pub const MAX_COOKIES: usize = 3000;
 
 /// A cookie as the jar keeps it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +43,9 @@ pub struct StoredCookie {
     pub expires: Option<OffsetDateTime>,
     /// Order of first creation; a replaced cookie keeps its predecessor's (RFC 6265bis §5.7).
     creation: u64,
+    /// The registrable domain the per-domain limit counts under (the domain itself for IP
+    /// addresses and public suffixes).
+    site: String,
 }
 
 impl StoredCookie {
@@ -128,7 +137,15 @@ impl Jar {
             partitioned: cookie.partitioned,
             expires: expiry(cookie, now),
             creation: self.next_creation,
+            site: String::new(),
         };
+        new.site = registrable_domain(&new.domain).unwrap_or_else(|| new.domain.clone());
+        let len = new.name.len() + new.value.len();
+        if len > MAX_NAME_VALUE_BYTES {
+            return Err(Rejection::new(format!(
+                "name and value together are {len} bytes, over the {MAX_NAME_VALUE_BYTES}-byte limit browsers apply"
+            )));
+        }
         if !new.secure && !is_secure_origin(response_url) {
             self.check_secure_cookies_alone(&new)?;
         }
@@ -140,9 +157,43 @@ impl Jar {
             self.next_creation += 1;
         }
         if !new.is_expired(now) {
+            let key = new.site.clone();
             self.cookies.push(new);
+            self.evict_over_limits(&key);
         }
         Ok(())
+    }
+
+    /// Drops the oldest cookies (by creation) of the domain `key` past
+    /// [`MAX_COOKIES_PER_DOMAIN`], then the oldest of all past [`MAX_COOKIES`], as browsers do.
+    fn evict_over_limits(&mut self, key: &str) {
+        // Creation numbers are unique among stored cookies: a replacement inherits its
+        // predecessor's, which it removed.
+        let mut evict: Vec<u64> = Vec::new();
+        let mut same: Vec<u64> = self
+            .cookies
+            .iter()
+            .filter(|c| c.site == key)
+            .map(|c| c.creation)
+            .collect();
+        if same.len() > MAX_COOKIES_PER_DOMAIN {
+            same.sort_unstable();
+            evict.extend_from_slice(&same[..same.len() - MAX_COOKIES_PER_DOMAIN]);
+        }
+        let left = self.cookies.len() - evict.len();
+        if left > MAX_COOKIES {
+            let mut all: Vec<u64> = self
+                .cookies
+                .iter()
+                .map(|c| c.creation)
+                .filter(|c| !evict.contains(c))
+                .collect();
+            all.sort_unstable();
+            evict.extend_from_slice(&all[..left - MAX_COOKIES]);
+        }
+        if !evict.is_empty() {
+            self.cookies.retain(|c| !evict.contains(&c.creation));
+        }
     }
 
     /// RFC 6265bis §5.7 "Leave Secure Cookies Alone": an insecure origin may not

@@ -74,7 +74,29 @@ pub struct CrawlConfig {
     pub include_values: bool,
     /// Accept invalid TLS certificates (`--insecure`, like curl's -k).
     pub insecure: bool,
+    /// New sub-resources fetched for one page at most (repeats are never fetched); 0 = no cap.
+    pub max_subresources_per_page: usize,
+    /// Sub-resources fetched in the whole scan at most; 0 = no cap.
+    pub max_subresources: usize,
+    /// Links read from one page at most; the rest of the page's links are not followed.
+    pub max_links_per_page: usize,
+    /// Pages waiting to be visited at most; links found while it is full are not queued.
+    pub max_queued_pages: usize,
+    /// Bytes of script text kept for static analysis, all scripts together; later scripts are
+    /// still fetched for their cookies but not analysed (and not downloaded past their headers).
+    pub max_script_bytes: usize,
+    /// Consecutive failed requests (no answer, or 5xx) after which a host is given up.
+    pub max_host_failures: usize,
 }
+
+/// Defaults of the bounds a hostile site could otherwise push without limit (README,
+/// "Reliability and limits").
+pub const DEFAULT_MAX_SUBRESOURCES_PER_PAGE: usize = 500;
+pub const DEFAULT_MAX_SUBRESOURCES: usize = 10_000;
+pub const DEFAULT_MAX_LINKS_PER_PAGE: usize = 10_000;
+pub const DEFAULT_MAX_QUEUED_PAGES: usize = 100_000;
+pub const DEFAULT_MAX_SCRIPT_BYTES: usize = 64 * 1024 * 1024;
+pub const DEFAULT_MAX_HOST_FAILURES: usize = 5;
 
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "cookiescan/",
@@ -108,6 +130,12 @@ impl Default for CrawlConfig {
             only_hosts: None,
             include_values: false,
             insecure: false,
+            max_subresources_per_page: DEFAULT_MAX_SUBRESOURCES_PER_PAGE,
+            max_subresources: DEFAULT_MAX_SUBRESOURCES,
+            max_links_per_page: DEFAULT_MAX_LINKS_PER_PAGE,
+            max_queued_pages: DEFAULT_MAX_QUEUED_PAGES,
+            max_script_bytes: DEFAULT_MAX_SCRIPT_BYTES,
+            max_host_failures: DEFAULT_MAX_HOST_FAILURES,
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct PageContent {
     pub iframes: Vec<Url>,
     pub resources: Vec<(Url, ResourceKind)>,
     pub inline_scripts: Vec<String>,
+    /// Links past the cap given to [`extract_with`], not read.
+    pub links_dropped: usize,
 }
 
 /// What the scan found, before URLs are resolved against `<base href>`.
@@ -27,6 +29,8 @@ pub struct PageContent {
 struct Found {
     base: Option<String>,
     links: Vec<String>,
+    max_links: usize,
+    links_dropped: usize,
     iframes: Vec<String>,
     resources: Vec<(String, ResourceKind)>,
     inline_scripts: Vec<String>,
@@ -61,17 +65,19 @@ impl Attrs {
 
 /// Reads `html` fetched from `page_url`. Invalid markup is read as far as it makes sense.
 pub fn extract(html: &str, page_url: &Url) -> PageContent {
-    extract_with(html, page_url, None)
+    extract_with(html, page_url, None, usize::MAX)
 }
 
 /// [`extract`], skipping links `memo` has already seen in the same context (they were offered
-/// to the frontier before; resolving them again would only find a duplicate).
+/// to the frontier before; resolving them again would only find a duplicate), and reading at
+/// most `max_links` links (the first ones, in document order).
 pub fn extract_with(
     html: &str,
     page_url: &Url,
     memo: Option<&super::memo::LinkMemo>,
+    max_links: usize,
 ) -> PageContent {
-    let found = scan(html);
+    let found = scan(html, max_links);
     let base = found
         .base
         .as_deref()
@@ -94,12 +100,16 @@ pub fn extract_with(
             .filter_map(|(u, k)| resolve(u).map(|u| (u, *k)))
             .collect(),
         inline_scripts: found.inline_scripts,
+        links_dropped: found.links_dropped,
     }
 }
 
-fn scan(html: &str) -> Found {
+fn scan(html: &str, max_links: usize) -> Found {
     let b = html.as_bytes();
-    let mut f = Found::default();
+    let mut f = Found {
+        max_links,
+        ..Found::default()
+    };
     let mut i = 0;
     while let Some(lt) = html[i..].find('<') {
         i += lt + 1;
@@ -197,7 +207,8 @@ impl Found {
             }
         };
         match name {
-            "a" | "area" => self.links.extend(a.href),
+            "a" | "area" if self.links.len() < self.max_links => self.links.extend(a.href),
+            "a" | "area" => self.links_dropped += usize::from(a.href.is_some()),
             "base" if self.base.is_none() => self.base = a.href,
             "img" => resource(a.src, ResourceKind::Image),
             "input"

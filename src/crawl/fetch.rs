@@ -4,14 +4,21 @@
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
-use reqwest::header::{HeaderMap, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use time::OffsetDateTime;
 use url::Url;
 
-use super::pool::HostPool;
+use super::head::set_cookie_lines;
+use super::http::{HttpClient, HttpError, HttpResponse};
+use super::pool::{HostPool, Verdict};
 use crate::cookies::{parse_set_cookie, Jar};
 use crate::observe::{Hop, MalformedCookie, Warning, WarningKind};
 use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
+
+/// Set-Cookie lines read from one response. A browser keeps 180 cookies per domain; a
+/// response may carry thousands of lines (its head may be 256 KB), and each line read
+/// becomes a sighting in memory, so a site setting thousands on every page is cut here.
+const MAX_SET_COOKIE_LINES: usize = 1000;
 
 /// Everything one fetch produced, including what it saw before failing.
 #[derive(Debug, Default)]
@@ -22,6 +29,8 @@ pub struct Fetched {
     pub content_type: Option<String>,
     pub body: Vec<u8>,
     pub error: Option<String>,
+    /// Set when no request was made because the host had been given up (the reason).
+    pub not_tried: Option<String>,
     pub observations: Vec<Observation>,
     pub malformed: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
@@ -41,7 +50,7 @@ impl Fetched {
 
 /// Shared by all crawl tasks.
 pub struct Fetcher {
-    pub client: reqwest::Client,
+    pub client: HttpClient,
     pub jar: Arc<Mutex<Jar>>,
     pub pool: HostPool,
     pub headers: HeaderMap,
@@ -49,6 +58,8 @@ pub struct Fetcher {
     pub max_redirects: usize,
     pub keep_values: bool,
     pub only_hosts: Option<HashSet<String>>,
+    /// The pool's failure limit, for the warning's text.
+    pub max_host_failures: usize,
 }
 
 impl Fetcher {
@@ -82,26 +93,36 @@ impl Fetcher {
                 return out;
             }
             let host = current.host_str().unwrap_or_default().to_string();
-            let _permit = self.pool.acquire(&host).await;
-            let mut req = self
-                .client
-                .get(current.clone())
-                .headers(self.headers.clone());
+            let _permit = match self.pool.acquire(&host).await {
+                Ok(permit) => permit,
+                Err(g) => {
+                    let why = format!(
+                        "not tried: {host} had failed {} requests in a row, so the scan gave up on it",
+                        g.failures
+                    );
+                    out.error = Some(why.clone());
+                    out.not_tried = Some(why);
+                    return out;
+                }
+            };
+            let mut headers = self.headers.clone();
             let cookie_header = lock(&self.jar).cookie_header(&current);
-            if let Some(c) = cookie_header {
-                req = req.header(COOKIE, c);
+            if let Some(v) = cookie_header.and_then(|c| HeaderValue::from_bytes(c.as_bytes()).ok())
+            {
+                headers.insert(COOKIE, v);
             }
-            let mut resp = match req.send().await {
+            let mut resp = match self.client.get(&current, &headers).await {
                 Ok(r) => r,
                 Err(e) => {
                     let (kind, msg) = describe(&e, &current);
                     out.fail(kind, &current, msg);
+                    self.record_outcome(&host, true, &mut out);
                     return out;
                 }
             };
-            let status = resp.status().as_u16();
-            let cookies_set =
-                self.record_cookies(resp.headers(), &current, page, status, hop, kind, &mut out);
+            let status = resp.status;
+            self.record_outcome(&host, status >= 500, &mut out);
+            let cookies_set = self.record_cookies(&resp, &current, page, hop, kind, &mut out);
             out.hops.push(Hop {
                 url: current.clone(),
                 status,
@@ -109,8 +130,8 @@ impl Fetcher {
             });
             out.status = Some(status);
             out.final_url = Some(current.clone());
-            if resp.status().is_redirection() {
-                if let Some(loc) = resp.headers().get(LOCATION) {
+            if (300..400).contains(&status) {
+                if let Some(loc) = resp.headers.get(LOCATION) {
                     let loc = String::from_utf8_lossy(loc.as_bytes()).into_owned();
                     match current.join(loc.trim()) {
                         Ok(next) if matches!(next.scheme(), "http" | "https") => {
@@ -131,7 +152,7 @@ impl Fetcher {
                 }
             }
             out.content_type = resp
-                .headers()
+                .headers
                 .get(CONTENT_TYPE)
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             if want_body {
@@ -150,6 +171,21 @@ impl Fetcher {
         out
     }
 
+    /// Tells the pool how a request to `host` went; the failure that makes it give up on the
+    /// host is the one warning about it.
+    fn record_outcome(&self, host: &str, failed: bool, out: &mut Fetched) {
+        if self.pool.record(host, failed) == Verdict::GaveUp {
+            out.warnings.push(Warning::new(
+                WarningKind::HostGivenUp,
+                None,
+                format!(
+                    "{host} failed {} requests in a row (no answer, or a 5xx status); the scan gave up on it, and its other URLs were not tried (listed as skipped)",
+                    self.max_host_failures
+                ),
+            ));
+        }
+    }
+
     fn may_contact(&self, url: &Url) -> bool {
         match (&self.only_hosts, url.host_str()) {
             (None, _) => true,
@@ -158,23 +194,44 @@ impl Fetcher {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Records every `Set-Cookie` line of `resp`: read from the head as it arrived, so lines
+    /// with control characters (which hyper drops) are listed as malformed, as browsers
+    /// ignore them.
     fn record_cookies(
         &self,
-        headers: &HeaderMap,
+        resp: &HttpResponse,
         response_url: &Url,
         page: &Url,
-        status: u16,
         hop: usize,
         kind: ResourceKind,
         out: &mut Fetched,
     ) -> usize {
+        let status = resp.status;
         let now = OffsetDateTime::now_utc();
         let mut n = 0;
         // Locked once per response, at its first cookie.
         let mut jar = None;
-        for raw in headers.get_all(SET_COOKIE) {
-            let line = String::from_utf8_lossy(raw.as_bytes());
+        let raw: Vec<&[u8]> = match &resp.raw_head {
+            Some(head) => set_cookie_lines(head),
+            None => resp
+                .headers
+                .get_all(SET_COOKIE)
+                .iter()
+                .map(HeaderValue::as_bytes)
+                .collect(),
+        };
+        let lines = raw.len();
+        if lines > MAX_SET_COOKIE_LINES {
+            out.warnings.push(Warning::new(
+                WarningKind::Limit,
+                Some(response_url),
+                format!(
+                    "{response_url} sent {lines} Set-Cookie lines; only the first {MAX_SET_COOKIE_LINES} were read"
+                ),
+            ));
+        }
+        for raw in raw.into_iter().take(MAX_SET_COOKIE_LINES) {
+            let line = String::from_utf8_lossy(raw);
             n += 1;
             match parse_set_cookie(&line) {
                 Ok(mut parsed) => {
@@ -228,7 +285,7 @@ impl Fetcher {
         n
     }
 
-    async fn read_body(&self, resp: &mut reqwest::Response, url: &Url, out: &mut Fetched) {
+    async fn read_body(&self, resp: &mut HttpResponse, url: &Url, out: &mut Fetched) {
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
@@ -267,22 +324,15 @@ fn lock(jar: &Mutex<Jar>) -> std::sync::MutexGuard<'_, Jar> {
     jar.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn describe(e: &reqwest::Error, url: &Url) -> (WarningKind, String) {
-    if e.is_timeout() {
-        (
+fn describe(e: &HttpError, url: &Url) -> (WarningKind, String) {
+    match e {
+        HttpError::Timeout => (
             WarningKind::Timeout,
             format!("{url} did not answer within the timeout (--timeout)"),
-        )
-    } else {
-        let mut msg = e.to_string();
-        let mut src = std::error::Error::source(e);
-        while let Some(s) = src {
-            msg = format!("{msg}: {s}");
-            src = s.source();
-        }
-        (
+        ),
+        HttpError::Other(msg) => (
             WarningKind::Transport,
             format!("could not fetch {url}: {msg}"),
-        )
+        ),
     }
 }

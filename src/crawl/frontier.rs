@@ -42,6 +42,8 @@ pub enum Offer {
     Duplicate,
     /// Too many pages share this URL pattern: probably an infinite URL space.
     Trap(String),
+    /// The queue holds its maximum of pages; the URL was not queued (nor remembered).
+    Full,
 }
 
 #[derive(Debug, Default)]
@@ -52,6 +54,8 @@ pub struct Frontier {
     per_pattern: HashMap<String, usize>,
     max_per_pattern: usize,
     trapped: FxHashSet<String>,
+    /// Pages the queue holds at most; 0 = no cap.
+    max_queued: usize,
 }
 
 impl Frontier {
@@ -60,6 +64,13 @@ impl Frontier {
             max_per_pattern,
             ..Frontier::default()
         }
+    }
+
+    /// Holds at most `max` pages at a time (0 = no cap): a site that links every page to
+    /// thousands of new ones cannot grow the queue (and the memory of seen URLs) without end.
+    pub fn with_max_queued(mut self, max: usize) -> Frontier {
+        self.max_queued = max;
+        self
     }
 
     /// A frontier holding the start URLs, at depth 0.
@@ -80,9 +91,13 @@ impl Frontier {
         if !is_normal(&job.url) {
             job.url = normalise(&job.url);
         }
-        if self.seen.contains(job.url.as_str()) || !self.seen.insert(job.url.as_str().to_owned()) {
+        if self.seen.contains(job.url.as_str()) {
             return Offer::Duplicate;
         }
+        if self.max_queued > 0 && self.queue.len() >= self.max_queued {
+            return Offer::Full;
+        }
+        self.seen.insert(job.url.as_str().to_owned());
         if self.max_per_pattern > 0 {
             let key = pattern(&job.url);
             let n = self.per_pattern.entry(key.clone()).or_insert(0);
@@ -187,6 +202,21 @@ mod tests {
         assert_eq!(f.offer(job("http://a.test/x?")), Offer::Queued);
         assert_eq!(f.offer(job("http://a.test/x")), Offer::Duplicate);
         assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn full_queue_refuses_new_pages_until_one_is_taken() {
+        let mut f = Frontier::new(0).with_max_queued(2);
+        assert_eq!(f.offer(job("http://a.test/a")), Offer::Queued);
+        assert_eq!(f.offer(job("http://a.test/b")), Offer::Queued);
+        assert_eq!(f.offer(job("http://a.test/c")), Offer::Full);
+        assert_eq!(f.offer(job("http://a.test/a")), Offer::Duplicate);
+        f.pop();
+        assert_eq!(
+            f.offer(job("http://a.test/c")),
+            Offer::Queued,
+            "c was not remembered"
+        );
     }
 
     #[test]

@@ -7,10 +7,14 @@ use std::sync::Mutex;
 use rustc_hash::{FxHashMap, FxHashSet};
 use url::Url;
 
+/// Raw links remembered at most: the memo only saves work, so past this it stops learning
+/// (a site of link floods would otherwise grow it by every link of every page).
+const MAX_REMEMBERED: usize = 200_000;
+
 #[derive(Default)]
 pub struct LinkMemo {
-    /// Resolution context → raw hrefs seen in it.
-    seen: Mutex<FxHashMap<String, FxHashSet<String>>>,
+    /// Resolution context → raw hrefs seen in it, and how many there are in all.
+    seen: Mutex<(FxHashMap<String, FxHashSet<String>>, usize)>,
 }
 
 impl LinkMemo {
@@ -24,7 +28,8 @@ impl LinkMemo {
         let canon: [usize; 5] =
             std::array::from_fn(|slot| (0..slot).find(|&t| ctx[t] == ctx[slot]).unwrap_or(slot));
         let mut sets: [Option<FxHashSet<String>>; 5] = Default::default();
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        let (seen, remembered) = &mut *guard;
         let fresh = raw
             .iter()
             .filter(|r| {
@@ -34,7 +39,10 @@ impl LinkMemo {
                 if set.contains(r.as_str()) {
                     false
                 } else {
-                    set.insert(r.to_string());
+                    if *remembered < MAX_REMEMBERED {
+                        set.insert(r.to_string());
+                        *remembered += 1;
+                    }
                     true
                 }
             })
@@ -116,5 +124,15 @@ mod tests {
         let abs = vec!["https://x.test/".to_string()];
         assert_eq!(memo.fresh(&a, &abs).len(), 1);
         assert_eq!(memo.fresh(&c, &abs).len(), 0);
+    }
+
+    #[test]
+    fn memo_stops_remembering_past_its_cap() {
+        let memo = LinkMemo::default();
+        let a = Url::parse("http://a.test/").unwrap();
+        let links: Vec<String> = (0..MAX_REMEMBERED + 5).map(|i| format!("/p{i}")).collect();
+        assert_eq!(memo.fresh(&a, &links).len(), links.len());
+        // Only the first MAX_REMEMBERED were learnt; the rest still count as fresh.
+        assert_eq!(memo.fresh(&a, &links).len(), 5);
     }
 }

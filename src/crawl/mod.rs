@@ -5,6 +5,9 @@ mod cookie_file;
 mod extract;
 mod fetch;
 mod frontier;
+mod head;
+mod http;
+mod limits;
 mod memo;
 mod plan;
 mod pool;
@@ -12,6 +15,7 @@ mod robots;
 mod scope;
 mod seed;
 mod sitemap;
+mod tls;
 mod worker;
 
 /// Which URLs are pages of the site: a crawl option, recorded in the report's settings.

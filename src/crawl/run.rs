@@ -3,13 +3,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue};
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use url::Url;
 
 use super::fetch::Fetcher;
+use super::http::{HttpClient, HttpSettings};
 use super::plan::Plan;
 use super::pool::HostPool;
 use super::worker::{absorb, worker, Shared, State};
@@ -88,7 +89,8 @@ pub async fn crawl(
     let plan = Plan::new(config).await?;
     let (frontier, trap_warnings) = plan.frontier(config);
     let (fetcher, scope, robots, fetched) = plan.into_parts();
-    let mut st = State::new(frontier);
+    // Sitemap seeds fill it first; a flood of links cannot grow it past the cap.
+    let mut st = State::new(frontier.with_max_queued(config.max_queued_pages));
     for f in fetched {
         absorb(&mut st.out, f);
     }
@@ -140,6 +142,7 @@ pub async fn crawl(
             ),
         ));
     }
+    out.warnings.extend(st.limits.warnings(config));
     drop(st);
     out.finished_at = OffsetDateTime::now_utc();
     if let Some(err) = unreachable(&out, &config.start_urls) {
@@ -162,23 +165,18 @@ fn report_progress(shared: &Shared, progress: &dyn Progress) {
 }
 
 pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError> {
-    // reqwest is built without a default TLS provider; ring keeps the build small.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(config.timeout)
-        .connect_timeout(config.timeout)
-        .user_agent(config.user_agent.clone())
-        .pool_max_idle_per_host(config.per_host_concurrency.max(1))
-        .http1_ignore_invalid_headers_in_responses(true)
-        .no_proxy()
-        .danger_accept_invalid_certs(config.insecure);
-    for r in &config.resolve {
-        builder = builder.resolve(&r.host, r.socket_addr());
-    }
-    let client = builder
-        .build()
-        .map_err(|e| CrawlError::Client(e.to_string()))?;
+    let client = HttpClient::new(HttpSettings {
+        timeout: config.timeout,
+        user_agent: config.user_agent.clone(),
+        per_host: config.per_host_concurrency,
+        resolve: config
+            .resolve
+            .iter()
+            .map(|r| (r.host.clone(), r.port, r.socket_addr()))
+            .collect(),
+        insecure: config.insecure,
+    })
+    .map_err(CrawlError::Client)?;
     let mut headers = HeaderMap::new();
     for (name, value) in &config.headers {
         let n = HeaderName::from_bytes(name.as_bytes())
@@ -206,7 +204,12 @@ pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError>
     Ok(Fetcher {
         client,
         jar: Arc::new(Mutex::new(jar)),
-        pool: HostPool::new(config.per_host_concurrency, config.rate),
+        pool: HostPool::new(
+            config.per_host_concurrency,
+            config.rate,
+            config.max_host_failures,
+        ),
+        max_host_failures: config.max_host_failures,
         headers,
         max_body: config.max_body,
         max_redirects: config.max_redirects,

@@ -51,13 +51,22 @@ pub(crate) async fn from_sitemaps(
         }
     }
     let mut urls = 0;
+    let mut not_read = HashSet::new();
     while let Some(sm) = queue.pop_front() {
-        if seen.len() >= MAX_SITEMAPS || !seen.insert(sm.to_string()) {
+        if urls >= MAX_SITEMAP_URLS {
+            break;
+        }
+        if seen.contains(sm.as_str()) {
             continue;
         }
+        if seen.len() >= MAX_SITEMAPS {
+            not_read.insert(sm.to_string());
+            continue;
+        }
+        seen.insert(sm.to_string());
         let mut fetched = fetcher.fetch(&sm, &sm, ResourceKind::Sitemap, true).await;
         if fetched.status.is_some_and(|s| s < 300) {
-            let (map, err) = sitemap::parse(&fetched.body, MAX_SITEMAP_URLS - urls);
+            let (map, err) = sitemap::parse(&fetched.body, MAX_SITEMAP_URLS.saturating_sub(urls));
             if let Some(e) = err {
                 fetched.warnings.push(Warning::new(
                     WarningKind::Sitemap,
@@ -83,6 +92,27 @@ pub(crate) async fn from_sitemaps(
                 .retain(|w| w.kind != WarningKind::HttpError);
         }
         seeds.fetches.push(fetched);
+    }
+    if let Some(first) = not_read.iter().min() {
+        let mut f = Fetched::default();
+        f.warnings.push(Warning::new(
+            WarningKind::Sitemap,
+            None,
+            format!(
+                "read the first {MAX_SITEMAPS} sitemaps only (the cap per scan); {} more were not read, such as {first}",
+                not_read.len()
+            ),
+        ));
+        seeds.fetches.push(f);
+    }
+    if urls >= MAX_SITEMAP_URLS {
+        let mut f = Fetched::default();
+        f.warnings.push(Warning::new(
+            WarningKind::Sitemap,
+            None,
+            format!("took the first {MAX_SITEMAP_URLS} URLs from the sitemaps (the cap per scan); the rest were not read"),
+        ));
+        seeds.fetches.push(f);
     }
     seeds
 }

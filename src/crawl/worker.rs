@@ -17,6 +17,7 @@ use url::Url;
 use super::extract::{extract_with, is_html, PageContent};
 use super::fetch::{Fetched, Fetcher};
 use super::frontier::{Frontier, Offer, PageJob};
+use super::limits::{reached, LimitHits};
 use super::memo::LinkMemo;
 use super::robots::{RobotsCache, DISALLOWED};
 use super::scope::Scope;
@@ -31,6 +32,9 @@ pub(super) struct State {
     pub resources: VecDeque<(Url, ResourceKind, Url)>,
     pub resources_seen: HashSet<String>,
     pub dispatched_pages: usize,
+    /// Bytes of script text kept for analysis so far.
+    pub script_bytes: usize,
+    pub limits: LimitHits,
     /// Jobs taken by a worker and not yet recorded.
     in_flight: usize,
     /// Workers waiting for the queue to fill (or the crawl to end).
@@ -45,6 +49,8 @@ impl State {
             resources: VecDeque::new(),
             resources_seen: HashSet::new(),
             dispatched_pages: 0,
+            script_bytes: 0,
+            limits: LimitHits::default(),
             in_flight: 0,
             waiting: 0,
         }
@@ -178,12 +184,12 @@ async fn run_job(sh: &Shared, job: Job) {
     let config = &sh.config;
     let job = match job {
         Job::Resource(url, kind, page) => {
-            let fetched = sh
-                .fetcher
-                .fetch(&url, &page, kind, kind == ResourceKind::Script)
-                .await;
+            // Past the script budget the body would be dropped unread: not downloaded at all.
+            let want_body = kind == ResourceKind::Script
+                && !reached(config.max_script_bytes, sh.lock().script_bytes);
+            let fetched = sh.fetcher.fetch(&url, &page, kind, want_body).await;
             let mut st = sh.lock();
-            handle_resource(&mut st, url, kind, page, fetched);
+            handle_resource(config, &mut st, url, kind, page, fetched);
             sh.finish_job(st);
             return;
         }
@@ -209,6 +215,14 @@ async fn run_job(sh: &Shared, job: Job) {
         .fetcher
         .fetch(&job.url, &job.url, ResourceKind::Page, true)
         .await;
+    if let Some(why) = &fetched.not_tried {
+        // Like a page robots.txt disallows: listed, and not counted against --max-pages.
+        let mut st = sh.lock();
+        st.dispatched_pages -= 1;
+        st.out.pages.push(skipped(&job, why));
+        sh.finish_job(st);
+        return;
+    }
     let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
     // Only links that will be offered may be remembered as offered.
     let follows = depth_ok
@@ -216,20 +230,28 @@ async fn run_job(sh: &Shared, job: Job) {
             .final_url
             .as_ref()
             .is_some_and(|u| sh.scope.contains(u));
-    let content = page_content(&fetched, follows.then_some(&sh.memo));
+    let content = page_content(
+        &fetched,
+        follows.then_some(&sh.memo),
+        config.max_links_per_page,
+    );
     let mut st = sh.lock();
     handle_page(config, &sh.scope, &mut st, job, fetched, content);
     sh.finish_job(st);
 }
 
 /// Parsed in the worker, outside the lock: HTML parsing is the CPU-heavy part of a crawl.
-fn page_content(fetched: &Fetched, memo: Option<&LinkMemo>) -> Option<PageContent> {
+fn page_content(
+    fetched: &Fetched,
+    memo: Option<&LinkMemo>,
+    max_links: usize,
+) -> Option<PageContent> {
     let url = fetched.final_url.as_ref()?;
     if fetched.body.is_empty() || !is_html(fetched.content_type.as_deref(), &fetched.body) {
         return None;
     }
     let html = String::from_utf8_lossy(&fetched.body);
-    let mut content = extract_with(&html, url, memo);
+    let mut content = extract_with(&html, url, memo, max_links);
     // Normalised here, outside the lock, so recording a page only looks links up.
     let mut seen = HashSet::new();
     content.links = content
@@ -284,17 +306,16 @@ fn handle_page(
     });
     absorb(&mut st.out, fetched);
     let Some(content) = content else { return };
-    for (i, code) in content.inline_scripts.iter().enumerate() {
-        st.out.scripts.push(ScriptBody {
-            url: None,
-            page_url: page_url.clone(),
-            inline_index: Some(i + 1),
-            code: code.clone(),
-        });
+    st.limits
+        .links_per_page
+        .add(content.links_dropped, &page_url);
+    for (i, code) in content.inline_scripts.into_iter().enumerate() {
+        keep_script(config, st, None, &page_url, Some(i + 1), code);
     }
+    let mut queued_here = 0;
     if config.fetch_subresources {
         for (url, kind) in &content.resources {
-            queue_resource(st, url, *kind, &page_url);
+            queue_resource(config, st, url, *kind, &page_url, &mut queued_here);
         }
     }
     let follow = scope.contains(&page_url);
@@ -304,7 +325,14 @@ fn handle_page(
         if follow && depth_ok && scope.contains(iframe) {
             offer(st, iframe, job.depth + 1, &page_url);
         } else if config.fetch_subresources {
-            queue_resource(st, iframe, ResourceKind::Iframe, &page_url);
+            queue_resource(
+                config,
+                st,
+                iframe,
+                ResourceKind::Iframe,
+                &page_url,
+                &mut queued_here,
+            );
         }
     }
     if follow && depth_ok {
@@ -322,24 +350,76 @@ fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
         depth,
         found_on: Some(found_on.clone()),
     };
-    if let Offer::Trap(pattern) = st.frontier.offer(job) {
-        st.out.warnings.push(Warning::new(
+    match st.frontier.offer(job) {
+        Offer::Trap(pattern) => st.out.warnings.push(Warning::new(
             WarningKind::LinkTrap,
             Some(url),
             format!("URL pattern '{pattern}' looks like a link trap: no more pages of it are queued (--max-per-pattern)"),
-        ));
+        )),
+        Offer::Full => st.limits.queued_pages.add(1, found_on),
+        Offer::Queued | Offer::Duplicate => {}
     }
 }
 
-fn queue_resource(st: &mut State, url: &Url, kind: ResourceKind, page: &Url) {
+/// Queues a sub-resource not seen before, within the per-page and per-scan caps.
+fn queue_resource(
+    config: &CrawlConfig,
+    st: &mut State,
+    url: &Url,
+    kind: ResourceKind,
+    page: &Url,
+    queued_here: &mut usize,
+) {
     let mut u = url.clone();
     u.set_fragment(None);
-    if st.resources_seen.insert(u.to_string()) {
-        st.resources.push_back((u, kind, page.clone()));
+    if st.resources_seen.contains(u.as_str()) {
+        return;
     }
+    if reached(config.max_subresources_per_page, *queued_here) {
+        st.limits.subresources_per_page.add(1, page);
+        return;
+    }
+    // Every queued resource is remembered as seen, so the set counts the scan's fetches.
+    if reached(config.max_subresources, st.resources_seen.len()) {
+        st.limits.subresources.add(1, page);
+        return;
+    }
+    st.resources_seen.insert(u.to_string());
+    st.resources.push_back((u, kind, page.clone()));
+    *queued_here += 1;
 }
 
-fn handle_resource(st: &mut State, url: Url, kind: ResourceKind, page: Url, fetched: Fetched) {
+/// Keeps a script's text for analysis while the scan's script budget lasts.
+fn keep_script(
+    config: &CrawlConfig,
+    st: &mut State,
+    url: Option<Url>,
+    page_url: &Url,
+    inline_index: Option<usize>,
+    code: String,
+) {
+    let total = st.script_bytes.saturating_add(code.len());
+    if config.max_script_bytes > 0 && total > config.max_script_bytes {
+        st.limits.script_bytes.add(1, page_url);
+        return;
+    }
+    st.script_bytes = total;
+    st.out.scripts.push(ScriptBody {
+        url,
+        page_url: page_url.clone(),
+        inline_index,
+        code,
+    });
+}
+
+fn handle_resource(
+    config: &CrawlConfig,
+    st: &mut State,
+    url: Url,
+    kind: ResourceKind,
+    page: Url,
+    mut fetched: Fetched,
+) {
     st.out.resources.push(ResourceVisit {
         url: url.clone(),
         kind,
@@ -348,16 +428,19 @@ fn handle_resource(st: &mut State, url: Url, kind: ResourceKind, page: Url, fetc
         cookies_set: fetched.cookies_set(),
         error: fetched.error.clone(),
     });
-    if kind == ResourceKind::Script
-        && fetched.status.is_some_and(|s| s < 400)
-        && !fetched.body.is_empty()
-    {
-        st.out.scripts.push(ScriptBody {
-            url: Some(fetched.final_url.clone().unwrap_or(url)),
-            page_url: page,
-            inline_index: None,
-            code: String::from_utf8_lossy(&fetched.body).into_owned(),
-        });
+    if kind == ResourceKind::Script && fetched.status.is_some_and(|s| s < 400) {
+        if fetched.body.is_empty() {
+            // Not downloaded: the budget was spent when it was fetched.
+            if reached(config.max_script_bytes, st.script_bytes) {
+                st.limits.script_bytes.add(1, &page);
+            }
+        } else {
+            let url = fetched.final_url.clone().unwrap_or(url);
+            // Valid UTF-8 (the usual case) becomes the String without a copy.
+            let code = String::from_utf8(std::mem::take(&mut fetched.body))
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            keep_script(config, st, Some(url), &page, None, code);
+        }
     }
     absorb(&mut st.out, fetched);
 }

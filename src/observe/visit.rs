@@ -24,6 +24,11 @@ pub enum WarningKind {
     Robots,
     Sitemap,
     NotContacted,
+    /// A bound of the scan was reached (links per page, queued pages, sub-resources, script
+    /// bytes, Set-Cookie lines per response): what is past it was left out.
+    Limit,
+    /// A host failed so many requests in a row that the scan gave up on it.
+    HostGivenUp,
     /// Browser mode: a tab failed, a dependency is missing, a protocol message was unreadable.
     Browser,
 }

@@ -20,6 +20,8 @@ const HEAD: &str = r#"# cookiescan.toml: what `cookiescan scan` checks in this r
 # rate = 2.0                             # requests per second per host
 # timeout = 15.0                         # seconds per request
 # max_body = "10M"
+# max_subresources_per_page = 500         # new images, scripts, ... fetched per page; 0 = no cap
+# max_subresources = 10000               # sub-resources fetched per scan; 0 = no cap
 # ignore_robots = false
 # policy = "docs/cookie-policy.html"     # also read declarations from a policy page, CSV or TOML
 

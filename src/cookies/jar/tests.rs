@@ -507,3 +507,81 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn more_than_180_cookies_of_one_domain_evict_the_oldest() {
+    let mut jar = Jar::at_fixed_time(NOW);
+    // Host-only cookies of two hosts and Domain cookies all count under site.example.
+    for i in 0..100 {
+        let _ = jar.store(
+            &cookie(&format!("w{i}=1")),
+            &url("https://www.site.example/"),
+        );
+    }
+    for i in 0..100 {
+        let line = format!("d{i}=1; Domain=site.example");
+        let _ = jar.store(&cookie(&line), &url("https://shop.site.example/"));
+    }
+    let _ = jar.store(&cookie("other=1"), &url("https://other.example/"));
+    assert_eq!(jar.len(), MAX_COOKIES_PER_DOMAIN + 1);
+    let sent = header(&jar, "https://www.site.example/").unwrap_or_default();
+    let names: Vec<&str> = sent
+        .split("; ")
+        .map(|p| p.split('=').next().unwrap_or(""))
+        .collect();
+    // 200 stored, 180 kept: the first 20 (w0..w19) went.
+    assert!(
+        !names.contains(&"w0") && !names.contains(&"w19"),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"w20") && names.contains(&"d99"),
+        "{names:?}"
+    );
+    assert_eq!(
+        header(&jar, "https://other.example/").as_deref(),
+        Some("other=1")
+    );
+    // Replacing a cookie keeps its age: it is not saved from eviction by being re-set.
+    let _ = jar.store(&cookie("w20=2"), &url("https://www.site.example/"));
+    let _ = jar.store(&cookie("new=1"), &url("https://www.site.example/"));
+    let sent = header(&jar, "https://www.site.example/").unwrap_or_default();
+    assert!(!sent.contains("w20="), "{sent}");
+    assert!(sent.contains("new=1"));
+}
+
+#[test]
+fn the_whole_jar_keeps_at_most_3000_cookies() {
+    let mut jar = Jar::at_fixed_time(NOW);
+    for d in 0..160 {
+        for i in 0..20 {
+            let _ = jar.store(
+                &cookie(&format!("c{i}=1")),
+                &url(&format!("https://s{d}.example/")),
+            );
+        }
+    }
+    assert_eq!(jar.len(), MAX_COOKIES);
+    assert_eq!(
+        header(&jar, "https://s0.example/"),
+        None,
+        "the oldest domain went first"
+    );
+    assert!(header(&jar, "https://s159.example/").is_some());
+}
+
+#[test]
+fn name_and_value_over_4096_bytes_are_not_stored() {
+    let mut jar = Jar::at_fixed_time(NOW);
+    let mut big = cookie("big=1");
+    big.value = "v".repeat(4094);
+    let err = jar.store(&big, &url("https://s.example/"));
+    assert!(err.is_err());
+    assert!(
+        !err.map_err(|r| r.to_string()).unwrap_err().contains("vvvv"),
+        "no value in the reason"
+    );
+    big.value = "v".repeat(4093);
+    assert!(jar.store(&big, &url("https://s.example/")).is_ok());
+    assert_eq!(jar.len(), 1);
+}
