@@ -78,10 +78,30 @@ pub fn assign(
         .map(|c| header.and_then(|h| h.get(c)).and_then(|h| header_role(h)))
         .collect();
     let stats: Vec<Stats> = (0..ncols).map(|c| Stats::of(body, c, oracle)).collect();
+    let scored = name_candidates(&hroles, &stats);
+    let &(name_col, _) = scored.first()?;
+    let why = why_names(header, &hroles, &scored);
+    let cat_col = category_column(name_col, &hroles, &stats);
+    let mut have_provider = false;
+    let roles = (0..ncols)
+        .map(|c| {
+            if c == name_col {
+                Col::Name
+            } else if Some(c) == cat_col {
+                Col::Category
+            } else {
+                other_role(hroles[c], &stats[c], &mut have_provider)
+            }
+        })
+        .collect();
+    Some((roles, why))
+}
 
+/// Columns that may hold the names with their scores, best first.
+fn name_candidates(hroles: &[Option<Role>], stats: &[Stats]) -> Vec<(usize, f32)> {
     // A column of lifetimes ("Session", "Persistent (2 years)") is never the name column,
     // whatever the database knows of those words.
-    let mut scored: Vec<(usize, f32)> = (0..ncols)
+    let mut scored: Vec<(usize, f32)> = (0..stats.len())
         .filter(|&c| stats[c].filled > 0 && stats[c].lifetime < 0.5)
         .map(|c| {
             let bonus = match hroles[c] {
@@ -94,11 +114,20 @@ pub fn assign(
         .filter(|&(_, s)| s >= MIN_NAME_SCORE)
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let (name_col, score) = *scored.first()?;
+    scored
+}
+
+/// Why the best of `scored` (not empty) holds the names, for `--explain`.
+fn why_names(
+    header: Option<&[String]>,
+    hroles: &[Option<Role>],
+    scored: &[(usize, f32)],
+) -> String {
+    let (name_col, score) = scored[0];
     let header_word = header
         .and_then(|h| h.get(name_col))
         .filter(|h| !h.is_empty());
-    let why = format!(
+    format!(
         "column {} ({}) holds the names: {} (score {:.2}{})",
         name_col + 1,
         header_word.map_or("no header".to_string(), |h| format!("header '{h}'")),
@@ -112,9 +141,11 @@ pub fn assign(
             "; next best column {} at {s:.2}",
             c + 1
         ))
-    );
+    )
+}
 
-    let cat_col = (0..ncols)
+fn category_column(name_col: usize, hroles: &[Option<Role>], stats: &[Stats]) -> Option<usize> {
+    (0..stats.len())
         .filter(|&c| c != name_col)
         .filter(|&c| {
             let s = &stats[c];
@@ -126,40 +157,32 @@ pub fn assign(
                 .category
                 .total_cmp(&stats[b].category)
                 .then(b.cmp(&a))
-        });
+        })
+}
 
-    let mut roles = Vec::with_capacity(ncols);
-    let mut have_provider = false;
-    for c in 0..ncols {
-        let s = &stats[c];
-        let h = hroles[c];
-        let role = if c == name_col {
-            Col::Name
-        } else if Some(c) == cat_col {
-            Col::Category
-        } else if h == Some(Role::Match) {
-            Col::Ignore
-        } else if (h == Some(Role::Domain) && s.domain >= 0.2) || s.domain >= 0.5 {
-            Col::Domain
-        } else if h == Some(Role::Lifetime)
-            || s.lifetime >= 0.6
-            || (h == Some(Role::Category) && s.lifetime >= 0.5)
-        {
-            Col::Lifetime
-        } else if h == Some(Role::Category) {
-            // "Type" holding "HTTP" or "First party": not a category we can use.
-            Col::Ignore
-        } else if h == Some(Role::Provider) && !have_provider {
-            have_provider = true;
-            Col::Provider
-        } else if h == Some(Role::Purpose) || h == Some(Role::Provider) || s.words >= 5.0 {
-            Col::Purpose
-        } else {
-            Col::Label
-        };
-        roles.push(role);
+/// The role of a column that holds neither the names nor the category; only the first
+/// column headed as a provider is the provider.
+fn other_role(h: Option<Role>, s: &Stats, have_provider: &mut bool) -> Col {
+    if h == Some(Role::Match) {
+        Col::Ignore
+    } else if (h == Some(Role::Domain) && s.domain >= 0.2) || s.domain >= 0.5 {
+        Col::Domain
+    } else if h == Some(Role::Lifetime)
+        || s.lifetime >= 0.6
+        || (h == Some(Role::Category) && s.lifetime >= 0.5)
+    {
+        Col::Lifetime
+    } else if h == Some(Role::Category) {
+        // "Type" holding "HTTP" or "First party": not a category we can use.
+        Col::Ignore
+    } else if h == Some(Role::Provider) && !*have_provider {
+        *have_provider = true;
+        Col::Provider
+    } else if h == Some(Role::Purpose) || h == Some(Role::Provider) || s.words >= 5.0 {
+        Col::Purpose
+    } else {
+        Col::Label
     }
-    Some((roles, why))
 }
 
 /// Column statistics over the sampled rows; each is a fraction or mean over filled cells.

@@ -151,128 +151,166 @@ fn without_scripts(src: &str) -> std::borrow::Cow<'_, str> {
 
 fn parse(markup: &str, src: &str, budget: usize) -> (Vec<Block>, bool) {
     let doc = Html::parse_document(markup);
-    let mut loc = Locator {
-        src,
-        cursor: 0,
-        line: 1,
-    };
-    let mut out = Vec::new();
-    let mut para = String::new();
-    let mut para_line = 1;
-    let flush = |para: &mut String, line: usize, out: &mut Vec<Block>| {
-        let text = para.trim().to_string();
-        para.clear();
+    let mut walk = Walk::new(src);
+    // (node, closing): a block element is seen again after its children to end its
+    // paragraph.
+    let mut stack = vec![(doc.tree.root(), false)];
+    while let Some((node, closing)) = stack.pop() {
+        if walk.seen > budget {
+            return (walk.out, true);
+        }
+        if closing {
+            walk.flush();
+            continue;
+        }
+        let visit = match node.value() {
+            Node::Text(t) => {
+                walk.text(t);
+                Visit::Done
+            }
+            Node::Element(_) => ElementRef::wrap(node).map_or(Visit::Done, |el| walk.element(el)),
+            _ => Visit::Inline,
+        };
+        match visit {
+            Visit::Done => continue,
+            Visit::Block => stack.push((node, true)),
+            Visit::Inline => {}
+        }
+        let children: Vec<_> = node.children().collect();
+        stack.extend(children.into_iter().rev().map(|c| (c, false)));
+    }
+    walk.flush();
+    (walk.out, false)
+}
+
+/// What the walk does after visiting a node.
+enum Visit {
+    /// The node is read whole (or left out): its children are not visited.
+    Done,
+    /// Its children are visited, and its end closes the paragraph.
+    Block,
+    /// Its children are visited as part of the current paragraph.
+    Inline,
+}
+
+/// The page walked in document order: the blocks so far, the paragraph being gathered,
+/// and how much visible text was read, against the budget.
+struct Walk<'s> {
+    loc: Locator<'s>,
+    out: Vec<Block>,
+    para: String,
+    para_line: usize,
+    seen: usize,
+}
+
+impl<'s> Walk<'s> {
+    fn new(src: &'s str) -> Self {
+        Walk {
+            loc: Locator {
+                src,
+                cursor: 0,
+                line: 1,
+            },
+            out: Vec::new(),
+            para: String::new(),
+            para_line: 1,
+            seen: 0,
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        if t.trim().is_empty() {
+            if !self.para.is_empty() && !self.para.ends_with([' ', '\n']) {
+                self.para.push(' ');
+            }
+            return;
+        }
+        if self.para.trim().is_empty() {
+            self.para_line = self.loc.line_of(t);
+        }
+        self.seen += t.len();
+        push_collapsed(&mut self.para, t);
+    }
+
+    fn element(&mut self, el: ElementRef) -> Visit {
+        let name = el.value().name();
+        if SKIP.contains(&name) {
+            return Visit::Done;
+        }
+        if let Some(level) = heading_level(name) {
+            self.heading(level, el);
+            return Visit::Done;
+        }
+        match name {
+            "table" => self.table(el),
+            "summary" | "dt" | "legend" => self.heading(7, el),
+            "br" => self.para.push('\n'),
+            n if CODE.contains(&n) => self.code(el),
+            n if BLOCKS.contains(&n) => {
+                self.flush();
+                return Visit::Block;
+            }
+            _ => return Visit::Inline,
+        }
+        Visit::Done
+    }
+
+    fn heading(&mut self, level: u8, el: ElementRef) {
+        self.flush();
+        let text = flat_text(el);
+        let line = self.loc.line_of(&text);
+        self.out.push(Block::Heading { level, text, line });
+    }
+
+    fn table(&mut self, el: ElementRef) {
+        self.flush();
+        let g = grid(el, &mut self.loc);
+        self.seen += g
+            .rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .map(String::len)
+            .sum::<usize>();
+        self.out.push(Block::Table(g));
+    }
+
+    /// Code stays in the paragraph, in backticks: that marks a name as deliberately
+    /// written.
+    fn code(&mut self, el: ElementRef) {
+        if self.para.trim().is_empty() {
+            self.para_line = self.loc.line_of(&flat_text(el));
+        }
+        self.para.push_str(&format!(" `{}` ", flat_text(el)));
+    }
+
+    fn flush(&mut self) {
+        let text = self.para.trim().to_string();
+        self.para.clear();
         if text.is_empty() {
             return;
         }
+        let line = self.para_line;
         // "<p><strong>Analytics cookies</strong></p>" is a heading in all but markup.
         if text.split_whitespace().count() <= 8
             && !text.ends_with(['.', ',', ';', ':'])
             && category_in_heading(&text).is_some()
         {
-            out.push(Block::Heading {
+            self.out.push(Block::Heading {
                 level: 8,
                 text,
                 line,
             });
         } else {
-            out.push(Block::Para { text, line });
+            self.out.push(Block::Para { text, line });
         }
-    };
-    let mut stack = vec![(doc.tree.root(), false)];
-    let mut seen = 0usize;
-    while let Some((node, closing)) = stack.pop() {
-        if seen > budget {
-            return (out, true);
-        }
-        if closing {
-            flush(&mut para, para_line, &mut out);
-            continue;
-        }
-        match node.value() {
-            Node::Text(t) => {
-                let t: &str = t;
-                if t.trim().is_empty() {
-                    if !para.is_empty() && !para.ends_with([' ', '\n']) {
-                        para.push(' ');
-                    }
-                    continue;
-                }
-                if para.trim().is_empty() {
-                    para_line = loc.line_of(t);
-                }
-                seen += t.len();
-                push_collapsed(&mut para, t);
-                continue;
-            }
-            Node::Element(e) => {
-                let name = e.name();
-                let Some(el) = ElementRef::wrap(node) else {
-                    continue;
-                };
-                if SKIP.contains(&name) {
-                    continue;
-                }
-                if let Some(level) = name
-                    .strip_prefix('h')
-                    .and_then(|l| l.parse::<u8>().ok())
-                    .filter(|l| (1..=6).contains(l))
-                {
-                    flush(&mut para, para_line, &mut out);
-                    let text = flat_text(el);
-                    let line = loc.line_of(&text);
-                    out.push(Block::Heading { level, text, line });
-                    continue;
-                }
-                match name {
-                    "table" => {
-                        flush(&mut para, para_line, &mut out);
-                        let g = grid(el, &mut loc);
-                        seen += g
-                            .rows
-                            .iter()
-                            .flat_map(|r| &r.cells)
-                            .map(String::len)
-                            .sum::<usize>();
-                        out.push(Block::Table(g));
-                        continue;
-                    }
-                    "summary" | "dt" | "legend" => {
-                        flush(&mut para, para_line, &mut out);
-                        let text = flat_text(el);
-                        let line = loc.line_of(&text);
-                        out.push(Block::Heading {
-                            level: 7,
-                            text,
-                            line,
-                        });
-                        continue;
-                    }
-                    "br" => {
-                        para.push('\n');
-                        continue;
-                    }
-                    n if CODE.contains(&n) => {
-                        if para.trim().is_empty() {
-                            para_line = loc.line_of(&flat_text(el));
-                        }
-                        para.push_str(&format!(" `{}` ", flat_text(el)));
-                        continue;
-                    }
-                    n if BLOCKS.contains(&n) => {
-                        flush(&mut para, para_line, &mut out);
-                        stack.push((node, true));
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-        let children: Vec<_> = node.children().collect();
-        stack.extend(children.into_iter().rev().map(|c| (c, false)));
     }
-    flush(&mut para, para_line, &mut out);
-    (out, false)
+}
+
+/// `h1`…`h6`.
+fn heading_level(name: &str) -> Option<u8> {
+    name.strip_prefix('h')
+        .and_then(|l| l.parse::<u8>().ok())
+        .filter(|l| (1..=6).contains(l))
 }
 
 pub fn push_collapsed(buf: &mut String, t: &str) {

@@ -47,70 +47,12 @@ pub fn flat_text(el: ElementRef) -> String {
 }
 
 pub fn grid(table: ElementRef, loc: &mut Locator) -> Grid {
-    let mut caption = None;
-    let mut trs = Vec::new();
-    // Rows of this table only, not of tables nested in its cells.
-    let mut stack: Vec<ElementRef> = table.child_elements().collect();
-    stack.reverse();
-    while let Some(el) = stack.pop() {
-        match el.value().name() {
-            "caption" => caption = Some(flat_text(el)),
-            "tr" => trs.push(el),
-            "thead" | "tbody" | "tfoot" => {
-                let mut kids: Vec<ElementRef> = el.child_elements().collect();
-                kids.reverse();
-                stack.extend(kids);
-            }
-            _ => {}
-        }
-    }
-    // Cells still owed to later rows by a rowspan: (column, text, rows left).
-    let mut carried: Vec<(usize, String, usize)> = Vec::new();
+    let (caption, trs) = caption_and_rows(table);
+    // Cells still owed to later rows by a rowspan.
+    let mut carried: Vec<Carried> = Vec::new();
     let mut rows = Vec::new();
     for tr in trs {
-        let mut cells: Vec<String> = Vec::new();
-        let mut taken: Vec<bool> = Vec::new();
-        let place = |cells: &mut Vec<String>, taken: &mut Vec<bool>, col: usize, text: String| {
-            if cells.len() <= col {
-                cells.resize(col + 1, String::new());
-                taken.resize(col + 1, false);
-            }
-            cells[col] = text;
-            taken[col] = true;
-        };
-        for (col, text, left) in carried.iter_mut() {
-            place(&mut cells, &mut taken, *col, text.clone());
-            *left -= 1;
-        }
-        carried.retain(|c| c.2 > 0);
-        let mut col = 0;
-        for cell in tr
-            .child_elements()
-            .filter(|c| matches!(c.value().name(), "td" | "th"))
-        {
-            while taken.get(col).copied().unwrap_or(false) {
-                col += 1;
-            }
-            if col >= MAX_COLUMNS {
-                break;
-            }
-            let text = cell_text(cell);
-            let span = |a: &str| {
-                cell.attr(a)
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(1)
-                    .max(1)
-            };
-            let (colspan, rowspan) = (
-                span("colspan").min(MAX_COLUMNS),
-                span("rowspan").min(MAX_ROWSPAN),
-            );
-            if rowspan > 1 {
-                carried.push((col, text.clone(), rowspan - 1));
-            }
-            place(&mut cells, &mut taken, col, text);
-            col += colspan;
-        }
+        let cells = row_cells(tr, &mut carried);
         let first = cells
             .iter()
             .find(|c| !c.is_empty())
@@ -128,4 +70,95 @@ pub fn grid(table: ElementRef, loc: &mut Locator) -> Grid {
         caption,
         layout: Layout::HtmlTable,
     }
+}
+
+/// The caption and the rows of this table only, not of tables nested in its cells.
+fn caption_and_rows(table: ElementRef) -> (Option<String>, Vec<ElementRef>) {
+    let mut caption = None;
+    let mut trs = Vec::new();
+    let mut stack: Vec<ElementRef> = table.child_elements().collect();
+    stack.reverse();
+    while let Some(el) = stack.pop() {
+        match el.value().name() {
+            "caption" => caption = Some(flat_text(el)),
+            "tr" => trs.push(el),
+            "thead" | "tbody" | "tfoot" => {
+                let mut kids: Vec<ElementRef> = el.child_elements().collect();
+                kids.reverse();
+                stack.extend(kids);
+            }
+            _ => {}
+        }
+    }
+    (caption, trs)
+}
+
+/// A cell a rowspan carries down: its column, its text, and the rows still owed.
+struct Carried {
+    col: usize,
+    text: String,
+    left: usize,
+}
+
+/// The cells of one row: first those carried down by rowspans from rows above, then its
+/// own cells in the columns still free.
+fn row_cells(tr: ElementRef, carried: &mut Vec<Carried>) -> Vec<String> {
+    let mut row = RowCells::default();
+    for c in carried.iter_mut() {
+        row.place(c.col, c.text.clone());
+        c.left -= 1;
+    }
+    carried.retain(|c| c.left > 0);
+    let mut col = 0;
+    for cell in tr
+        .child_elements()
+        .filter(|c| matches!(c.value().name(), "td" | "th"))
+    {
+        while row.taken.get(col).copied().unwrap_or(false) {
+            col += 1;
+        }
+        if col >= MAX_COLUMNS {
+            break;
+        }
+        let text = cell_text(cell);
+        let (colspan, rowspan) = (
+            span(cell, "colspan").min(MAX_COLUMNS),
+            span(cell, "rowspan").min(MAX_ROWSPAN),
+        );
+        if rowspan > 1 {
+            carried.push(Carried {
+                col,
+                text: text.clone(),
+                left: rowspan - 1,
+            });
+        }
+        row.place(col, text);
+        col += colspan;
+    }
+    row.cells
+}
+
+#[derive(Default)]
+struct RowCells {
+    cells: Vec<String>,
+    taken: Vec<bool>,
+}
+
+impl RowCells {
+    fn place(&mut self, col: usize, text: String) {
+        if self.cells.len() <= col {
+            self.cells.resize(col + 1, String::new());
+            self.taken.resize(col + 1, false);
+        }
+        self.cells[col] = text;
+        self.taken[col] = true;
+    }
+}
+
+/// A `colspan` or `rowspan`, 1 when missing or unreadable.
+fn span(cell: ElementRef, attr: &str) -> usize {
+    cell.attr(attr)
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
 }

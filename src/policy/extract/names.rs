@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::repair::{is_host, join_names};
+use super::repair::{is_host, join_names, Joined};
 use super::shape::{camel, is_non_name};
 use crate::knowledge::Category;
 use crate::policy::declared::{classify_name, DeclMatch};
@@ -173,142 +173,188 @@ pub fn split_names(cell: &str, oracle: &dyn NameOracle) -> Vec<Found> {
 /// `split_names`, plus the pieces of the cell that look like one name split by spaces but
 /// could not be joined (no known name results): `django_langua ge` without a database.
 pub fn split_names_checked(cell: &str, oracle: &dyn NameOracle) -> (Vec<Found>, Vec<String>) {
-    static PREFIX: OnceLock<Regex> = OnceLock::new();
-    static PAREN: OnceLock<Regex> = OnceLock::new();
-    let prefix = PREFIX.get_or_init(|| {
-        Regex::new(r#"(?i)\b(?:starting|beginning|begins|starts|prefixed|commençant|commencant|débutant|debutant|beginnend|empiezan|iniziano)\s+(?:with|by|par|mit|con|por)?\s*["'“‘«]?([A-Za-z0-9_.\-]+)"#)
-            .expect("prefix pattern is valid")
-    });
-    let paren = PAREN.get_or_init(|| Regex::new(r"\([^()]*\)").expect("paren pattern is valid"));
+    let text = starred_placeholders(without_urls(clean_cell(cell)));
+    let (mut out, text) = take_prefixes(text, oracle);
+    let text = without_parentheses(text);
+    let prose = reads_as_prose(&text);
+    let mut doubtful = Vec::new();
+    for segment in text.split([',', ';', '/', '|', '\n', '&', '+']) {
+        let tokens = name_tokens(segment, prose, oracle);
+        let groups = join_names(&tokens, oracle);
+        if groups.len() >= 2 && groups.iter().any(|g| !g.known && g.name.len() <= 3) {
+            doubtful.push(tokens.join(" "));
+        }
+        for found in unglued(groups, oracle)
+            .into_iter()
+            .filter_map(|j| found_of(j, oracle))
+        {
+            if !out
+                .iter()
+                .any(|f| f.name == found.name && f.kind == found.kind)
+            {
+                out.push(found);
+            }
+        }
+    }
+    (out, doubtful)
+}
+
+/// URLs are split on `/` later and would leave "https" behind.
+fn without_urls(text: String) -> String {
+    if !(text.contains("://") || text.contains("www.")) {
+        return text;
+    }
+    text.lines()
+        .map(|l| {
+            l.split_whitespace()
+                .filter(|w| !w.contains("://") && !w.starts_with("www."))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `_ga_<ID du conteneur>` becomes `_ga_*`: a placeholder with spaces would split into
+/// two "names".
+fn starred_placeholders(text: String) -> String {
+    // The regexes are the slow part in debug builds; most cells need none of them.
+    if !text.contains(['<', '{', '[']) {
+        return text;
+    }
     static HOLDER: OnceLock<Regex> = OnceLock::new();
-    // `_ga_<ID du conteneur>`: a placeholder with spaces would split into two "names".
     let holder = HOLDER.get_or_init(|| {
         Regex::new(r"([A-Za-z0-9_.\-])(?:<[^<>\n]{1,40}>|\{[^{}\n]{1,40}\}|\[[^\[\]\n]{1,40}\])")
             .expect("placeholder pattern is valid")
     });
-    let mut text = clean_cell(cell);
-    if text.contains("://") || text.contains("www.") {
-        // URLs are split on `/` below and would leave "https" behind.
-        text = text
-            .lines()
-            .map(|l| {
-                l.split_whitespace()
-                    .filter(|w| !w.contains("://") && !w.starts_with("www."))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-    // The regexes are the slow part in debug builds; most cells need none of them.
-    if text.contains(['<', '{', '[']) {
-        text = holder.replace_all(&text, "$1*").into_owned();
-    }
-    let mut out: Vec<Found> = Vec::new();
-    let mut doubtful = Vec::new();
+    holder.replace_all(&text, "$1*").into_owned()
+}
+
+/// "All cookies starting with _hj": the prefixes declared in the cell, and the cell
+/// without those phrases so their words are not read as names.
+fn take_prefixes(text: String, oracle: &dyn NameOracle) -> (Vec<Found>, String) {
     let lower = text.to_lowercase();
     let has_prefix_words = [
         "start", "begin", "prefix", "commen", "débu", "debu", "beginn", "empiez", "inizi",
     ]
     .iter()
     .any(|w| lower.contains(w));
-    for c in prefix.captures_iter(if has_prefix_words { &text } else { "" }) {
-        let stem = c[1].trim_end_matches(['.', ',', ';']);
-        if name_chars(stem) && !stem.contains('*') {
-            out.push(Found {
-                name: stem.to_string(),
-                kind: DeclMatch::Prefix,
-                known: oracle.is_known(stem),
-                repair: None,
-            });
-        }
+    if !has_prefix_words {
+        return (Vec::new(), text);
     }
-    if has_prefix_words {
-        text = prefix.replace_all(&text, " ").into_owned();
+    static PREFIX: OnceLock<Regex> = OnceLock::new();
+    let prefix = PREFIX.get_or_init(|| {
+        Regex::new(r#"(?i)\b(?:starting|beginning|begins|starts|prefixed|commençant|commencant|débutant|debutant|beginnend|empiezan|iniziano)\s+(?:with|by|par|mit|con|por)?\s*["'“‘«]?([A-Za-z0-9_.\-]+)"#)
+            .expect("prefix pattern is valid")
+    });
+    let found = prefix
+        .captures_iter(&text)
+        .map(|c| c[1].trim_end_matches(['.', ',', ';']).to_string())
+        .filter(|stem| name_chars(stem) && !stem.contains('*'))
+        .map(|stem| Found {
+            known: oracle.is_known(&stem),
+            name: stem,
+            kind: DeclMatch::Prefix,
+            repair: None,
+        })
+        .collect();
+    (found, prefix.replace_all(&text, " ").into_owned())
+}
+
+fn without_parentheses(text: String) -> String {
+    if !text.contains('(') {
+        return text;
     }
-    if text.contains('(') {
-        text = paren.replace_all(&text, " ").into_owned();
-    }
-    // A sentence in a name cell ("Cookies set by Google, such as _ga"): keep only what
-    // clearly is a name. Judged on the whole cell so a list's last words ("…, so") do not
-    // pass for names.
+    static PAREN: OnceLock<Regex> = OnceLock::new();
+    let paren = PAREN.get_or_init(|| Regex::new(r"\([^()]*\)").expect("paren pattern is valid"));
+    paren.replace_all(&text, " ").into_owned()
+}
+
+/// A sentence in a name cell ("Cookies set by Google, such as _ga"), where only what
+/// clearly is a name counts. Judged on the whole cell so a list's last words ("…, so") do
+/// not pass for names.
+fn reads_as_prose(text: &str) -> bool {
     let plain = text
         .split_whitespace()
         .map(trim_token)
         .filter(|t| !t.is_empty() && t.chars().all(char::is_alphabetic))
         .count();
-    let prose = plain >= 4;
-    for segment in text.split([',', ';', '/', '|', '\n', '&', '+']) {
-        let tokens: Vec<&str> = segment
-            .split_whitespace()
-            .map(trim_token)
-            .map(ascii_tail)
-            .filter(|t| !t.is_empty() && !STOP.contains(&t.to_lowercase().as_str()))
-            .filter(|t| name_chars(t))
-            .filter(|t| !prose || strong_shape(t) || oracle.is_known(t))
-            .collect();
-        let groups = join_names(&tokens, oracle);
-        if groups.len() >= 2 && groups.iter().any(|g| !g.known && g.name.len() <= 3) {
-            doubtful.push(tokens.join(" "));
-        }
-        let mut unglued = Vec::new();
-        for j in groups {
-            let parts = if j.known || j.written != j.name {
-                None
-            } else {
-                unglue(&j.name, oracle)
-            };
-            match parts {
-                Some(parts) => unglued.extend(parts.into_iter().map(|p| super::repair::Joined {
-                    known: true,
-                    written: j.written.clone(),
-                    name: p,
-                })),
-                None => unglued.push(j),
-            }
-        }
-        for j in unglued {
-            if !acceptable(&j.name, j.known) {
-                continue;
-            }
-            let mut name = j.name.clone();
-            let mut repair = (j.written != j.name).then(|| {
-                if j.written.contains(' ') {
-                    (
-                        j.written.clone(),
-                        "joined fragments split by stray spaces into a known name",
-                    )
-                } else {
-                    (
-                        j.written.clone(),
-                        "split a word or a name glued to a known name",
-                    )
-                }
-            });
-            if let Some(canon) = oracle
-                .canonical(&name)
-                .filter(|c| c != &name && c.eq_ignore_ascii_case(&name))
-            {
-                let how = if repair.is_some() {
-                    "joined fragments and took the name database's spelling"
-                } else {
-                    "took the name database's spelling"
-                };
-                repair = Some((j.written.clone(), how));
-                name = canon;
-            }
-            let (name, kind) = classify_name(&name);
-            if !out.iter().any(|f| f.name == name && f.kind == kind) {
-                out.push(Found {
-                    name,
-                    kind,
-                    known: j.known,
-                    repair,
-                });
-            }
+    plain >= 4
+}
+
+/// The tokens of one separated segment that may be (pieces of) names.
+fn name_tokens<'s>(segment: &'s str, prose: bool, oracle: &dyn NameOracle) -> Vec<&'s str> {
+    segment
+        .split_whitespace()
+        .map(trim_token)
+        .map(ascii_tail)
+        .filter(|t| !t.is_empty() && !STOP.contains(&t.to_lowercase().as_str()))
+        .filter(|t| name_chars(t))
+        .filter(|t| !prose || strong_shape(t) || oracle.is_known(t))
+        .collect()
+}
+
+/// Joined groups with names glued together by text extraction taken apart; a group that
+/// was already repaired or is known stays whole.
+fn unglued(groups: Vec<Joined>, oracle: &dyn NameOracle) -> Vec<Joined> {
+    let mut out = Vec::new();
+    for j in groups {
+        let parts = if j.known || j.written != j.name {
+            None
+        } else {
+            unglue(&j.name, oracle)
+        };
+        match parts {
+            Some(parts) => out.extend(parts.into_iter().map(|p| Joined {
+                known: true,
+                written: j.written.clone(),
+                name: p,
+            })),
+            None => out.push(j),
         }
     }
-    (out, doubtful)
+    out
+}
+
+/// The declaration a joined group makes, in the database's spelling, with how it differs
+/// from what was written; `None` when it is not a name.
+fn found_of(j: Joined, oracle: &dyn NameOracle) -> Option<Found> {
+    if !acceptable(&j.name, j.known) {
+        return None;
+    }
+    let mut name = j.name.clone();
+    let mut repair = (j.written != j.name).then(|| {
+        if j.written.contains(' ') {
+            (
+                j.written.clone(),
+                "joined fragments split by stray spaces into a known name",
+            )
+        } else {
+            (
+                j.written.clone(),
+                "split a word or a name glued to a known name",
+            )
+        }
+    });
+    if let Some(canon) = oracle
+        .canonical(&name)
+        .filter(|c| c != &name && c.eq_ignore_ascii_case(&name))
+    {
+        let how = if repair.is_some() {
+            "joined fragments and took the name database's spelling"
+        } else {
+            "took the name database's spelling"
+        };
+        repair = Some((j.written.clone(), how));
+        name = canon;
+    }
+    let (name, kind) = classify_name(&name);
+    Some(Found {
+        name,
+        kind,
+        known: j.known,
+        repair,
+    })
 }
 
 /// Rejects words that sit in name cells but are not names: URLs, e-mail addresses, host

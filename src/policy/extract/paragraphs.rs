@@ -97,61 +97,80 @@ impl Paragraphs {
     ) -> bool {
         self.in_purpose = false;
         if role == Role::Name {
-            // "Persistent cookies: these are designed so that…" is a sentence, not a name.
-            let value = value.trim().trim_end_matches('.');
-            let oracle = sink.oracle;
-            if !(name_like(value)
-                || value
-                    .split_whitespace()
-                    .all(|t| oracle.is_known(trim_list(t))))
-            {
-                return false;
-            }
-            let names = split_names(value, sink.oracle);
-            if names.is_empty() {
-                return false;
-            }
-            self.flush(found, sink);
-            // "Analytics cookies: _ga, _gid" names its category in the key.
-            let keyed = category_of_cell(key)
-                .or_else(|| category_in_heading(key))
-                .map(|c| (c, key.to_string()));
-            let context = keyed.or_else(|| ctx.map(|c| (c.category, c.label.clone())));
-            for f in names {
-                if let Some((written, how)) = &f.repair {
-                    sink.repair(written, &f.name, line, how);
-                }
-                sink.check_lookalike(&f.name, f.known, line);
-                let mut c = DeclaredCookie::new(f.name, f.kind);
-                if let Some((cat, label)) = &context {
-                    c.category = Some(*cat);
-                    c.category_label = Some(label.clone());
-                }
-                c.source = Some(SourceRef {
-                    file: sink.origin.to_string(),
-                    line,
-                });
-                self.record.push(c);
-            }
-            return true;
+            return self.open(key, value, line, ctx, found, sink);
         }
         if self.record.is_empty() {
             return false;
         }
-        let value = value.trim().to_string();
+        self.fill(role, value.trim(), line, sink);
+        true
+    }
+
+    /// A name field closes the open record and opens one with a cookie per name; false
+    /// when its value is not names.
+    fn open(
+        &mut self,
+        key: &str,
+        value: &str,
+        line: usize,
+        ctx: Option<&Ctx>,
+        found: &mut Vec<Declared>,
+        sink: &mut Sink,
+    ) -> bool {
+        // "Persistent cookies: these are designed so that…" is a sentence, not a name.
+        let value = value.trim().trim_end_matches('.');
+        let oracle = sink.oracle;
+        if !(name_like(value)
+            || value
+                .split_whitespace()
+                .all(|t| oracle.is_known(trim_list(t))))
+        {
+            return false;
+        }
+        let names = split_names(value, sink.oracle);
+        if names.is_empty() {
+            return false;
+        }
+        self.flush(found, sink);
+        // "Analytics cookies: _ga, _gid" names its category in the key.
+        let keyed = category_of_cell(key)
+            .or_else(|| category_in_heading(key))
+            .map(|c| (c, key.to_string()));
+        let context = keyed.or_else(|| ctx.map(|c| (c.category, c.label.clone())));
+        for f in names {
+            if let Some((written, how)) = &f.repair {
+                sink.repair(written, &f.name, line, how);
+            }
+            sink.check_lookalike(&f.name, f.known, line);
+            let mut c = DeclaredCookie::new(f.name, f.kind);
+            if let Some((cat, label)) = &context {
+                c.category = Some(*cat);
+                c.category_label = Some(label.clone());
+            }
+            c.source = Some(SourceRef {
+                file: sink.origin.to_string(),
+                line,
+            });
+            self.record.push(c);
+        }
+        true
+    }
+
+    /// Sets a field other than the name on every cookie of the open record.
+    fn fill(&mut self, role: Role, value: &str, line: usize, sink: &mut Sink) {
         for c in &mut self.record {
             match role {
-                Role::Provider => c.provider = Some(value.clone()),
+                Role::Provider => c.provider = Some(value.to_string()),
                 Role::Category => {
-                    c.category = category_of_cell(&value).or_else(|| category_in_heading(&value));
-                    c.category_label = Some(value.clone());
+                    c.category = category_of_cell(value).or_else(|| category_in_heading(value));
+                    c.category_label = Some(value.to_string());
                 }
-                Role::Domain => c.domains = join_hosts(&value).0,
+                Role::Domain => c.domains = join_hosts(value).0,
                 Role::Purpose => {
-                    c.purpose = Some(value.clone());
+                    c.purpose = Some(value.to_string());
                     self.in_purpose = true;
                 }
-                Role::Lifetime => c.lifetime = Some(value.clone()),
+                Role::Lifetime => c.lifetime = Some(value.to_string()),
                 Role::Name | Role::Match => {}
             }
         }
@@ -161,13 +180,12 @@ impl Paragraphs {
                 format!("category '{value}' is not a known category word"),
             );
         }
-        if role == Role::Lifetime && !is_lifetime(&value) {
+        if role == Role::Lifetime && !is_lifetime(value) {
             sink.warn(
                 line,
                 format!("lifetime '{value}' does not read as a duration"),
             );
         }
-        true
     }
 
     pub fn flush(&mut self, found: &mut Vec<Declared>, _sink: &mut Sink) {

@@ -223,6 +223,22 @@ fn accept(
     (known || Category::from_label(name).is_none()).then_some(known)
 }
 
+impl Place<'_> {
+    /// What the sentence holding `start..end` says, worked out on first use, and where
+    /// that sentence ends.
+    fn sentence(&mut self, start: usize, end: usize) -> Option<(&Said, usize)> {
+        let text = self.text;
+        let k = self
+            .sentences
+            .partition_point(|&(_, e)| e <= start)
+            .min(self.sentences.len().saturating_sub(1));
+        let (_, s1) = self.sentences.get(k).copied().unwrap_or((start, end));
+        let raw = self.sentences.get(k).map_or("", |&(a, b)| &text[a..b]);
+        let said = self.said.get_mut(k)?;
+        Some((said.get_or_insert_with(|| what_sentence_says(raw)), s1))
+    }
+}
+
 fn declare(
     at: &mut Place,
     start: usize,
@@ -233,30 +249,10 @@ fn declare(
     sink: &mut Sink,
 ) -> (DeclaredCookie, Option<String>) {
     let text = at.text;
-    let k = at
-        .sentences
-        .partition_point(|&(_, e)| e <= start)
-        .min(at.sentences.len().saturating_sub(1));
-    let (_, s1) = at.sentences.get(k).copied().unwrap_or((start, end));
-    let raw = at.sentences.get(k).map_or("", |&(a, b)| &text[a..b]);
-    let Some(said) = at.said.get_mut(k) else {
+    let Some((said, s1)) = at.sentence(start, end) else {
         return (DeclaredCookie::new(found.name, found.kind), None);
     };
-    let said = said.get_or_insert_with(|| what_sentence_says(raw));
-    // "Analytics cookies: _ga, _gid" names the category before the colon of its line.
-    let line_text = text[floor(text, start.saturating_sub(LINE_REACH))..start]
-        .rsplit('\n')
-        .next()
-        .unwrap_or("");
-    let lead = line_text
-        .split_once(':')
-        .map(|(l, _)| l.trim_start_matches(['-', '*', '•', ' ']))
-        .filter(|l| l.len() <= 60);
-    let listed = lead.and_then(|l| {
-        category_of_cell(l)
-            .or_else(|| category_in_heading(l))
-            .map(|c| (c, l.trim().to_string()))
-    });
+    let listed = listed_under(text, start);
     // Only a label or a heading gives a category: words elsewhere in the sentence are a
     // guess ("consent" in a sentence about analytics), and the database does better.
     let (category, label) = match &listed {
@@ -266,33 +262,7 @@ fn declare(
             None => (None, None),
         },
     };
-    let mut provider = None;
-    let mut domains: Vec<String> = Vec::new();
-    let after = &text[end..floor(text, (end + 120).min(text.len()))];
-    let after = after.trim_start();
-    // "the _ga cookie (Google Analytics)"
-    let after = ["cookies", "cookie"]
-        .iter()
-        .find_map(|w| after.strip_prefix(w))
-        .map_or(after, str::trim_start);
-    if let Some(inner) = after
-        .strip_prefix('(')
-        .and_then(|a| a.split_once(')'))
-        .map(|(i, _)| i.trim())
-        .filter(|i| i.len() <= 60)
-    {
-        if is_host(&inner.to_lowercase()) {
-            domains.push(inner.to_lowercase());
-        } else if looks_like_provider(inner) {
-            provider = Some(inner.to_string());
-        }
-    }
-    let provider = provider.or_else(|| said.provider.clone());
-    for h in said.domains.iter().cloned() {
-        if !domains.contains(&h) {
-            domains.push(h);
-        }
-    }
+    let (provider, domains) = provider_and_domains(text, end, said);
     if let Some((written, how)) = &found.repair {
         sink.repair(written, &found.name, line, how);
     }
@@ -319,4 +289,54 @@ fn declare(
         }),
     };
     (cookie, listed.map(|(_, l)| l))
+}
+
+/// "Analytics cookies: _ga, _gid" names the category before the colon of its line: that
+/// category and its label.
+fn listed_under(text: &str, start: usize) -> Option<(Category, String)> {
+    let line_text = text[floor(text, start.saturating_sub(LINE_REACH))..start]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("");
+    let lead = line_text
+        .split_once(':')
+        .map(|(l, _)| l.trim_start_matches(['-', '*', '•', ' ']))
+        .filter(|l| l.len() <= 60);
+    lead.and_then(|l| {
+        category_of_cell(l)
+            .or_else(|| category_in_heading(l))
+            .map(|c| (c, l.trim().to_string()))
+    })
+}
+
+/// The provider and hosts of a name ending at `end`: what the parentheses right after it
+/// say ("the _ga cookie (Google Analytics)"), then what its sentence says.
+fn provider_and_domains(text: &str, end: usize, said: &Said) -> (Option<String>, Vec<String>) {
+    let mut provider = None;
+    let mut domains: Vec<String> = Vec::new();
+    let after = &text[end..floor(text, (end + 120).min(text.len()))];
+    let after = after.trim_start();
+    let after = ["cookies", "cookie"]
+        .iter()
+        .find_map(|w| after.strip_prefix(w))
+        .map_or(after, str::trim_start);
+    if let Some(inner) = after
+        .strip_prefix('(')
+        .and_then(|a| a.split_once(')'))
+        .map(|(i, _)| i.trim())
+        .filter(|i| i.len() <= 60)
+    {
+        if is_host(&inner.to_lowercase()) {
+            domains.push(inner.to_lowercase());
+        } else if looks_like_provider(inner) {
+            provider = Some(inner.to_string());
+        }
+    }
+    let provider = provider.or_else(|| said.provider.clone());
+    for h in said.domains.iter().cloned() {
+        if !domains.contains(&h) {
+            domains.push(h);
+        }
+    }
+    (provider, domains)
 }
