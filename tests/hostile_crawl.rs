@@ -4,7 +4,7 @@ mod util;
 
 use cookiescan::crawl::Cancel;
 use cookiescan::observe::WarningKind;
-use util::{config, cookie, names, scan, serve};
+use util::{config, cookie, names, scan, serve, TestCommand};
 
 #[tokio::test]
 async fn response_with_150_set_cookie_lines_and_256_kb_of_headers_is_read() {
@@ -182,16 +182,12 @@ async fn peak_rss_mb(
     path: &str,
     extra: &[&str],
 ) -> (i32, u64) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
-    cmd.args(["scan", "--quiet", "--fail-on", "never", "--format", "json"]);
-    for r in server.resolve_args() {
-        cmd.args(["--resolve", &r]);
-    }
-    cmd.args(extra)
+    let child = TestCommand::new()
+        .args(["scan", "--quiet", "--fail-on", "never", "--format", "json"])
+        .resolving(server)
+        .args(extra)
         .arg(format!("{}{path}", server.origin("www.hostile.test")))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let child = cmd.spawn().expect("the binary starts");
+        .spawn_silent();
     tokio::task::spawn_blocking(move || {
         let pid = child.id() as libc::pid_t;
         let mut status = 0;

@@ -224,4 +224,14 @@ impl TestCommand {
             .spawn()
             .expect("cookiescan starts")
     }
+
+    /// Starts it with stdout and stderr discarded (for tests that only measure the process:
+    /// a large report must not fill a pipe nobody reads).
+    pub fn spawn_silent(&mut self) -> Child {
+        self.cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("cookiescan starts")
+    }
 }
