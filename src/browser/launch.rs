@@ -113,12 +113,35 @@ pub async fn launch(
     opts: &BrowserOptions,
     resolver_rules: &str,
 ) -> Result<Chrome, BrowserError> {
+    let profile = fresh_profile()?;
+    let mut cmd = chromium_command(binary, opts, resolver_rules, profile.path());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| BrowserError::Launch(format!("could not start {}: {e}", binary.display())))?;
+    let ws_url = match devtools_endpoint(&mut child).await {
+        Some(u) => u,
+        None => {
+            let _ = child.start_kill();
+            return Err(BrowserError::Launch(format!(
+                "{} did not open its DevTools endpoint within 30 s",
+                binary.display()
+            )));
+        }
+    };
+    Ok(Chrome {
+        child,
+        ws_url,
+        profile,
+    })
+}
+
+/// A temporary profile that allows third-party cookies: headless Chromium blocks them unless
+/// the profile says so before launch, and a visitor's default browser allows them (FACTS.md).
+fn fresh_profile() -> Result<tempfile::TempDir, BrowserError> {
     let profile = tempfile::Builder::new()
         .prefix("cookiescan-profile-")
         .tempdir()
         .map_err(|e| BrowserError::Launch(format!("could not create a temporary profile: {e}")))?;
-    // Headless Chromium blocks third-party cookies unless the profile allows them before
-    // launch; a visitor's default browser allows them (FACTS.md).
     let default = profile.path().join("Default");
     std::fs::create_dir_all(&default)
         .and_then(|_| {
@@ -128,6 +151,16 @@ pub async fn launch(
             )
         })
         .map_err(|e| BrowserError::Launch(format!("could not write the profile: {e}")))?;
+    Ok(profile)
+}
+
+/// Chromium as the scan runs it: headless, quiet towards the network, on `profile`.
+fn chromium_command(
+    binary: &Path,
+    opts: &BrowserOptions,
+    resolver_rules: &str,
+    profile: &Path,
+) -> Command {
     let mut cmd = Command::new(binary);
     cmd.args([
         "--headless",
@@ -150,7 +183,7 @@ pub async fn launch(
         "--disable-backgrounding-occluded-windows",
         "--remote-debugging-port=0",
     ])
-    .arg(format!("--user-data-dir={}", profile.path().display()))
+    .arg(format!("--user-data-dir={}", profile.display()))
     .arg(format!("--user-agent={}", opts.user_agent))
     .arg("about:blank")
     .stdin(Stdio::null())
@@ -164,13 +197,13 @@ pub async fn launch(
     if opts.insecure {
         cmd.arg("--ignore-certificate-errors");
     }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| BrowserError::Launch(format!("could not start {}: {e}", binary.display())))?;
-    let stderr = child
-        .stderr
-        .take()
-        .ok_or_else(|| BrowserError::Launch("no stderr from the browser".into()))?;
+    cmd
+}
+
+/// The `ws://` URL Chromium prints on stderr once it listens (None after 30 s). The rest of
+/// its stderr is drained so it never blocks on a full pipe.
+async fn devtools_endpoint(child: &mut tokio::process::Child) -> Option<String> {
+    let stderr = child.stderr.take()?;
     let mut lines = BufReader::new(stderr).lines();
     let found = tokio::time::timeout(Duration::from_secs(30), async {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -180,22 +213,11 @@ pub async fn launch(
         }
         None
     })
-    .await;
-    let ws_url = match found {
-        Ok(Some(u)) => u,
-        _ => {
-            let _ = child.start_kill();
-            return Err(BrowserError::Launch(format!(
-                "{} did not open its DevTools endpoint within 30 s",
-                binary.display()
-            )));
-        }
-    };
-    // Chromium keeps logging to stderr; drain it so it never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok(Chrome {
-        child,
-        ws_url,
-        profile,
-    })
+    .await
+    .ok()
+    .flatten();
+    if found.is_some() {
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    }
+    found
 }

@@ -198,65 +198,77 @@ fn apply_attribute(cookie: &mut SetCookie, seen: &mut Seen, av: &str) {
         ));
         return;
     }
-    let problems = &mut cookie.problems;
     match known {
-        "Expires" => match parse_cookie_date(value) {
-            Some(at) => cookie.expires = Some(at),
-            None => {
-                problems.push(format!(
-                    "Expires=\"{value}\" is not a cookie date, so browsers ignore it."
-                ));
-                cookie.expires_invalid = Some(value.to_owned());
-            }
-        },
+        "Expires" => apply_expires(cookie, value),
         "Max-Age" => match parse_max_age(value) {
             Some(secs) => cookie.max_age = Some(secs),
-            None => problems.push(format!(
+            None => cookie.problems.push(format!(
                 "Max-Age=\"{value}\" is not a whole number of seconds, so browsers ignore it."
             )),
         },
         // An empty Domain is ignored, so an earlier Domain attribute still applies (§5.6.3).
         "Domain" => match value.strip_prefix('.').unwrap_or(value) {
-            "" => problems.push("Domain is empty, so browsers ignore it.".to_owned()),
+            "" => cookie
+                .problems
+                .push("Domain is empty, so browsers ignore it.".to_owned()),
             domain => cookie.domain = Some(domain.to_ascii_lowercase()),
         },
-        // An invalid Path is not ignored: it resets to the default path, overriding earlier ones.
-        "Path" => {
-            if value.starts_with('/') {
-                cookie.path = Some(value.to_owned());
-            } else {
-                cookie.path = None;
-                problems.push(format!(
-                    "Path=\"{value}\" does not start with '/', so browsers use the default path."
-                ));
-            }
+        "Path" => apply_path(cookie, value),
+        "SameSite" => cookie.same_site = same_site(value, &mut cookie.problems),
+        flag => apply_flag(cookie, flag, value, written),
+    }
+}
+
+fn apply_expires(cookie: &mut SetCookie, value: &str) {
+    match parse_cookie_date(value) {
+        Some(at) => cookie.expires = Some(at),
+        None => {
+            cookie.problems.push(format!(
+                "Expires=\"{value}\" is not a cookie date, so browsers ignore it."
+            ));
+            cookie.expires_invalid = Some(value.to_owned());
         }
-        "SameSite" => {
-            cookie.same_site = if value.eq_ignore_ascii_case("strict") {
-                Some(SameSite::Strict)
-            } else if value.eq_ignore_ascii_case("lax") {
-                Some(SameSite::Lax)
-            } else if value.eq_ignore_ascii_case("none") {
-                Some(SameSite::None)
-            } else {
-                problems.push(format!(
-                    "SameSite=\"{value}\" is not Strict, Lax or None, so browsers treat the cookie as if SameSite were absent (Lax)."
-                ));
-                None
-            }
-        }
-        flag => {
-            if !value.is_empty() {
-                problems.push(format!(
-                    "{flag} takes no value; \"{written}\" still counts as {flag}."
-                ));
-            }
-            match flag {
-                "Secure" => cookie.secure = true,
-                "HttpOnly" => cookie.http_only = true,
-                _ => cookie.partitioned = true,
-            }
-        }
+    }
+}
+
+/// An invalid Path is not ignored: it resets to the default path, overriding earlier ones.
+fn apply_path(cookie: &mut SetCookie, value: &str) {
+    if value.starts_with('/') {
+        cookie.path = Some(value.to_owned());
+    } else {
+        cookie.path = None;
+        cookie.problems.push(format!(
+            "Path=\"{value}\" does not start with '/', so browsers use the default path."
+        ));
+    }
+}
+
+fn same_site(value: &str, problems: &mut Vec<String>) -> Option<SameSite> {
+    if value.eq_ignore_ascii_case("strict") {
+        Some(SameSite::Strict)
+    } else if value.eq_ignore_ascii_case("lax") {
+        Some(SameSite::Lax)
+    } else if value.eq_ignore_ascii_case("none") {
+        Some(SameSite::None)
+    } else {
+        problems.push(format!(
+            "SameSite=\"{value}\" is not Strict, Lax or None, so browsers treat the cookie as if SameSite were absent (Lax)."
+        ));
+        None
+    }
+}
+
+/// Secure, HttpOnly, Partitioned: a value after them is ignored (and noted).
+fn apply_flag(cookie: &mut SetCookie, flag: &str, value: &str, written: &str) {
+    if !value.is_empty() {
+        cookie.problems.push(format!(
+            "{flag} takes no value; \"{written}\" still counts as {flag}."
+        ));
+    }
+    match flag {
+        "Secure" => cookie.secure = true,
+        "HttpOnly" => cookie.http_only = true,
+        _ => cookie.partitioned = true,
     }
 }
 

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use hyper::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use time::OffsetDateTime;
+use tokio::sync::OwnedSemaphorePermit;
 use url::Url;
 
 use super::head::set_cookie_lines;
@@ -76,42 +77,14 @@ impl Fetcher {
         let mut current = url.clone();
         let mut visited = HashSet::new();
         for hop in 0..=self.max_redirects {
-            if !self.may_contact(&current) {
-                out.fail(
-                    WarningKind::NotContacted,
-                    &current,
-                    format!("{current} was not contacted: its host is outside the hosts this scan may reach"),
-                );
-                return out;
-            }
-            if !visited.insert(current.to_string()) {
-                out.fail(
-                    WarningKind::RedirectLoop,
-                    url,
-                    format!("redirect loop: {current} was reached twice while fetching {url}"),
-                );
+            if !self.may_visit(&current, url, &mut visited, &mut out) {
                 return out;
             }
             let host = current.host_str().unwrap_or_default().to_string();
-            let _permit = match self.pool.acquire(&host).await {
-                Ok(permit) => permit,
-                Err(g) => {
-                    let why = format!(
-                        "not tried: {host} had failed {} requests in a row, so the scan gave up on it",
-                        g.failures
-                    );
-                    out.error = Some(why.clone());
-                    out.not_tried = Some(why);
-                    return out;
-                }
+            let Some(_permit) = self.permit(&host, &mut out).await else {
+                return out;
             };
-            let mut headers = self.headers.clone();
-            let cookie_header = lock(&self.jar).cookie_header(&current);
-            if let Some(v) = cookie_header.and_then(|c| HeaderValue::from_bytes(c.as_bytes()).ok())
-            {
-                headers.insert(COOKIE, v);
-            }
-            let mut resp = match self.client.get(&current, &headers).await {
+            let mut resp = match self.client.get(&current, &self.headers_for(&current)).await {
                 Ok(r) => r,
                 Err(e) => {
                     let (kind, msg) = describe(&e, &current);
@@ -120,36 +93,21 @@ impl Fetcher {
                     return out;
                 }
             };
-            let status = resp.status;
-            self.record_outcome(&host, status >= 500, &mut out);
-            let cookies_set = self.record_cookies(&resp, &current, page, hop, kind, &mut out);
-            out.hops.push(Hop {
-                url: current.clone(),
-                status,
-                cookies_set,
-            });
-            out.status = Some(status);
-            out.final_url = Some(current.clone());
-            if (300..400).contains(&status) {
-                if let Some(loc) = resp.headers.get(LOCATION) {
-                    let loc = String::from_utf8_lossy(loc.as_bytes()).into_owned();
-                    match current.join(loc.trim()) {
-                        Ok(next) if matches!(next.scheme(), "http" | "https") => {
-                            current = next;
-                            continue;
-                        }
-                        _ => {
-                            out.fail(
-                                WarningKind::BadRedirect,
-                                &current,
-                                format!(
-                                    "{current} redirects to '{loc}', which is not an http(s) URL"
-                                ),
-                            );
-                            return out;
-                        }
-                    }
+            self.record_response(&resp, &current, page, hop, kind, &mut out);
+            match redirect_target(&resp, &current) {
+                Redirect::To(next) => {
+                    current = next;
+                    continue;
                 }
+                Redirect::NotHttp(loc) => {
+                    out.fail(
+                        WarningKind::BadRedirect,
+                        &current,
+                        format!("{current} redirects to '{loc}', which is not an http(s) URL"),
+                    );
+                    return out;
+                }
+                Redirect::None => {}
             }
             out.content_type = resp
                 .headers
@@ -169,6 +127,84 @@ impl Fetcher {
             ),
         );
         out
+    }
+
+    /// Whether this hop may be requested: its host is one the scan may reach, and the chain
+    /// of redirects has not come back to it.
+    fn may_visit(
+        &self,
+        current: &Url,
+        url: &Url,
+        visited: &mut HashSet<String>,
+        out: &mut Fetched,
+    ) -> bool {
+        if !self.may_contact(current) {
+            out.fail(
+                WarningKind::NotContacted,
+                current,
+                format!("{current} was not contacted: its host is outside the hosts this scan may reach"),
+            );
+            return false;
+        }
+        if !visited.insert(current.to_string()) {
+            out.fail(
+                WarningKind::RedirectLoop,
+                url,
+                format!("redirect loop: {current} was reached twice while fetching {url}"),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// The host's permit, or None (with the page marked "not tried") when the pool gave up
+    /// on the host.
+    async fn permit(&self, host: &str, out: &mut Fetched) -> Option<OwnedSemaphorePermit> {
+        match self.pool.acquire(host).await {
+            Ok(permit) => Some(permit),
+            Err(g) => {
+                let why = format!(
+                    "not tried: {host} had failed {} requests in a row, so the scan gave up on it",
+                    g.failures
+                );
+                out.error = Some(why.clone());
+                out.not_tried = Some(why);
+                None
+            }
+        }
+    }
+
+    /// The scan's headers plus the jar's `Cookie` header for `url`.
+    fn headers_for(&self, url: &Url) -> HeaderMap {
+        let mut headers = self.headers.clone();
+        let cookie_header = lock(&self.jar).cookie_header(url);
+        if let Some(v) = cookie_header.and_then(|c| HeaderValue::from_bytes(c.as_bytes()).ok()) {
+            headers.insert(COOKIE, v);
+        }
+        headers
+    }
+
+    /// One hop's response: its outcome for the host's pool, its cookies and the hop itself.
+    fn record_response(
+        &self,
+        resp: &HttpResponse,
+        current: &Url,
+        page: &Url,
+        hop: usize,
+        kind: ResourceKind,
+        out: &mut Fetched,
+    ) {
+        let status = resp.status;
+        let host = current.host_str().unwrap_or_default();
+        self.record_outcome(host, status >= 500, out);
+        let cookies_set = self.record_cookies(resp, current, page, hop, kind, out);
+        out.hops.push(Hop {
+            url: current.clone(),
+            status,
+            cookies_set,
+        });
+        out.status = Some(status);
+        out.final_url = Some(current.clone());
     }
 
     /// Tells the pool how a request to `host` went; the failure that makes it give up on the
@@ -206,20 +242,17 @@ impl Fetcher {
         kind: ResourceKind,
         out: &mut Fetched,
     ) -> usize {
-        let status = resp.status;
-        let now = OffsetDateTime::now_utc();
-        let mut n = 0;
+        let at = Hit {
+            page,
+            response_url,
+            status: resp.status,
+            hop,
+            kind,
+            now: OffsetDateTime::now_utc(),
+        };
         // Locked once per response, at its first cookie.
         let mut jar = None;
-        let raw: Vec<&[u8]> = match &resp.raw_head {
-            Some(head) => set_cookie_lines(head),
-            None => resp
-                .headers
-                .get_all(SET_COOKIE)
-                .iter()
-                .map(HeaderValue::as_bytes)
-                .collect(),
-        };
+        let raw = set_cookie_lines_of(resp);
         let lines = raw.len();
         if lines > MAX_SET_COOKIE_LINES {
             out.warnings.push(Warning::new(
@@ -230,59 +263,52 @@ impl Fetcher {
                 ),
             ));
         }
+        let mut n = 0;
         for raw in raw.into_iter().take(MAX_SET_COOKIE_LINES) {
             let line = String::from_utf8_lossy(raw);
             n += 1;
             match parse_set_cookie(&line) {
-                Ok(mut parsed) => {
-                    let rejected = jar
-                        .get_or_insert_with(|| lock(&self.jar))
-                        .store(&parsed, response_url)
-                        .err()
-                        .map(|r| r.reason);
-                    out.observations.push(Observation {
-                        cookie: ObservedCookie::from_set_cookie(
-                            &parsed,
-                            response_url,
-                            now,
-                            self.keep_values,
-                        ),
-                        page_url: page.clone(),
-                        response_url: response_url.clone(),
-                        status,
-                        hop,
-                        resource: kind,
-                        source: Source::Http,
-                        time: now,
-                        rejected,
-                        problems: std::mem::take(&mut parsed.problems),
-                        script: None,
-                        phase: None,
-                        initiator: None,
-                        choice_page: None,
-                        attribution: None,
-                    });
+                Ok(parsed) => {
+                    let jar = jar.get_or_insert_with(|| lock(&self.jar));
+                    let rejected = jar.store(&parsed, response_url).err().map(|r| r.reason);
+                    out.observations
+                        .push(self.observation(parsed, &at, rejected));
                 }
-                Err(e) => {
-                    let excerpt = crate::cookies::name_excerpt(&line);
-                    out.warnings.push(Warning::new(
-                        WarningKind::MalformedSetCookie,
-                        Some(response_url),
-                        format!(
-                            "ignored a Set-Cookie header starting '{}': {e}",
-                            excerpt.escape_debug()
-                        ),
-                    ));
-                    out.malformed.push(MalformedCookie {
-                        page_url: page.clone(),
-                        response_url: response_url.clone(),
-                        excerpt,
-                        reason: e.to_string(),
-                    });
-                }
+                Err(e) => malformed(&line, &e.to_string(), &at, out),
             }
         }
         n
+    }
+
+    /// What one stored (or refused) `Set-Cookie` line tells the later stages.
+    fn observation(
+        &self,
+        mut parsed: crate::cookies::SetCookie,
+        at: &Hit<'_>,
+        rejected: Option<String>,
+    ) -> Observation {
+        Observation {
+            cookie: ObservedCookie::from_set_cookie(
+                &parsed,
+                at.response_url,
+                at.now,
+                self.keep_values,
+            ),
+            page_url: at.page.clone(),
+            response_url: at.response_url.clone(),
+            status: at.status,
+            hop: at.hop,
+            resource: at.kind,
+            source: Source::Http,
+            time: at.now,
+            rejected,
+            problems: std::mem::take(&mut parsed.problems),
+            script: None,
+            phase: None,
+            initiator: None,
+            choice_page: None,
+            attribution: None,
+        }
     }
 
     async fn read_body(&self, resp: &mut HttpResponse, url: &Url, out: &mut Fetched) {
@@ -334,5 +360,72 @@ fn describe(e: &HttpError, url: &Url) -> (WarningKind, String) {
             WarningKind::Transport,
             format!("could not fetch {url}: {msg}"),
         ),
+    }
+}
+
+/// Where a response was seen, for the observations its cookies become.
+struct Hit<'a> {
+    page: &'a Url,
+    response_url: &'a Url,
+    status: u16,
+    hop: usize,
+    kind: ResourceKind,
+    now: OffsetDateTime,
+}
+
+/// The response's `Set-Cookie` lines, read from the head as it arrived when we have it, so
+/// lines with control characters (which hyper drops) are listed as malformed, as browsers
+/// ignore them.
+fn set_cookie_lines_of(resp: &HttpResponse) -> Vec<&[u8]> {
+    match &resp.raw_head {
+        Some(head) => set_cookie_lines(head),
+        None => resp
+            .headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(HeaderValue::as_bytes)
+            .collect(),
+    }
+}
+
+/// A `Set-Cookie` line no browser would store: a warning and a malformed entry, both with
+/// the name only, never the value.
+fn malformed(line: &str, reason: &str, at: &Hit<'_>, out: &mut Fetched) {
+    let excerpt = crate::cookies::name_excerpt(line);
+    out.warnings.push(Warning::new(
+        WarningKind::MalformedSetCookie,
+        Some(at.response_url),
+        format!(
+            "ignored a Set-Cookie header starting '{}': {reason}",
+            excerpt.escape_debug()
+        ),
+    ));
+    out.malformed.push(MalformedCookie {
+        page_url: at.page.clone(),
+        response_url: at.response_url.clone(),
+        excerpt,
+        reason: reason.to_string(),
+    });
+}
+
+/// Where a hop's response sends the fetch next.
+enum Redirect {
+    To(Url),
+    /// A `Location` that is not an http(s) URL.
+    NotHttp(String),
+    None,
+}
+
+fn redirect_target(resp: &HttpResponse, current: &Url) -> Redirect {
+    if !(300..400).contains(&resp.status) {
+        return Redirect::None;
+    }
+    let Some(loc) = resp.headers.get(LOCATION) else {
+        return Redirect::None;
+    };
+    let loc = String::from_utf8_lossy(loc.as_bytes()).into_owned();
+    match current.join(loc.trim()) {
+        Ok(next) if matches!(next.scheme(), "http" | "https") => Redirect::To(next),
+        _ => Redirect::NotHttp(loc),
     }
 }

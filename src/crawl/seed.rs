@@ -31,25 +31,11 @@ pub(crate) async fn from_sitemaps(
     robots: &mut RobotsCache,
 ) -> Seeds {
     let mut seeds = Seeds::default();
-    let mut queue: VecDeque<Url> = VecDeque::new();
-    let mut seen = HashSet::new();
+    let mut queue = VecDeque::new();
     for start in start_urls {
-        let (robot, fetched) = robots.get(fetcher, start).await;
-        seeds.fetches.extend(fetched);
-        let listed: Vec<Url> = robot
-            .map(|r| {
-                r.sitemaps
-                    .iter()
-                    .filter_map(|s| start.join(s).ok())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if listed.is_empty() {
-            queue.extend(start.join("/sitemap.xml").ok());
-        } else {
-            queue.extend(listed);
-        }
+        queue.extend(first_sitemaps(start, fetcher, robots, &mut seeds).await);
     }
+    let mut seen = HashSet::new();
     let mut urls = 0;
     let mut not_read = HashSet::new();
     while let Some(sm) = queue.pop_front() {
@@ -64,35 +50,79 @@ pub(crate) async fn from_sitemaps(
             continue;
         }
         seen.insert(sm.to_string());
-        let mut fetched = fetcher.fetch(&sm, &sm, ResourceKind::Sitemap, true).await;
-        if fetched.status.is_some_and(|s| s < 300) {
-            let (map, err) = sitemap::parse(&fetched.body, MAX_SITEMAP_URLS.saturating_sub(urls));
-            if let Some(e) = err {
-                fetched.warnings.push(Warning::new(
-                    WarningKind::Sitemap,
-                    Some(&sm),
-                    format!("sitemap {sm}: {e}"),
-                ));
-            }
-            for s in map.sitemaps {
-                queue.extend(sm.join(&s).ok());
-            }
-            for p in map.pages {
-                urls += 1;
-                if let Ok(u) = sm.join(&p) {
-                    if scope.contains(&u) {
-                        seeds.pages.push((u, sm.clone()));
-                    }
-                }
-            }
-        } else {
-            // A missing /sitemap.xml is normal; failures only matter for sitemaps robots.txt named.
-            fetched
-                .warnings
-                .retain(|w| w.kind != WarningKind::HttpError);
-        }
+        let fetched = read_sitemap(&sm, fetcher, scope, &mut urls, &mut queue, &mut seeds).await;
         seeds.fetches.push(fetched);
     }
+    warn_about_caps(&not_read, urls, &mut seeds);
+    seeds
+}
+
+/// The sitemaps robots.txt names for `start`, else its `/sitemap.xml`.
+async fn first_sitemaps(
+    start: &Url,
+    fetcher: &Fetcher,
+    robots: &mut RobotsCache,
+    seeds: &mut Seeds,
+) -> Vec<Url> {
+    let (robot, fetched) = robots.get(fetcher, start).await;
+    seeds.fetches.extend(fetched);
+    let listed: Vec<Url> = robot
+        .map(|r| {
+            r.sitemaps
+                .iter()
+                .filter_map(|s| start.join(s).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    if listed.is_empty() {
+        start.join("/sitemap.xml").ok().into_iter().collect()
+    } else {
+        listed
+    }
+}
+
+/// Fetches one sitemap: its in-scope pages go to `seeds`, the sitemaps it lists to `queue`,
+/// and `urls` counts the page URLs taken so far.
+async fn read_sitemap(
+    sm: &Url,
+    fetcher: &Fetcher,
+    scope: &Scope,
+    urls: &mut usize,
+    queue: &mut VecDeque<Url>,
+    seeds: &mut Seeds,
+) -> Fetched {
+    let mut fetched = fetcher.fetch(sm, sm, ResourceKind::Sitemap, true).await;
+    if !fetched.status.is_some_and(|s| s < 300) {
+        // A missing /sitemap.xml is normal; failures only matter for sitemaps robots.txt named.
+        fetched
+            .warnings
+            .retain(|w| w.kind != WarningKind::HttpError);
+        return fetched;
+    }
+    let (map, err) = sitemap::parse(&fetched.body, MAX_SITEMAP_URLS.saturating_sub(*urls));
+    if let Some(e) = err {
+        fetched.warnings.push(Warning::new(
+            WarningKind::Sitemap,
+            Some(sm),
+            format!("sitemap {sm}: {e}"),
+        ));
+    }
+    for s in map.sitemaps {
+        queue.extend(sm.join(&s).ok());
+    }
+    for p in map.pages {
+        *urls += 1;
+        if let Ok(u) = sm.join(&p) {
+            if scope.contains(&u) {
+                seeds.pages.push((u, sm.clone()));
+            }
+        }
+    }
+    fetched
+}
+
+/// One warning per cap the sitemaps reached: sitemaps read, and URLs taken.
+fn warn_about_caps(not_read: &HashSet<String>, urls: usize, seeds: &mut Seeds) {
     if let Some(first) = not_read.iter().min() {
         let mut f = Fetched::default();
         f.warnings.push(Warning::new(
@@ -114,5 +144,4 @@ pub(crate) async fn from_sitemaps(
         ));
         seeds.fetches.push(f);
     }
-    seeds
 }

@@ -193,101 +193,90 @@ mod tests {
             .all(|r| r.confidence <= MAX_HEURISTIC_CONFIDENCE));
     }
 
+    /// Asserts that `q` is guessed by rule `id` as `cat`, with `in_reason` in its reason.
+    fn assert_guess(q: CookieQuery<'_>, id: &str, cat: Category, in_reason: &str) {
+        let c = guess(q).unwrap_or_else(|| panic!("{} matched no rule", q.name));
+        assert_eq!(c.pattern.as_deref(), Some(id), "{}", q.name);
+        assert_eq!(c.category, cat, "{}", q.name);
+        assert_eq!(c.match_kind, MatchKind::Heuristic);
+        assert!(c.confidence > 0.0 && c.confidence <= 0.4);
+        assert!(
+            c.reason.starts_with("Guess") && c.reason.contains(in_reason),
+            "{}",
+            c.reason
+        );
+    }
+
     #[test]
-    fn each_rule_fires_with_its_reason() {
-        let year = Some(365 * DAY);
+    fn each_name_rule_fires_with_its_reason() {
         let cases = [
+            ("site_consent_v2", "consent", Category::Necessary, "consent"),
             (
-                CookieQuery::new("site_consent_v2"),
-                "consent",
-                Category::Necessary,
-                "consent",
-            ),
-            (
-                CookieQuery::new("cookie_notice_accepted"),
+                "cookie_notice_accepted",
                 "consent",
                 Category::Necessary,
                 "cookie_notice",
             ),
             (
-                CookieQuery::new("myapp_SESSION"),
+                "myapp_SESSION",
                 "security-or-session",
                 Category::Necessary,
                 "sess",
             ),
+            ("X-CSRF", "security-or-session", Category::Necessary, "csrf"),
             (
-                CookieQuery::new("X-CSRF"),
-                "security-or-session",
-                Category::Necessary,
-                "csrf",
-            ),
-            (
-                CookieQuery::new("xsrf-token"),
+                "xsrf-token",
                 "security-or-session",
                 Category::Necessary,
                 "xsrf",
             ),
             (
-                CookieQuery::new("api_token"),
+                "api_token",
                 "security-or-session",
                 Category::Necessary,
                 "token",
             ),
             (
-                CookieQuery::new("auth_state"),
+                "auth_state",
                 "security-or-session",
                 Category::Necessary,
                 "auth",
             ),
             (
-                CookieQuery::new("lb_affinity"),
+                "lb_affinity",
                 "load-balancing",
                 Category::Necessary,
                 "affinity",
             ),
+            ("site_lang", "preferences", Category::Functional, "lang"),
+            ("user_locale", "preferences", Category::Functional, "locale"),
             (
-                CookieQuery::new("site_lang"),
-                "preferences",
-                Category::Functional,
-                "lang",
-            ),
-            (
-                CookieQuery::new("user_locale"),
-                "preferences",
-                Category::Functional,
-                "locale",
-            ),
-            (
-                CookieQuery::new("shop_currency"),
+                "shop_currency",
                 "preferences",
                 Category::Functional,
                 "currency",
             ),
-            (
-                CookieQuery {
-                    name: "zq",
-                    third_party: true,
-                    value_looks_random: true,
-                    lifetime_secs: year,
-                    ..Default::default()
-                },
-                "third-party-tracking-id",
-                Category::Marketing,
-                "third party",
-            ),
         ];
-        for (q, id, cat, in_reason) in cases {
-            let c = guess(q).unwrap_or_else(|| panic!("{} matched no rule", q.name));
-            assert_eq!(c.pattern.as_deref(), Some(id), "{}", q.name);
-            assert_eq!(c.category, cat, "{}", q.name);
-            assert_eq!(c.match_kind, MatchKind::Heuristic);
-            assert!(c.confidence > 0.0 && c.confidence <= 0.4);
-            assert!(
-                c.reason.starts_with("Guess") && c.reason.contains(in_reason),
-                "{}",
-                c.reason
-            );
+        for (name, id, cat, in_reason) in cases {
+            assert_guess(CookieQuery::new(name), id, cat, in_reason);
         }
+    }
+
+    #[test]
+    fn a_random_id_kept_a_year_by_a_third_party_is_a_tracking_guess() {
+        let q = CookieQuery {
+            name: "zq",
+            third_party: true,
+            value_looks_random: true,
+            lifetime_secs: Some(365 * DAY),
+            ..Default::default()
+        };
+        assert_guess(
+            q,
+            "third-party-tracking-id",
+            Category::Marketing,
+            "third party",
+        );
     }
 
     #[test]
