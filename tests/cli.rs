@@ -31,6 +31,48 @@ fn usage_errors_exit_2_with_one_clear_line() {
     }
 }
 
+/// Issue 17, items 14–16: absurd numbers, zeros and line breaks in flags or in `[scan]` were
+/// panics (exit 101), silently accepted, or an HTTP "builder error" (exit 3). Each is one
+/// sentence naming the flag, exit 2, before anything is contacted.
+#[test]
+fn absurd_zero_and_multiline_flag_values_exit_2_naming_the_flag() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--timeout", "1e20"], "--timeout"),
+        (&["--rate", "1e-20"], "--rate"),
+        (
+            &["--per-host-concurrency", "18446744073709551615"],
+            "--per-host-concurrency",
+        ),
+        (&["--concurrency", "0"], "--concurrency"),
+        (&["--per-host-concurrency", "0"], "--per-host-concurrency"),
+        (&["--max-pages", "0"], "--max-pages"),
+        (&["--max-body", "0"], "--max-body"),
+        (&["--user-agent", "a\nb"], "--user-agent"),
+        (&["--browser", "--browser-tabs", "0"], "--browser-tabs"),
+    ];
+    for (flags, named) in cases {
+        let out = TestCommand::new()
+            .arg("scan")
+            .args(*flags)
+            .arg("http://127.0.0.1:1/")
+            .output();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{flags:?}: {err}");
+        assert!(err.contains(named), "{flags:?}: {err}");
+    }
+    // The same checks hold for the config file's [scan] table.
+    let mut c = TestCommand::new();
+    c.write(
+        "cookiescan.toml",
+        "[scan]\nurls = ['http://127.0.0.1:1/']\ntimeout = 1e20\n",
+    );
+    let out = c.in_dir().args(["scan", "--quiet"]).output();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("timeout"), "{err}");
+}
+
 #[test]
 fn unreachable_start_url_exits_3() {
     TestCommand::new()

@@ -92,7 +92,7 @@ async fn read_sitemap(
     seeds: &mut Seeds,
 ) -> Fetched {
     let mut fetched = fetcher.fetch(sm, sm, ResourceKind::Sitemap, true).await;
-    if !fetched.status.is_some_and(|s| s < 300) {
+    if fetched.status.is_none_or(|s| s >= 300) {
         // A missing /sitemap.xml is normal; failures only matter for sitemaps robots.txt named.
         fetched
             .warnings
