@@ -8,11 +8,7 @@ use util::{config, cookie, names, scan, serve, TestCommand};
 
 #[tokio::test]
 async fn response_with_150_set_cookie_lines_and_256_kb_of_headers_is_read() {
-    let server = serve("hostile").await;
-    let mut cfg = config(&server, "www.hostile.test", "/many-headers");
-    cfg.use_sitemaps = false;
-    cfg.max_depth = Some(0);
-    let report = scan(&cfg).await;
+    let report = one_page("/many-headers").await;
     assert_eq!(
         report.pages[0].status,
         Some(200),
@@ -284,11 +280,7 @@ async fn host_that_answers_500_to_everything_is_given_up_after_5_failures() {
 
 #[tokio::test]
 async fn bare_cr_in_a_header_does_not_drop_the_page() {
-    let server = serve("hostile").await;
-    let mut cfg = config(&server, "www.hostile.test", "/bare-cr");
-    cfg.use_sitemaps = false;
-    cfg.max_depth = Some(0);
-    let report = scan(&cfg).await;
+    let report = one_page("/bare-cr").await;
     assert_eq!(
         report.pages[0].status,
         Some(200),
@@ -304,11 +296,7 @@ async fn bare_cr_in_a_header_does_not_drop_the_page() {
 
 #[tokio::test]
 async fn set_cookie_lines_with_control_characters_are_listed_as_malformed_by_name_only() {
-    let server = serve("hostile").await;
-    let mut cfg = config(&server, "www.hostile.test", "/control-cookies");
-    cfg.use_sitemaps = false;
-    cfg.max_depth = Some(0);
-    let report = scan(&cfg).await;
+    let report = one_page("/control-cookies").await;
     assert!(cookie(&report, "fine").is_some());
     assert!(cookie(&report, "ctl_one").is_none() && cookie(&report, "ctl_del").is_none());
     let mut excerpts: Vec<&str> = report
@@ -322,31 +310,27 @@ async fn set_cookie_lines_with_control_characters_are_listed_as_malformed_by_nam
     assert!(!json.contains("SECRET"), "a value reached the report");
 }
 
+/// A scan of one page of the hostile site: no sitemaps, no links followed.
+async fn one_page(path: &str) -> cookiescan::report::Report {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", path);
+    cfg.use_sitemaps = false;
+    cfg.max_depth = Some(0);
+    scan(&cfg).await
+}
+
 /// Resources fetched and `limit` warnings of a binary scan of `/images/` with `extra` flags.
 async fn images_scan(
     server: &cookiescan::fixture::FixtureServer,
     extra: Vec<String>,
 ) -> (usize, usize) {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cookiescan"));
-    cmd.args([
-        "scan",
-        "--quiet",
-        "--fail-on",
-        "never",
-        "--format",
-        "json",
-        "--no-sitemaps",
-    ])
-    .args(["--max-pages", "1"])
-    .args(extra);
-    for r in server.resolve_args() {
-        cmd.args(["--resolve", &r]);
-    }
-    cmd.arg(format!("{}/images/", server.origin("www.hostile.test")));
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .unwrap()
-        .unwrap();
+    let out = TestCommand::new()
+        .args(["scan", "--quiet", "--fail-on", "never", "--format", "json"])
+        .args(["--no-sitemaps", "--max-pages", "1"])
+        .args(extra)
+        .resolving(server)
+        .arg(format!("{}/images/", server.origin("www.hostile.test")))
+        .output_serving();
     assert_eq!(
         out.status.code(),
         Some(0),
