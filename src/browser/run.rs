@@ -51,7 +51,6 @@ pub async fn browse(
     let mut plan = Plan::new(config).await?;
     // The pass context borrows the scope while each pass asks the plan about robots.txt.
     let scope = plan.scope().clone();
-    out.warnings.extend(plan.frontier(config).1);
     let ctx = PassContext {
         config,
         opts,
@@ -193,7 +192,7 @@ async fn run_pass(
     out: &mut CrawlOutcome,
     storage: &mut Vec<StorageItem>,
 ) -> Result<(PhaseReport, Vec<PageVisit>), BrowserError> {
-    let (frontier, _said_once_in_browse) = plan.frontier(ctx.config);
+    let frontier = plan.frontier(ctx.config);
     let user = user_cookies(ctx.config)
         .into_iter()
         .map(|(_, k)| k)

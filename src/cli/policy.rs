@@ -72,15 +72,8 @@ pub async fn policy(command: PolicyCommand) -> Result<ExitCode, Error> {
 
 /// How each row of a policy file was read, for `--explain`.
 fn explanation(source: &str, kb: &cookiescan::knowledge::KnowledgeBase) -> Result<String, Error> {
-    use cookiescan::policy::{explain_text, extract_bytes, read_policy_file, DocKind};
+    use cookiescan::policy::{document_kind, explain_text, extract_bytes, read_policy_file};
     let bytes = read_policy_file(source, "policy extract")?;
-    let kind = match std::path::Path::new(source)
-        .extension()
-        .and_then(|e| e.to_str())
-    {
-        Some("html" | "htm") => DocKind::Html,
-        Some("md") => DocKind::Markdown,
-        _ => DocKind::Auto,
-    };
+    let kind = document_kind(source, None);
     Ok(explain_text(&extract_bytes(&bytes, kind, source, kb)?))
 }

@@ -24,6 +24,8 @@ pub struct Plan {
     seeds: Vec<(Url, Url)>,
     /// The robots.txt and sitemap fetches made so far, not yet taken by the crawl.
     fetched: Vec<Fetched>,
+    /// Link-trap warnings about the sitemap seeds, told once however many frontiers are built.
+    traps: Option<Vec<Warning>>,
 }
 
 impl Plan {
@@ -44,6 +46,7 @@ impl Plan {
             respect_robots: config.respect_robots,
             seeds: Vec::new(),
             fetched: Vec::new(),
+            traps: None,
         };
         if config.use_sitemaps {
             let seeds = from_sitemaps(
@@ -64,9 +67,10 @@ impl Plan {
         &self.scope
     }
 
-    /// A crawl's frontier: the start URLs, then the sitemaps' pages; and a warning for each
-    /// URL pattern the sitemaps list so often that it looks like a link trap.
-    pub fn frontier(&self, config: &CrawlConfig) -> (Frontier, Vec<Warning>) {
+    /// A crawl's frontier (each browser pass builds its own): the start URLs, then the
+    /// sitemaps' pages. A URL pattern the sitemaps list so often that it looks like a link
+    /// trap gets a warning, kept with the plan's other warnings the first time.
+    pub fn frontier(&mut self, config: &CrawlConfig) -> Frontier {
         let mut frontier = Frontier::starting_at(config.max_per_pattern, &config.start_urls);
         let mut warnings = Vec::new();
         for (url, sitemap) in &self.seeds {
@@ -83,7 +87,8 @@ impl Plan {
                 ));
             }
         }
-        (frontier, warnings)
+        self.traps.get_or_insert(warnings);
+        frontier
     }
 
     /// Whether robots.txt lets the scan visit `url` (always, with `--ignore-robots`).
@@ -101,15 +106,18 @@ impl Plan {
         skipped(job, DISALLOWED)
     }
 
-    /// Warnings of the robots.txt and sitemap fetches so far (for a crawl that does not
-    /// record those fetches' cookies).
+    /// Warnings of the robots.txt and sitemap fetches so far, and the link-trap ones (for a
+    /// crawl that does not record those fetches' cookies).
     pub fn take_warnings(&mut self) -> Vec<Warning> {
-        self.fetched.drain(..).flat_map(|f| f.warnings).collect()
+        let mut warnings: Vec<Warning> = self.fetched.drain(..).flat_map(|f| f.warnings).collect();
+        warnings.extend(self.traps.iter_mut().flat_map(std::mem::take));
+        warnings
     }
 
-    /// The static crawl's share: the client, the scope, robots.txt so far, and the fetches
-    /// made, whose cookies it records like any other response's.
-    pub(super) fn into_parts(self) -> (Fetcher, Scope, RobotsCache, Vec<Fetched>) {
-        (self.fetcher, self.scope, self.robots, self.fetched)
+    /// The static crawl's share: the client, the scope, robots.txt so far, the fetches made
+    /// (whose cookies it records like any other response's) and the link-trap warnings.
+    pub(super) fn into_parts(self) -> (Fetcher, Scope, RobotsCache, Vec<Fetched>, Vec<Warning>) {
+        let traps = self.traps.unwrap_or_default();
+        (self.fetcher, self.scope, self.robots, self.fetched, traps)
     }
 }

@@ -86,9 +86,9 @@ pub async fn crawl(
     progress: &dyn Progress,
     cancel: &Cancel,
 ) -> Result<CrawlOutcome, CrawlError> {
-    let plan = Plan::new(config).await?;
-    let (frontier, trap_warnings) = plan.frontier(config);
-    let (fetcher, scope, robots, fetched) = plan.into_parts();
+    let mut plan = Plan::new(config).await?;
+    let frontier = plan.frontier(config);
+    let (fetcher, scope, robots, fetched, trap_warnings) = plan.into_parts();
     // Sitemap seeds fill it first; a flood of links cannot grow it past the cap.
     let mut st = State::new(frontier.with_max_queued(config.max_queued_pages));
     for f in fetched {

@@ -20,7 +20,7 @@ pub use init::{from_observed as init_from_observed, starter as init_starter};
 pub use load::Policy;
 pub use oracle::{ListOracle, NameOracle, NoOracle};
 pub use output::{explain_text, read_declarations_toml, to_csv, to_toml, Entry, OneOrMany};
-pub use source::{load_declarations, read_policy_file, Loaded};
+pub use source::{document_kind, load_declarations, read_policy_file, Loaded};
 
 use thiserror::Error;
 

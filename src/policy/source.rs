@@ -44,13 +44,7 @@ pub fn load_declarations(
             repairs: Vec::new(),
         });
     }
-    let kind = if ct.contains("html") || path.ends_with(".html") || path.ends_with(".htm") {
-        DocKind::Html
-    } else if path.ends_with(".md") || ct.contains("markdown") {
-        DocKind::Markdown
-    } else {
-        DocKind::Auto
-    };
+    let kind = document_kind(origin, content_type);
     let Extraction {
         cookies,
         repairs,
@@ -71,6 +65,20 @@ pub fn load_declarations(
         warnings,
         repairs,
     })
+}
+
+/// How a policy document named `origin` is read: HTML, Markdown, or guessed from its text.
+pub fn document_kind(origin: &str, content_type: Option<&str>) -> DocKind {
+    let lower = origin.to_ascii_lowercase();
+    let path = lower.split(['?', '#']).next().unwrap_or("");
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    if ct.contains("html") || path.ends_with(".html") || path.ends_with(".htm") {
+        DocKind::Html
+    } else if path.ends_with(".md") || ct.contains("markdown") {
+        DocKind::Markdown
+    } else {
+        DocKind::Auto
+    }
 }
 
 /// Reads a policy or config file (`flag` names where its path came from, for the error), at most [`super::MAX_INPUT_BYTES`] and one byte more: `/dev/zero` or a
