@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use cookiescan::compliance::FailOn;
 use cookiescan::config::{BrowserSettings, Config, CrawlSettings, ScanFlags, ScanSetup};
-use cookiescan::crawl::{Cancel, CrawlConfig, Progress};
+use cookiescan::crawl::{Cancel, Progress};
 use cookiescan::declare::{check, declare, Declaration, DeclareFormat, Lang, DEMO_FILES};
 use cookiescan::exit_codes::ExitCode;
 use cookiescan::knowledge::KnowledgeBase;
-use cookiescan::policy::Policy;
+use cookiescan::policy::{load_declarations, read_policy_file, Policy};
 use cookiescan::report::Report;
 use cookiescan::Error;
 
@@ -66,6 +66,15 @@ pub async fn run(args: DeclareArgs, groups: ScanGroups) -> Result<ExitCode, Erro
             .unwrap_or(DeclareFormat::Html),
         (None, None) => DeclareFormat::Html,
     };
+    // Checked before a scan that could take minutes.
+    if let Some(parent) = args.output.as_deref().and_then(Path::parent) {
+        if !parent.as_os_str().is_empty() && !parent.is_dir() {
+            return Err(Error::Usage(format!(
+                "cannot write {}: its folder does not exist",
+                args.output.as_deref().unwrap_or(parent).display()
+            )));
+        }
+    }
     let kb = groups.knowledge.load()?;
     let report = match &args.report {
         Some(path) => read_report(path)?,
@@ -117,22 +126,27 @@ async fn check_published(
     kb: &KnowledgeBase,
 ) -> Result<ExitCode, Error> {
     let is_url = published.starts_with("http://") || published.starts_with("https://");
-    let fetch = if is_url {
-        CrawlSettings {
+    let declared = if is_url {
+        let fetch = CrawlSettings {
             urls: Some(vec![published.to_string()]),
             ..crawl.clone()
         }
-        .to_crawl_config()?
+        .to_crawl_config()?;
+        let (policy, notes) = Policy::default()
+            .with_documents(&[published.to_string()], &fetch, kb)
+            .await?;
+        notes.iter().for_each(|n| eprintln!("note: {n}"));
+        policy.declared
     } else {
-        CrawlConfig::default()
+        // Read here rather than through `Policy`, so an error names --check, not --policy.
+        let bytes = read_policy_file(published, "--check")?;
+        let loaded = load_declarations(&bytes, published, None, kb)?;
+        for n in loaded.warnings.iter().chain(&loaded.repairs) {
+            eprintln!("note: {n}");
+        }
+        loaded.cookies
     };
-    let (policy, notes) = Policy::default()
-        .with_documents(&[published.to_string()], &fetch, kb)
-        .await?;
-    for n in &notes {
-        eprintln!("note: {n}");
-    }
-    let drifts = check(&policy.declared, fresh);
+    let drifts = check(&declared, fresh);
     for d in &drifts {
         println!("{d}");
     }
