@@ -365,7 +365,10 @@ fn a_report_that_is_not_json_is_one_clear_usage_error() {
     let missing = declare(&good, &["--check", "/nonexistent/cookies.html"]);
     assert_eq!(missing.status.code(), Some(2));
     let err = String::from_utf8_lossy(&missing.stderr);
-    assert!(err.contains("/nonexistent/cookies.html") && err.contains("--check"), "{err}");
+    assert!(
+        err.contains("/nonexistent/cookies.html") && err.contains("--check"),
+        "{err}"
+    );
     let none = TestCommand::new().arg("declare").output();
     assert_eq!(
         none.status.code(),
