@@ -1,6 +1,6 @@
-//! The banner configurations `declare` writes, loaded by the real consent libraries in headless
-//! Chromium: vanilla-cookieconsent must render our cookie tables in its preferences modal, and
-//! Klaro our categories and services. Needs the Debian package `chromium` and the npm packages
+//! `declare` with headless Chromium: the banner configurations it writes, loaded by the real
+//! consent libraries (vanilla-cookieconsent must render our cookie tables in its preferences
+//! modal, Klaro our categories and services), and the declaration of a browser scan. Needs the Debian package `chromium` and the npm packages
 //! of `browser-deps/` (`npm ci --prefix browser-deps`); without them these tests fail, never skip.
 mod util;
 
@@ -176,4 +176,42 @@ fn klaro_lists_the_declared_categories_and_services() {
     assert_eq!(titles[analytics + 1..analytics + 3], ["Matomo", "Odoo"]);
     assert_eq!(titles[0], "Cookies nécessaires", "{titles:?}");
     assert!(titles.contains(&"Cookies publicitaires"), "{titles:?}");
+}
+
+/// A browser reports `Expires` a moment after the cookie was set: Matomo's 30-minute `_pk_ses`
+/// reads 1799 seconds and must still be declared as 30 minutes.
+#[test]
+fn browser_scan_lifetimes_round_to_the_nearest_unit_and_types_follow_the_writer() {
+    let c = TestCommand::new();
+    let report = c.path("browser.json");
+    let out = TestCommand::new()
+        .args(["demo", "--browser", "--consent", "accept", "--quiet", "-o"])
+        .arg(&report)
+        .output();
+    assert!(out.status.success(), "{out:?}");
+    let out = TestCommand::new()
+        .arg("declare")
+        .arg(&report)
+        .args(["--format", "json"])
+        .output();
+    assert!(out.status.success(), "{out:?}");
+    let d: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let item = |name: &str| {
+        d["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["items"].as_array().unwrap())
+            .find(|i| i["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is not declared: {d}"))
+            .clone()
+    };
+    let ses = item("_pk_ses.*");
+    assert_eq!(
+        (&ses["lifetime"], &ses["type"]),
+        (&"30 minutes".into(), &"script-cookie".into())
+    );
+    assert_eq!(item("cc_cookie")["type"], "script-cookie");
+    assert_eq!(item("YSC")["type"], "http-cookie");
+    assert_eq!(d["consent_manager"], "CookieConsent (Orest Bida)");
 }

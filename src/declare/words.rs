@@ -146,7 +146,7 @@ pub struct LifetimeWords {
 }
 
 /// A lifetime as a count of one unit, rounded the way people say it: under 60 days in days,
-/// under two years in months (of 30 days; twelve is one year), else in years.
+/// under two years in months (of 30 days; twelve is one year), else in years; to the nearest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {
     Session,
@@ -164,18 +164,21 @@ impl Span {
         let Some(s) = secs else {
             return Span::Session;
         };
+        // To the nearest unit: a browser reports `Expires` a moment after it was set, so a
+        // 30-minute cookie reads 1799 seconds.
+        let round = |unit: i64| (s + unit / 2) / unit;
         match s {
             i64::MIN..=0 => Span::Expired,
             1..MINUTE => Span::Second(s),
-            MINUTE..HOUR => Span::Minute(s / MINUTE),
-            HOUR..DAY => Span::Hour(s / HOUR),
-            _ if s < 60 * DAY => Span::Day(s / DAY),
+            _ if round(MINUTE) < 60 => Span::Minute(round(MINUTE)),
+            _ if round(HOUR) < 24 => Span::Hour(round(HOUR)),
+            _ if round(DAY) < 60 => Span::Day(round(DAY)),
             // Twelve months is how people say a year.
-            _ if s < 730 * DAY => match (s + 15 * DAY) / (30 * DAY) {
+            _ if s < 730 * DAY => match round(30 * DAY) {
                 12 => Span::Year(1),
                 m => Span::Month(m),
             },
-            _ => Span::Year(s / (365 * DAY)),
+            _ => Span::Year(round(365 * DAY)),
         }
     }
 }
@@ -329,6 +332,9 @@ mod tests {
         assert_eq!(fr.lifetime(Some(180 * DAY)), "6 mois");
         assert_eq!(fr.lifetime(Some(2 * 365 * DAY)), "2 ans");
         assert_eq!(fr.lifetime(Some(DAY)), "1 jour");
+        assert_eq!(fr.lifetime(Some(1799)), "30 minutes");
+        assert_eq!(fr.lifetime(Some(3599)), "1 heure");
+        assert_eq!(fr.lifetime(Some(DAY - 30)), "1 jour");
         let de = Lang::De.words().unwrap();
         assert_eq!(de.lifetime(Some(1800)), "30 Minuten");
         assert_eq!(de.lifetime(None), "Sitzung");
