@@ -159,7 +159,22 @@ fn families_purposes_lifetimes_and_types_in_french_with_english_marked() {
             &serde_json::json!("third")
         )
     );
-    let cc = item("cc_cookie");
+    // Every built-in entry has a French purpose (data/purposes/fr.toml): nothing falls back.
+    let fallbacks: Vec<&serde_json::Value> = d["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap())
+        .filter(|i| i["purpose_fallback"] == true)
+        .collect();
+    assert!(fallbacks.is_empty(), "{fallbacks:?}");
+    let de: serde_json::Value = serde_json::from_str(&ok(&declare(
+        &report,
+        &["--lang", "de", "--format", "json"],
+    )))
+    .unwrap();
+    let cc = &de["sections"][0]["items"][0];
+    assert_eq!(cc["name"], "cc_cookie");
     assert_eq!(
         (&cc["purpose_lang"], &cc["purpose_fallback"]),
         (&"en".into(), &true.into())
