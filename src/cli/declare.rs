@@ -80,8 +80,11 @@ pub async fn run(args: DeclareArgs, groups: ScanGroups) -> Result<ExitCode, Erro
         Some(path) => read_report(path)?,
         None => scan(&args, &groups, &kb).await?,
     };
-    let declaration = declare(&report, &kb, args.lang).map_err(usage)?;
-    let bytes = format.renderer().render(&declaration).map_err(usage)?;
+    let declaration = declare(&report, &kb, args.lang).map_err(declare_error)?;
+    let bytes = format
+        .renderer()
+        .render(&declaration)
+        .map_err(declare_error)?;
     match &args.output {
         Some(path) => write(path, &bytes)?,
         None if args.check.is_none() => {
@@ -101,7 +104,8 @@ pub async fn run(args: DeclareArgs, groups: ScanGroups) -> Result<ExitCode, Erro
     }
 }
 
-fn usage(e: cookiescan::declare::DeclareError) -> Error {
+/// Our own data or a renderer failed: not the user's doing.
+fn declare_error(e: cookiescan::declare::DeclareError) -> Error {
     Error::File {
         message: e.to_string(),
         code: ExitCode::ScanFailed,
@@ -209,13 +213,16 @@ pub fn demo_files(dir: &Path, cookie_db: &[PathBuf]) -> Result<Vec<PathBuf>, Err
         cookie_db: cookie_db.to_vec(),
     }
     .load()?;
-    let declaration = declare(&report, &kb, Lang::En).map_err(usage)?;
+    let declaration = declare(&report, &kb, Lang::En).map_err(declare_error)?;
     let mut written = Vec::new();
     for (name, format) in DEMO_FILES {
         let path = dir.join(name);
         write(
             &path,
-            &format.renderer().render(&declaration).map_err(usage)?,
+            &format
+                .renderer()
+                .render(&declaration)
+                .map_err(declare_error)?,
         )?;
         written.push(path);
     }
