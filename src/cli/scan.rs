@@ -60,7 +60,16 @@ pub async fn demo(
     // its findings fail the demo.
     flags.fail_on = Some(policy.fail_on.unwrap_or(FailOn::Never));
     let setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Never)?;
-    run(&setup, &output, knowledge).await
+    let cookie_db = knowledge.cookie_db.clone();
+    let code = run(&setup, &output, knowledge).await?;
+    if let Some(dir) = &output.output_dir {
+        for path in super::declare::demo_files(dir, &cookie_db)? {
+            if !output.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn flags(
