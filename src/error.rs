@@ -6,6 +6,7 @@ use crate::batch::BatchError;
 use crate::browser::BrowserError;
 use crate::config::ConfigError;
 use crate::crawl::CrawlError;
+use crate::evidence::EvidenceError;
 use crate::exit_codes::ExitCode;
 use crate::knowledge::KnowledgeError;
 use crate::policy::PolicyError;
@@ -30,6 +31,8 @@ pub enum Error {
     Batch(#[from] BatchError),
     #[error(transparent)]
     Scan(#[from] ScanError),
+    #[error(transparent)]
+    Evidence(#[from] EvidenceError),
     /// The command line asks for something it cannot have (one sentence, exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -50,6 +53,7 @@ impl Error {
             Error::Report(e) => e.exit_code(),
             Error::Batch(e) => e.exit_code(),
             Error::Scan(e) => e.exit_code(),
+            Error::Evidence(e) => e.exit_code(),
             Error::Usage(_) => ExitCode::Usage,
             Error::File { code, .. } => *code,
         }

@@ -10,6 +10,7 @@ mod policy;
 mod progress;
 mod report_file;
 mod scan;
+mod verify;
 
 use clap::{Parser, Subcommand};
 
@@ -102,6 +103,9 @@ enum Command {
         #[command(flatten)]
         knowledge: KnowledgeArgs,
     },
+    /// Check an --output-dir against its manifest.json: exit 0 when untouched, 1 naming each
+    /// changed, missing or extra file, 2 when the manifest cannot be read.
+    Verify(verify::VerifyArgs),
     /// Work with published cookie policies.
     Policy {
         #[command(subcommand)]
@@ -177,5 +181,6 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             };
             runtime.block_on(declare::run(*declare, groups))
         }
+        Command::Verify(a) => verify::verify(a),
     }
 }

@@ -47,6 +47,10 @@ pub struct ConsentReport {
     pub passes: Vec<PhaseReport>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Each pass's page when its banner was found and after its choice (unless
+    /// `--no-screenshots`), in pass order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub screenshots: Vec<super::Screenshot>,
 }
 
 impl ConsentReport {

@@ -6,11 +6,13 @@
 mod consent;
 mod from_scripts;
 mod record;
+mod screenshot;
 mod settings;
 mod value;
 mod visit;
 
 pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
+pub use screenshot::{png_size, Screenshot, ShotMoment, PNG_SIGNATURE};
 pub use settings::{ScopeMode, SettingsSummary};
 pub use visit::{
     CrawlOutcome, Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,

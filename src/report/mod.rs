@@ -8,6 +8,7 @@ mod format;
 mod html;
 mod json;
 mod junit;
+mod manifest;
 mod markdown;
 mod model;
 mod order;
@@ -29,6 +30,9 @@ pub use format::{human_date, human_duration};
 pub use html::HtmlExporter;
 pub use json::JsonExporter;
 pub use junit::JunitExporter;
+pub use manifest::{
+    AutoconsentInfo, DatabaseInfo, FileHash, Manifest, MANIFEST_FILE, MANIFEST_VERSION,
+};
 pub use markdown::{MarkdownExporter, MARKDOWN_LIMIT};
 pub use model::{Report, Summary, ToolInfo, SCHEMA_VERSION};
 pub use order::{crawl_in_page_order, sort_cookies};

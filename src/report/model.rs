@@ -78,6 +78,9 @@ pub struct Report {
     /// Browser mode: the consent manager found and each consent pass side by side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent: Option<crate::observe::ConsentReport>,
+    /// With `--output-dir`: what made the files and their hashes (`manifest.json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<super::Manifest>,
 }
 
 impl Report {
@@ -150,6 +153,7 @@ impl Report {
             scripts: Vec::new(),
             storage: Vec::new(),
             consent: None,
+            manifest: None,
         }
     }
 }

@@ -90,6 +90,11 @@ impl OutputPlan {
         &self.outputs
     }
 
+    /// The `--output-dir` folder, if one was given.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
     /// Creates the output folder and checks every file's folder exists and that no file is a
     /// folder, before any work: a report lost after a long crawl costs the whole crawl.
     pub fn prepare(&self) -> Result<(), ReportError> {

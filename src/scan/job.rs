@@ -40,6 +40,7 @@ pub async fn run(
     say: &mut dyn FnMut(&str),
 ) -> Result<Outcome, Error> {
     let setup = job.setup;
+    let started_at = time::OffsetDateTime::now_utc();
     job.outputs.prepare()?;
     let policy = if setup.policy_sources.is_empty() {
         setup.policy.clone()
@@ -59,8 +60,19 @@ pub async fn run(
     let crawled = visit(&setup.crawl, setup.browser.as_ref(), job.progress, &cancel).await;
     job.progress.finished();
     let kb = kb.get(&mut |w| say(&format!("warning: {w}"))).await?;
-    let report = finish(&setup.crawl, crawled?, kb, &policy, &setup.rules).await?;
-    let written = job.outputs.write(&report, job.export, stdout)?;
+    let mut report = finish(&setup.crawl, crawled?, kb, &policy, &setup.rules).await?;
+    let mut written = job.outputs.write(&report, job.export, stdout)?;
+    // Last of the writes: the manifest hashes every file written into --output-dir above.
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let sealing = crate::evidence::Sealing {
+        outputs: job.outputs,
+        browser: setup.browser.as_ref(),
+        command_line: &args,
+        started_at,
+    };
+    crate::evidence::seal(&sealing, &mut report, &mut written)?;
     let code = if report.partial {
         stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else if report

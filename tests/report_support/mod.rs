@@ -152,6 +152,7 @@ fn demo_consent(report: &Report) -> ConsentReport {
             "autoconsent did not confirm its opt-in on the accept pass: text rules clicked the button instead."
                 .into(),
         ],
+        ..ConsentReport::default()
     }
 }
 
