@@ -8,6 +8,7 @@ pub mod consent;
 mod launch;
 mod pass;
 mod run;
+mod screenshot;
 mod storage;
 mod tab;
 
@@ -35,6 +36,9 @@ pub struct BrowserOptions {
     pub autoconsent: Option<PathBuf>,
     /// Accept invalid TLS certificates (`--insecure`).
     pub insecure: bool,
+    /// Save each pass's page when its banner was found and after its choice
+    /// (`--no-screenshots` turns it off).
+    pub screenshots: bool,
 }
 
 /// A browser-like user agent: sites and consent libraries hide banners from bots.
@@ -50,6 +54,7 @@ impl Default for BrowserOptions {
             consent: ConsentMode::None,
             autoconsent: None,
             insecure: false,
+            screenshots: true,
         }
     }
 }

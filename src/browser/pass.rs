@@ -186,6 +186,7 @@ pub struct PageRun {
     pub settle: std::time::Duration,
     pub pass: ConsentMode,
     pub state: Arc<Mutex<PassState>>,
+    pub shots: Arc<super::screenshot::Shots>,
 }
 
 /// Visits one page: load, settle, answer its banner if it shows one, collect.
@@ -241,6 +242,8 @@ async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
         reject: d.first_layer.reject,
         accept: d.first_layer.accept,
     });
+    let shot = crate::observe::ShotMoment::Banner;
+    run.shots.take(tab, run.pass, shot, page).await;
     if !matches!(run.pass, ConsentMode::Reject | ConsentMode::Accept) {
         return;
     }
@@ -271,6 +274,8 @@ async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
         });
     }
     tab.settle(run.settle).await;
+    let shot = crate::observe::ShotMoment::AfterChoice;
+    run.shots.take(tab, run.pass, shot, page).await;
 }
 
 /// The explanation to keep for a key: the latest phase, so a cookie set again after the

@@ -61,6 +61,7 @@ pub async fn browse(
         rules: &rules,
         autoconsent,
         headers: Arc::new(config.headers.clone()),
+        shots: Arc::new(super::screenshot::Shots::new(opts.screenshots)),
     };
     let mut storage = Vec::new();
     for (i, pass) in opts.consent.passes().into_iter().enumerate() {
@@ -77,6 +78,7 @@ pub async fn browse(
         report.passes.push(phase);
     }
     out.warnings.extend(plan.take_warnings());
+    report.screenshots = ctx.shots.take_all();
     out.finished_at = OffsetDateTime::now_utc();
     Ok(Browsed {
         outcome: out,
@@ -181,6 +183,7 @@ struct PassContext<'a> {
     rules: &'a str,
     autoconsent: Option<Arc<Autoconsent>>,
     headers: Arc<Vec<(String, String)>>,
+    shots: Arc<super::screenshot::Shots>,
 }
 
 async fn run_pass(
@@ -204,6 +207,7 @@ async fn run_pass(
         settle: ctx.opts.settle,
         pass,
         state: Arc::new(tokio::sync::Mutex::new(PassState::new(user))),
+        shots: Arc::clone(&ctx.shots),
     });
     let mut tabs = Tabs::new(frontier);
     loop {

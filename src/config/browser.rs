@@ -34,6 +34,9 @@ pub struct BrowserSettings {
     /// Accept invalid TLS certificates (like curl -k), in both modes.
     #[arg(long)]
     pub insecure: bool,
+    /// No banner screenshots in browser mode (the HTML report and --output-dir get none).
+    #[arg(long)]
+    pub no_screenshots: bool,
 }
 
 /// The flags' defaults, for scans that take no browser flags (a batch's sites).
@@ -47,6 +50,7 @@ impl Default for BrowserSettings {
             consent: ConsentMode::None,
             autoconsent: None,
             insecure: false,
+            no_screenshots: false,
         }
     }
 }
@@ -73,6 +77,7 @@ impl BrowserSettings {
             consent: self.consent,
             autoconsent: self.autoconsent.clone(),
             insecure: self.insecure,
+            screenshots: !self.no_screenshots,
             ..Default::default()
         };
         if let Some(ua) = user_agent {

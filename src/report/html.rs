@@ -44,7 +44,10 @@ impl Exporter for HtmlExporter {
         let consent = match &page.consent {
             Some(c) => env
                 .get_template("report-consent.html")
-                .and_then(|t| t.render(context! { c => Value::from(Serde(c)) }))
+                .and_then(|t| {
+                    let shots = report.consent.as_ref().map(super::screenshots::screenshot_values);
+                    t.render(context! { c => Value::from(Serde(c)), shots => Value::from(shots.unwrap_or_default()) })
+                })
                 .map_err(fail)?,
             None => String::new(),
         };

@@ -16,6 +16,7 @@ mod outputs;
 mod policy;
 mod sarif;
 mod schema;
+mod screenshots;
 mod summary;
 mod svg;
 mod view;
