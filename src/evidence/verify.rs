@@ -90,11 +90,51 @@ fn files_under(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Evi
     })?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // Not followed: a link back up the tree would never end. A link is listed as a file.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             files_under(root, &path, out)?;
         } else if let Some(rel) = super::seal::relative(root, &path) {
             out.push(rel);
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder holding `a.txt` and a manifest listing it.
+    fn folder() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("a.txt"), "report").unwrap();
+        let manifest = serde_json::json!({
+            "manifest_version": MANIFEST_VERSION,
+            "tool": {"name": "cookiescan", "version": "0"},
+            "database": {"version": "0", "sha256": "", "files": []},
+            "command_line": ["cookiescan"],
+            "started_at": "2026-12-06T13:00:00Z",
+            "finished_at": "2026-12-06T13:00:01Z",
+            "files": [{"path": "a.txt", "bytes": 6, "sha256": sha256_hex(b"report")}],
+        });
+        std::fs::write(dir.path().join(MANIFEST_FILE), manifest.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn an_untouched_folder_verifies() {
+        let dir = folder();
+        let v = verify(dir.path()).expect("a readable manifest");
+        assert!(v.untouched(), "{v:?}");
+        assert_eq!(v.checked, 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_back_up_the_folder_is_an_extra_file_not_an_endless_walk() {
+        let dir = folder();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("loop")).unwrap();
+        let v = verify(dir.path()).expect("a readable manifest");
+        assert_eq!(v.extra, ["loop"]);
+    }
 }

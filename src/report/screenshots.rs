@@ -11,15 +11,23 @@ use crate::observe::{ConsentReport, Screenshot, ShotMoment};
 /// Widest a screenshot is drawn, so two sit side by side on a laptop screen.
 pub const DISPLAY_WIDTH: u32 = 480;
 
-/// One template value per screenshot that has its image: `src` (marked safe: our own base64,
-/// which HTML escaping would only inflate), `width`, `height`, `alt`, `caption`, `file`,
-/// `sha256`. A report read back from JSON has references only and shows none.
+/// One row per pass, each a list of its screenshots that have their image (the banner, then
+/// after the choice): `src` (marked safe: our own base64, which HTML escaping would only
+/// inflate), `width`, `height`, `alt`, `caption`, `file`, `sha256`. A report read back from
+/// JSON has references only and shows none.
 pub fn screenshot_values(c: &ConsentReport) -> Vec<Value> {
-    c.screenshots
-        .iter()
-        .filter(|s| !s.png.is_empty())
-        .map(one)
-        .collect()
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut last = None;
+    for s in c.screenshots.iter().filter(|s| !s.png.is_empty()) {
+        if last != Some(s.pass) || rows.is_empty() {
+            rows.push(Vec::new());
+            last = Some(s.pass);
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push(one(s));
+        }
+    }
+    rows.into_iter().map(Value::from).collect()
 }
 
 fn one(s: &Screenshot) -> Value {
