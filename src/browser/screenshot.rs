@@ -70,7 +70,10 @@ impl Shots {
         if !self.claim(pass, moment) {
             return;
         }
-        match capture(tab).await {
+        let t0 = std::time::Instant::now();
+        let png = capture(tab).await;
+        tracing::debug!(%page, moment = moment.as_str(), took_ms = t0.elapsed().as_millis(), "screenshot");
+        match png {
             Ok(png) => match Screenshot::from_png(pass, moment, page.as_str(), png) {
                 Some(shot) => self.keep(shot),
                 None => tracing::warn!(%page, "the browser's screenshot is not a PNG"),
