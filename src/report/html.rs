@@ -39,15 +39,20 @@ impl Exporter for HtmlExporter {
             .map_err(fail)?;
         let views = cookie_views(report);
         let page = page(report, &views);
+        // Browser mode's screenshots, their `src` marked safe (see `screenshots.rs`).
+        let shots = Value::from(
+            report
+                .consent
+                .as_ref()
+                .map(super::screenshots::screenshot_values)
+                .unwrap_or_default(),
+        );
         // The consent section is its own template (minijinja is built without `include`),
         // rendered with the same auto-escaping and inserted whole.
         let consent = match &page.consent {
             Some(c) => env
                 .get_template("report-consent.html")
-                .and_then(|t| {
-                    let shots = report.consent.as_ref().map(super::screenshots::screenshot_values);
-                    t.render(context! { c => Value::from(Serde(c)), shots => Value::from(shots.unwrap_or_default()) })
-                })
+                .and_then(|t| t.render(context! { c => Value::from(Serde(c)), shots }))
                 .map_err(fail)?,
             None => String::new(),
         };
