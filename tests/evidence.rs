@@ -214,3 +214,25 @@ async fn the_command_line_in_the_manifest_has_its_secrets_redacted() {
     }
     assert_eq!(verify(&dir).0, 0);
 }
+
+/// Only the folder's files are listed (`verify DIR` cannot see the others); a JSON report
+/// written elsewhere with `-o` still embeds the manifest.
+#[test]
+fn files_written_outside_the_folder_are_not_listed() {
+    let c = TestCommand::new();
+    let dir = c.path("out");
+    let elsewhere = c.path("elsewhere.json");
+    TestCommand::new()
+        .args(["demo", "--quiet", "--format", "html", "-o"])
+        .arg(&elsewhere)
+        .arg("--output-dir")
+        .arg(&dir)
+        .assert()
+        .code(0);
+    let m = json(&dir.join("manifest.json"));
+    assert_eq!(paths(&m["files"]), ["cookiescan-report.html"]);
+    assert!(m.get("embedded_in").is_none(), "{m}");
+    let outside = json(&elsewhere);
+    assert_eq!(outside["manifest"]["files"], m["files"]);
+    assert_eq!(verify(&dir).0, 0);
+}
