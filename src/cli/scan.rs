@@ -22,7 +22,7 @@ pub async fn scan(
     let config = Config::discover(policy.config.as_deref())?;
     let flags = flags(urls, crawl, browser, &policy, &output);
     let setup = ScanSetup::build(&flags, &config, FailOn::Error)?;
-    run(&setup, &output, knowledge).await
+    run(&setup, &output, knowledge, &|| Ok(Vec::new())).await
 }
 
 /// `cookiescan demo`: the built-in site on 127.0.0.1, with its own config unless one is given.
@@ -61,15 +61,12 @@ pub async fn demo(
     flags.fail_on = Some(policy.fail_on.unwrap_or(FailOn::Never));
     let setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Never)?;
     let cookie_db = knowledge.cookie_db.clone();
-    let code = run(&setup, &output, knowledge).await?;
-    if let Some(dir) = &output.output_dir {
-        for path in super::declare::demo_files(dir, &cookie_db)? {
-            if !output.quiet {
-                eprintln!("wrote {}", path.display());
-            }
-        }
-    }
-    Ok(code)
+    // The declaration goes beside the reports, before the manifest that hashes them all.
+    let declaration = || match &output.output_dir {
+        Some(dir) => super::declare::demo_files(dir, &cookie_db),
+        None => Ok(Vec::new()),
+    };
+    run(&setup, &output, knowledge, &declaration).await
 }
 
 fn flags(
@@ -95,6 +92,7 @@ async fn run(
     setup: &ScanSetup,
     output: &OutputArgs,
     knowledge: KnowledgeArgs,
+    also_write: &dyn Fn() -> Result<Vec<std::path::PathBuf>, Error>,
 ) -> Result<ExitCode, Error> {
     let outputs = output.plan()?;
     let bar = Bar::new(output.quiet);
@@ -103,6 +101,7 @@ async fn run(
         outputs: &outputs,
         export: output.export(),
         progress: &bar,
+        also_write,
     };
     let kb = Preload::spawn(knowledge.cookie_db);
     let mut stdout = std::io::stdout().lock();

@@ -39,8 +39,36 @@ pub const DATA_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../data/cookies/support_video.toml"),
     ),
     (
+        "data/declare/de.toml",
+        include_bytes!("../../data/declare/de.toml"),
+    ),
+    (
+        "data/declare/en.toml",
+        include_bytes!("../../data/declare/en.toml"),
+    ),
+    (
+        "data/declare/es.toml",
+        include_bytes!("../../data/declare/es.toml"),
+    ),
+    (
+        "data/declare/fr.toml",
+        include_bytes!("../../data/declare/fr.toml"),
+    ),
+    (
+        "data/declare/it.toml",
+        include_bytes!("../../data/declare/it.toml"),
+    ),
+    (
+        "data/declare/nl.toml",
+        include_bytes!("../../data/declare/nl.toml"),
+    ),
+    (
         "data/heuristics.toml",
         include_bytes!("../../data/heuristics.toml"),
+    ),
+    (
+        "data/purposes/fr.toml",
+        include_bytes!("../../data/purposes/fr.toml"),
     ),
     ("data/rules.toml", include_bytes!("../../data/rules.toml")),
     (

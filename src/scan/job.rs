@@ -18,6 +18,9 @@ pub struct Job<'a> {
     pub outputs: &'a OutputPlan,
     pub export: ExportOptions,
     pub progress: &'a dyn Progress,
+    /// Writes more files after the reports (the demo's declaration, read from the JSON
+    /// report) and returns them, so that the manifest hashes them too.
+    pub also_write: &'a dyn Fn() -> Result<Vec<PathBuf>, Error>,
 }
 
 /// What the command line reports back.
@@ -62,6 +65,7 @@ pub async fn run(
     let kb = kb.get(&mut |w| say(&format!("warning: {w}"))).await?;
     let mut report = finish(&setup.crawl, crawled?, kb, &policy, &setup.rules).await?;
     let mut written = job.outputs.write(&report, job.export, stdout)?;
+    written.extend((job.also_write)()?);
     // Last of the writes: the manifest hashes every file written into --output-dir above.
     let args: Vec<String> = std::env::args_os()
         .map(|a| a.to_string_lossy().into_owned())
