@@ -7,6 +7,9 @@ use std::collections::{HashMap, HashSet};
 use regex::Regex;
 use serde::Deserialize;
 
+use super::super::evidence::positions;
+use super::super::model::ScriptSource;
+use super::super::signatures::{SignatureHit, Signatures};
 use super::{compile, Gate, Gating, GatingError};
 
 /// A definition longer than this is cut: real ones are a few kilobytes, and a hostile script
@@ -64,6 +67,9 @@ pub struct ServiceDef {
     /// Byte range of the definition's `{ … }` block in the script.
     pub start: usize,
     pub end: usize,
+    /// 1-based (line, column) of `start` and `end`, as evidence counts them.
+    pub start_pos: (u32, u32),
+    pub end_pos: (u32, u32),
     /// Script URLs the definition loads once released.
     pub loads: Vec<String>,
 }
@@ -113,11 +119,60 @@ impl Gating {
                     release: first_capture(c.service_category.as_ref(), body),
                     start: open,
                     end,
+                    start_pos: (0, 0),
+                    end_pos: (0, 0),
                     loads,
                 });
             }
         }
+        let offsets: Vec<u32> = out
+            .iter()
+            .flat_map(|d| [d.start as u32, d.end as u32])
+            .collect();
+        let pos = positions(code, &offsets);
+        for (d, p) in out.iter_mut().zip(pos.chunks(2)) {
+            d.start_pos = p[0];
+            d.end_pos = p[1];
+        }
         out
+    }
+
+    /// Whether the site's code must enable a manager's services one by one (tarteaucitron's
+    /// `job.push`), rather than by defining them.
+    pub fn has_enable(&self, manager: &str) -> bool {
+        self.manager(manager)
+            .and_then(|m| m.config.as_ref())
+            .is_some_and(|c| !c.enable.is_empty())
+    }
+
+    /// Whether the manager reads a configuration of services (so a service the site does
+    /// not enable never runs).
+    pub fn has_config(&self, manager: &str) -> bool {
+        self.manager(manager).is_some_and(|m| m.config.is_some())
+    }
+
+    /// Tracker signatures inside one service definition, located in the whole script.
+    pub fn match_service(
+        sigs: &Signatures,
+        src: &ScriptSource,
+        def: &ServiceDef,
+    ) -> Vec<SignatureHit> {
+        let Some(text) = src.code.get(def.start..def.end) else {
+            return Vec::new();
+        };
+        let part = ScriptSource {
+            code: text,
+            location: src.location.clone(),
+        };
+        let mut hits = sigs.match_code(&part);
+        for h in &mut hits {
+            let (line, col) = def.start_pos;
+            if h.evidence.line == 1 {
+                h.evidence.column += col - 1;
+            }
+            h.evidence.line += line - 1;
+        }
+        hits
     }
 
     /// Adds what one script configures. In a manager's own library only definitions count
@@ -193,6 +248,13 @@ impl Gating {
                 gate.category = full.category;
             }
         }
+    }
+}
+
+impl ServiceDef {
+    /// Whether a finding at (line, column) lies inside the definition.
+    pub fn contains(&self, line: u32, column: u32) -> bool {
+        self.start_pos <= (line, column) && (line, column) < self.end_pos
     }
 }
 
