@@ -8,7 +8,7 @@ const INFO: RuleInfo = RuleInfo {
     id: "gated-category-mismatch",
     severity: Severity::Warning,
     title: "Consent manager releases a cookie under another category",
-    help: "A consent manager holds the script that sets this cookie back, but releases it with a category that is not the cookie's own (e.g. an analytics cookie in vanilla-cookieconsent's \"necessary\" category, which runs on first load). The visitor's choice for the cookie's real purpose is then not what decides it. Move the script under the matching category in the consent manager's markup or configuration.",
+    help: "A consent manager holds the script that sets this cookie back, but releases it with a category weaker than the cookie's own (e.g. an analytics cookie in vanilla-cookieconsent's \"necessary\" category, which runs on first load). The visitor's choice for the cookie's real purpose is then not what decides it. Move the script under the matching category in the consent manager's markup or configuration.",
 };
 
 impl Rule for GatedCategoryMismatch {
@@ -25,9 +25,12 @@ impl Rule for GatedCategoryMismatch {
                     return None;
                 }
                 let own = Context::effective_category(c, decl);
-                if own == released
-                    || !own.needs_consent()
-                    || matches!(released, Category::Unclassified)
+                // Only a weaker release is a problem: the enum runs from necessary to
+                // marketing, and a marketing release of a functional cookie asks more
+                // consent than needed, not less.
+                if own == Category::Unclassified
+                    || released == Category::Unclassified
+                    || released >= own
                 {
                     return None;
                 }
