@@ -174,3 +174,30 @@ async fn gated_cookies_raise_no_set_before_consent_but_a_wrong_category_is_a_fin
     assert_eq!(f.severity, cookiescan::compliance::Severity::Error);
     assert!(f.message.contains("vanilla-cookieconsent"), "{}", f.message);
 }
+
+/// Issue 19 item 5: the vendor's own category wins. HubSpot files its tracking cookies under
+/// "Analytics" and its consent and A/B cookies under "Necessary"; PostHog and Pendo put the
+/// project key in the cookie name.
+#[test]
+fn knowledge_base_follows_vendor_categories_and_token_names() {
+    use cookiescan::knowledge::{Category, CookieQuery};
+    let kb = util::kb();
+    let cases = [
+        ("__hstc", Category::Analytics, "HubSpot"),
+        ("hubspotutk", Category::Analytics, "HubSpot"),
+        ("__hs_opt_out", Category::Necessary, "HubSpot"),
+        ("hs_ab_test", Category::Necessary, "HubSpot"),
+        ("mp_0123456789abcdef0123456789abcdef_mixpanel", Category::Analytics, "Mixpanel"),
+        ("ph_phc_Zx81kQ2_posthog", Category::Analytics, "PostHog"),
+        ("_pendo_visitorId.0c1d2e", Category::Analytics, "Pendo"),
+    ];
+    for (name, category, vendor) in cases {
+        let k = kb.classify(&CookieQuery::new(name));
+        assert!(k.is_known(), "{name} unknown");
+        assert_eq!(
+            (k.category, k.vendor.as_deref()),
+            (category, Some(vendor)),
+            "{name}"
+        );
+    }
+}
