@@ -68,7 +68,8 @@ fn reads_each_managers_documented_markup() {
     // A data-name on an element that loads normally holds nothing back.
     assert!(gate("img", &[("data-name", "logo"), ("src", "/logo.png")]).is_none());
 
-    let cases: &[(&str, &[(&str, &str)], &str, &str)] = &[
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str, &'a str);
+    let cases: &[Case] = &[
         (
             "script",
             &[("type", "text/plain"), ("data-cookieconsent", "statistics")],
