@@ -187,7 +187,11 @@ fn knowledge_base_follows_vendor_categories_and_token_names() {
         ("hubspotutk", Category::Analytics, "HubSpot"),
         ("__hs_opt_out", Category::Necessary, "HubSpot"),
         ("hs_ab_test", Category::Necessary, "HubSpot"),
-        ("mp_0123456789abcdef0123456789abcdef_mixpanel", Category::Analytics, "Mixpanel"),
+        (
+            "mp_0123456789abcdef0123456789abcdef_mixpanel",
+            Category::Analytics,
+            "Mixpanel",
+        ),
         ("ph_phc_Zx81kQ2_posthog", Category::Analytics, "PostHog"),
         ("_pendo_visitorId.0c1d2e", Category::Analytics, "Pendo"),
     ];

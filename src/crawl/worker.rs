@@ -329,7 +329,8 @@ fn handle_page(
     }
     if config.fetch_subresources {
         for (url, kind) in &content.resources {
-            if !content.gates.iter().any(|(u, _)| u == url) {
+            // Only scripts carry a gate; images and stylesheets need no entry.
+            if *kind == ResourceKind::Script && !content.gates.iter().any(|(u, _)| u == url) {
                 note_gate(st, url, None);
             }
             queue_resource(config, st, url, *kind, &page_url, &mut queued_here);
