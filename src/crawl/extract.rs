@@ -43,6 +43,10 @@ struct Found {
     gates: Vec<(String, Gate)>,
 }
 
+/// `class` and `data-*` attributes kept per script or iframe: consent managers use one or
+/// two, and a hostile tag with thousands must not cost quadratic time.
+const MAX_EXTRA: usize = 16;
+
 /// The attributes the crawl reads; others are skipped without allocating.
 #[derive(Default)]
 struct Attrs {
@@ -210,7 +214,7 @@ fn attributes(html: &str, mut i: usize, keep_extra: bool) -> (Attrs, usize) {
         i = next;
         if let Some(slot) = attrs.slot(name) {
             *slot = Some(decode_references(value));
-        } else if keep_extra && is_gating_attribute(name) {
+        } else if keep_extra && attrs.extra.len() < MAX_EXTRA && is_gating_attribute(name) {
             let name = String::from_utf8_lossy(name).to_ascii_lowercase();
             if !attrs.extra.iter().any(|(n, _)| *n == name) {
                 attrs.extra.push((name, decode_references(value)));

@@ -14,9 +14,9 @@ use super::{compile, Gate, Gating, GatingError};
 
 /// A definition longer than this is cut: real ones are a few kilobytes, and a hostile script
 /// of unclosed definitions must not cost quadratic time.
-const MAX_BLOCK: usize = 100_000;
+const MAX_BLOCK: usize = 32_000;
 /// Definitions read per script, at most.
-const MAX_SERVICES: usize = 2_000;
+const MAX_SERVICES: usize = 1_000;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
