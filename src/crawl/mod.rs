@@ -5,6 +5,7 @@ mod cookie_file;
 mod extract;
 mod fetch;
 mod frontier;
+mod gated;
 mod head;
 mod http;
 mod limits;

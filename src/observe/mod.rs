@@ -5,6 +5,7 @@
 //! later stage reads them from here and never imports `crawl/` or `browser/`.
 mod consent;
 mod from_scripts;
+mod gated;
 mod record;
 mod settings;
 mod value;
@@ -17,6 +18,7 @@ pub use visit::{
 };
 
 pub use from_scripts::{script_findings, ScriptFindings, ScriptSummary, StorageItem};
+pub use gated::GateBook;
 pub use record::{aggregate, AttributeVariant, CookieRecord, Party, PhasePage, Sighting};
 pub use value::looks_random;
 

@@ -94,6 +94,9 @@ pub struct ResourceVisit {
     pub cookies_set: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// A consent manager holds it back until consent (static scans read the markup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<crate::scripts::Gate>,
 }
 
 /// A `Set-Cookie` line no browser would store, kept as evidence (value redacted).
@@ -116,6 +119,9 @@ pub struct ScriptBody {
     pub inline_index: Option<usize>,
     #[serde(skip)]
     pub code: String,
+    /// A consent manager holds it back until consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<crate::scripts::Gate>,
 }
 
 /// Everything the crawl saw.

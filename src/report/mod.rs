@@ -5,6 +5,7 @@ mod csv;
 mod diff;
 mod diff_render;
 mod format;
+mod gating;
 mod html;
 mod json;
 mod junit;

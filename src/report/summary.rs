@@ -58,6 +58,13 @@ impl Exporter for SummaryExporter {
             s.pages_visited, s.pages_failed, s.pages_skipped, s.resources_fetched, s.warnings
         );
         consent(&mut out, r);
+        let gated = super::gating::gated(r);
+        if !gated.is_empty() {
+            let _ = writeln!(out, "\nSet after consent (held back by a consent manager):");
+            for (name, gate) in gated {
+                let _ = writeln!(out, "  {:<36}  {}", clip(name, 36), clip(&gate, 80));
+            }
+        }
         findings(&mut out, r);
         for w in r.warnings.iter().take(5) {
             let _ = writeln!(out, "  warning: {}", w.message);

@@ -2,6 +2,7 @@
 mod after_reject;
 mod before_consent;
 mod category_mismatch;
+mod gated_mismatch;
 mod insecure;
 mod lifetime;
 mod no_banner;
@@ -27,6 +28,7 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &no_reject::NoRejectOption,
         &no_banner::NoBanner,
         &category_mismatch::CategoryMismatch,
+        &gated_mismatch::GatedCategoryMismatch,
         &lifetime::ExcessiveLifetime,
         &insecure::InsecureAttributes,
         &third_party::ThirdParty,
