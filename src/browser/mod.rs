@@ -4,6 +4,7 @@
 //! every later stage works unchanged.
 mod capture;
 mod cdp;
+mod har;
 pub mod consent;
 mod launch;
 mod pass;
