@@ -103,7 +103,8 @@ impl NetLog {
             }
             "Network.responseReceivedExtraInfo" => {
                 let status = p["statusCode"].as_u64().and_then(|s| u16::try_from(s).ok());
-                req.early_received.push((header_list(&p["headers"]), status));
+                req.early_received
+                    .push((header_list(&p["headers"]), status));
                 req.match_early();
             }
             "Network.loadingFinished" => {
@@ -363,6 +364,8 @@ mod tests {
         assert_eq!(e[0].redirect_url.as_deref(), Some("/b"));
         assert_eq!((e[1].status, e[1].url.path()), (Some(200), "/b"));
         assert_eq!(e[1].response_header("set-cookie").count(), 0);
-        assert!(e.iter().all(|x| x.group == "pass none" && x.page_url == page));
+        assert!(e
+            .iter()
+            .all(|x| x.group == "pass none" && x.page_url == page));
     }
 }

@@ -4,8 +4,8 @@
 //! every later stage works unchanged.
 mod capture;
 mod cdp;
-mod har;
 pub mod consent;
+mod har;
 mod launch;
 mod pass;
 mod run;

@@ -9,9 +9,9 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::capture::{JsWrite, NetCookies};
-use super::har::NetLog;
 use super::cdp::{Cdp, Event};
 use super::consent::autoconsent::{AcEvent, Autoconsent};
+use super::har::NetLog;
 use super::BrowserError;
 use crate::observe::ConsentPhase;
 

@@ -36,6 +36,9 @@ struct At<'a> {
     kind: ResourceKind,
     time: OffsetDateTime,
     hop: usize,
+    /// Its page is not known yet: the first document of its page group (Firefox titles a
+    /// page with the document's title, not its URL).
+    grouped: bool,
 }
 
 /// Reads `har`; None when it holds no http(s) entry at all.
@@ -93,6 +96,7 @@ fn locate(har: &Har) -> Vec<At<'_>> {
         let kind = entry.cookiescan_kind.unwrap_or_else(|| kind_of(entry));
         located.push(At {
             entry,
+            grouped: page.is_none() && entry.pageref.is_some(),
             page: page.unwrap_or_else(|| url.clone()),
             url,
             kind,
@@ -101,6 +105,7 @@ fn locate(har: &Har) -> Vec<At<'_>> {
         });
     }
     located.sort_by_key(|a| a.time);
+    first_documents(&mut located);
     // A redirect's target is the next hop of the same fetch.
     let mut next_hop: HashMap<String, usize> = HashMap::new();
     for a in &mut located {
@@ -113,6 +118,21 @@ fn locate(har: &Har) -> Vec<At<'_>> {
         }
     }
     located
+}
+
+/// Entries whose page group names no URL belong to the group's first document.
+fn first_documents(located: &mut [At<'_>]) {
+    let mut first: HashMap<&str, Url> = HashMap::new();
+    for a in located.iter() {
+        if let (true, Some(r)) = (a.grouped && a.kind == ResourceKind::Page, &a.entry.pageref) {
+            first.entry(r.as_str()).or_insert_with(|| a.url.clone());
+        }
+    }
+    for a in located.iter_mut().filter(|a| a.grouped) {
+        if let Some(page) = a.entry.pageref.as_deref().and_then(|r| first.get(r)) {
+            a.page = page.clone();
+        }
+    }
 }
 
 fn http_url(s: &str) -> Option<Url> {
