@@ -42,12 +42,15 @@ pub async fn collect(tab: &mut super::tab::Tab, page: &Url, pass: ConsentMode) -
     log.into_exchanges(page, &format!("pass {pass}"))
 }
 
+/// Header lines in order, as (name, value).
+type Headers = Vec<(String, String)>;
+
 /// One request id's hops (a redirect keeps the id) and ExtraInfo events not matched yet.
 #[derive(Default)]
 struct Request {
     hops: Vec<Hop>,
-    early_sent: Vec<Vec<(String, String)>>,
-    early_received: Vec<(Vec<(String, String)>, Option<u16>)>,
+    early_sent: Vec<Headers>,
+    early_received: Vec<(Headers, Option<u16>)>,
 }
 
 struct Hop {

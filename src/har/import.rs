@@ -417,3 +417,85 @@ fn request_cookies(e: &Entry) -> Vec<(String, String)> {
         .map(|c| (c.name.clone(), c.value.clone()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn har(entries: &str) -> Har {
+        serde_json::from_str(&format!(
+            r#"{{"log": {{"version": "1.2", "creator": {{"name": "t", "version": "1"}}, "entries": [{entries}]}}}}"#
+        ))
+        .unwrap()
+    }
+
+    fn entry(url: &str, req_headers: &str, resp_headers: &str, cookies: &str) -> String {
+        format!(
+            r#"{{"startedDateTime": "2026-01-01T00:00:00Z", "time": 1,
+                "request": {{"method": "GET", "url": "{url}", "headers": [{req_headers}]}},
+                "response": {{"status": 200, "headers": [{resp_headers}], "cookies": [{cookies}],
+                              "content": {{"size": 0, "mimeType": "text/html"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_har_without_set_cookie_headers_is_read_from_its_cookie_arrays() {
+        // Chrome's sanitized export drops the headers; some tools keep only the arrays.
+        let h = har(&entry(
+            "https://a.test/",
+            "",
+            "",
+            r#"{"name": "sid", "value": "x", "path": "/", "domain": ".a.test",
+                "expires": "2026-01-02T00:00:00Z", "secure": true, "sameSite": "Lax"}"#,
+        ));
+        let out = import(&h, false).unwrap().outcome;
+        let c = &out.observations[0].cookie;
+        assert_eq!((c.name.as_str(), c.domain.as_str()), ("sid", "a.test"));
+        assert_eq!(c.lifetime_secs, Some(86_400));
+        assert!(c.secure && !c.host_only);
+    }
+
+    #[test]
+    fn a_redacted_value_keeps_the_hints_our_har_wrote() {
+        let h = har(&entry(
+            "https://a.test/",
+            "",
+            r#"{"name": "Set-Cookie", "value": "sid=[redacted]; Path=/"}"#,
+            r#"{"name": "sid", "value": "[redacted]", "_valueLength": 32, "_valueLooksRandom": true}"#,
+        ));
+        let out = import(&h, true).unwrap().outcome;
+        let c = &out.observations[0].cookie;
+        assert_eq!((c.value.as_deref(), c.value_len), (None, 32));
+        assert!(c.value_looks_random);
+    }
+
+    #[test]
+    fn only_cookies_no_response_set_come_from_cookie_headers() {
+        let first = entry(
+            "https://a.test/",
+            "",
+            r#"{"name": "Set-Cookie", "value": "sid=1; Path=/"}"#,
+            "",
+        );
+        let second = entry(
+            "https://a.test/next",
+            r#"{"name": "Cookie", "value": "sid=1; old=2"}"#,
+            "",
+            "",
+        );
+        let out = import(&har(&format!("{first},{second}")), false)
+            .unwrap()
+            .outcome;
+        let names: Vec<(&str, bool)> = out
+            .observations
+            .iter()
+            .map(|o| (o.cookie.name.as_str(), o.cookie.lifetime_known))
+            .collect();
+        assert_eq!(names, [("sid", true), ("old", false)]);
+    }
+
+    #[test]
+    fn a_har_of_only_data_urls_is_empty() {
+        assert!(import(&har(&entry("data:text/plain,x", "", "", "")), false).is_none());
+    }
+}

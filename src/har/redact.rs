@@ -150,4 +150,36 @@ mod tests {
         assert_eq!(r.header("Authorization", "Bearer x"), REDACTED);
         assert_eq!(r.header("Accept", "*/*"), "*/*");
     }
+
+    #[test]
+    fn values_echoed_in_a_body_are_redacted_too() {
+        let at = url::Url::parse("http://a.test/").unwrap();
+        let e = crate::observe::Exchange {
+            group: String::new(),
+            page_url: at.clone(),
+            resource: crate::observe::ResourceKind::Page,
+            started: time::OffsetDateTime::UNIX_EPOCH,
+            method: "GET".into(),
+            url: at,
+            http_version: String::new(),
+            request_headers: vec![("Cookie".into(), "sid=abcdef123456; n=1".into())],
+            status: Some(200),
+            status_text: String::new(),
+            response_headers: vec![("Set-Cookie".into(), "tok=zyx987654; Path=/".into())],
+            mime_type: String::new(),
+            body_size: None,
+            body: None,
+            redirect_url: None,
+            timings: Default::default(),
+            error: None,
+        };
+        let r = Redactor::new(std::slice::from_ref(&e), false);
+        assert_eq!(
+            r.body("<p>abcdef123456 and zyx987654, n=1</p>"),
+            "<p>[redacted] and [redacted], n=1</p>"
+        );
+        assert_eq!(r.header("X-Echo", "zyx987654"), REDACTED);
+        let keep = Redactor::new(&[e], true);
+        assert_eq!(keep.body("abcdef123456"), "abcdef123456");
+    }
 }
