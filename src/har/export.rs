@@ -30,7 +30,7 @@ pub fn to_har(exchanges: &[Exchange], include_values: bool) -> Har {
                 pages.push(Page {
                     started_date_time: iso(e.started),
                     id: id.clone(),
-                    title: e.group.clone(),
+                    title: redactor.url(&e.group),
                     page_timings: PageTimings::default(),
                     comment: None,
                 });
@@ -77,7 +77,7 @@ fn entry(e: &Exchange, pageref: String, r: &Redactor) -> Entry {
         server_ip_address: None,
         comment: None,
         resource_type: Some(resource_type(e).to_owned()),
-        cookiescan_page: Some(e.page_url.to_string()),
+        cookiescan_page: Some(r.url(e.page_url.as_str())),
         cookiescan_kind: Some(e.resource),
         error: e.error.clone(),
     }
@@ -95,7 +95,8 @@ fn request(e: &Exchange, r: &Redactor) -> Request {
         .collect();
     Request {
         method: e.method.clone(),
-        url: e.url.to_string(),
+        // Trackers put cookie values in query strings (a client id in a pixel's URL).
+        url: r.url(e.url.as_str()),
         http_version: e.http_version.clone(),
         cookies,
         headers: headers(&e.request_headers, r),
@@ -104,7 +105,7 @@ fn request(e: &Exchange, r: &Redactor) -> Request {
             .query_pairs()
             .map(|(n, v)| Header {
                 name: n.into_owned(),
-                value: v.into_owned(),
+                value: r.body(&v),
             })
             .collect(),
         headers_size: -1,
@@ -157,7 +158,7 @@ fn response(e: &Exchange, r: &Redactor) -> Response {
             encoding: None,
             comment: None,
         },
-        redirect_url: e.redirect_url.clone().unwrap_or_default(),
+        redirect_url: r.url(e.redirect_url.as_deref().unwrap_or_default()),
         headers_size: -1,
         body_size: size,
     }

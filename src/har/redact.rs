@@ -102,8 +102,17 @@ impl Redactor {
 
     /// A body (or any text) with every known cookie value replaced.
     pub fn body(&self, text: &str) -> String {
+        self.replace(text, REDACTED)
+    }
+
+    /// A URL with every known cookie value replaced, percent-encoded so it stays a URL.
+    pub fn url(&self, text: &str) -> String {
+        self.replace(text, "%5Bredacted%5D")
+    }
+
+    fn replace(&self, text: &str, with: &str) -> String {
         match &self.echoed {
-            Some(ac) if !self.keep => ac.replace_all(text, &vec![REDACTED; ac.patterns_len()]),
+            Some(ac) if !self.keep => ac.replace_all(text, &vec![with; ac.patterns_len()]),
             _ => text.to_owned(),
         }
     }
@@ -179,6 +188,10 @@ mod tests {
             "<p>[redacted] and [redacted], n=1</p>"
         );
         assert_eq!(r.header("X-Echo", "zyx987654"), REDACTED);
+        assert_eq!(
+            r.url("http://t.test/p?cid=zyx987654"),
+            "http://t.test/p?cid=%5Bredacted%5D"
+        );
         let keep = Redactor::new(&[e], true);
         assert_eq!(keep.body("abcdef123456"), "abcdef123456");
     }
