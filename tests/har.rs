@@ -419,3 +419,23 @@ async fn browser_har_has_a_page_group_per_pass_and_analyzes() {
         }
     }
 }
+
+/// `--cookie` cookies ride in the scan's Cookie headers but are not the site's: the scan does
+/// not report them, and neither does `analyze` of its HAR.
+#[tokio::test(flavor = "multi_thread")]
+async fn cookies_given_with_cookie_are_not_reported_by_analyze() {
+    let (c, har) = scan_basic_with_har(&["--cookie", "given=SECRETVALUE-GIVEN"]).await;
+    assert!(cookie_array(&har, "request").contains(&("given", "[redacted]")));
+    assert!(!har.to_string().contains("SECRETVALUE"));
+    let out = c.path("analysed.json");
+    let output = TestCommand::new()
+        .arg("analyze")
+        .arg(c.path("scan.har"))
+        .args(["--quiet", "--fail-on", "never", "-o"])
+        .arg(&out)
+        .output();
+    ok(&output, &[0]);
+    let found = cookies(&read_json(&out));
+    assert!(found.keys().any(|(n, _, _)| n == "home"));
+    assert!(!found.keys().any(|(n, _, _)| n == "given"), "{found:?}");
+}

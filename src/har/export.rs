@@ -15,8 +15,9 @@ use super::redact::Redactor;
 use crate::cookies::{parse_set_cookie, SameSite};
 use crate::observe::{looks_random, Exchange};
 
-/// Builds the HAR of `exchanges`, in the order their requests started.
-pub fn to_har(exchanges: &[Exchange], include_values: bool) -> Har {
+/// Builds the HAR of `exchanges`, in the order their requests started. `user_cookies` names
+/// the cookies the user gave the scan, which its `Cookie` headers carry.
+pub fn to_har(exchanges: &[Exchange], include_values: bool, user_cookies: &[String]) -> Har {
     let mut order: Vec<&Exchange> = exchanges.iter().collect();
     order.sort_by(|a, b| (a.started, a.url.as_str()).cmp(&(b.started, b.url.as_str())));
     let redactor = Redactor::new(exchanges, include_values);
@@ -52,6 +53,7 @@ pub fn to_har(exchanges: &[Exchange], include_values: bool) -> Har {
             comment: (!include_values).then(|| {
                 "Cookie values are redacted (cookiescan --include-values keeps them).".to_owned()
             }),
+            user_cookies: user_cookies.to_vec(),
         },
     }
 }

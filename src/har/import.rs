@@ -63,7 +63,7 @@ pub fn import(har: &Har, keep_values: bool) -> Option<Imported> {
         visit(at, &mut out);
         scripts(at, &mut script_bytes, &mut out);
     }
-    sent_cookies(&located, keep_values, &mut out);
+    sent_cookies(&located, &har.log.user_cookies, keep_values, &mut out);
     Some(Imported { outcome: out, site })
 }
 
@@ -351,11 +351,13 @@ fn scripts(at: &At<'_>, bytes: &mut usize, out: &mut CrawlOutcome) {
 /// Cookies the browser sent (`Cookie` request headers) that no response in the HAR set: set
 /// by a script, or before the recording started. One sighting each, on the first request
 /// that carried it; its lifetime is unknown.
-fn sent_cookies(located: &[At<'_>], keep_values: bool, out: &mut CrawlOutcome) {
+/// Cookies the user gave a cookiescan scan (`user`) are not the site's: left out.
+fn sent_cookies(located: &[At<'_>], user: &[String], keep_values: bool, out: &mut CrawlOutcome) {
     let mut known: HashSet<String> = out
         .observations
         .iter()
         .map(|o| o.cookie.name.clone())
+        .chain(user.iter().cloned())
         .collect();
     let found = crate::observe::script_findings(&out.scripts, &[]);
     known.extend(found.observations.into_iter().map(|o| o.cookie.name));

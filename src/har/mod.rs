@@ -105,12 +105,18 @@ pub fn check_path(path: &Path) -> Result<(), HarError> {
 }
 
 /// Writes the HAR of `exchanges` to `path`; values are redacted unless `include_values`.
-pub fn write(path: &Path, exchanges: &[Exchange], include_values: bool) -> Result<(), HarError> {
+/// `user_cookies` names the cookies given with `--cookie` or `--cookie-file`.
+pub fn write(
+    path: &Path,
+    exchanges: &[Exchange],
+    include_values: bool,
+    user_cookies: &[String],
+) -> Result<(), HarError> {
     let err = |detail: String| HarError::Write {
         path: path.to_owned(),
         detail,
     };
-    let har = to_har(exchanges, include_values);
+    let har = to_har(exchanges, include_values, user_cookies);
     let file = std::fs::File::create(path).map_err(|e| err(e.to_string()))?;
     let mut w = std::io::BufWriter::new(file);
     serde_json::to_writer_pretty(&mut w, &har).map_err(|e| err(e.to_string()))?;

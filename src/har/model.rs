@@ -22,6 +22,14 @@ pub struct Log {
     pub entries: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Ours: cookies the user gave the scan (`--cookie`, `--cookie-file`). They are in the
+    /// `Cookie` headers but are not the site's, so `analyze` does not report them.
+    #[serde(
+        default,
+        rename = "_cookiescanUserCookies",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub user_cookies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -69,7 +69,8 @@ pub async fn run(
     let report = finish(&setup.crawl, crawled, kb, &policy, &setup.rules).await?;
     let mut written = job.outputs.write(&report, job.export, stdout)?;
     if let Some(path) = job.har {
-        crate::har::write(path, &exchanges, setup.crawl.include_values)?;
+        let user: Vec<String> = setup.crawl.cookies.iter().map(|c| c.name.clone()).collect();
+        crate::har::write(path, &exchanges, setup.crawl.include_values, &user)?;
         written.push(path.to_owned());
     }
     let code = if report.partial {
