@@ -206,3 +206,67 @@ pub(super) fn value_hints(value: &str, c: &mut Cookie) {
     c.value_length = Some(value.len());
     c.value_looks_random = Some(looks_random(value));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::{ResourceKind, Timings};
+    use url::Url;
+
+    fn exchange(group: &str, url: &str, set_cookie: &str, at: i64) -> Exchange {
+        let url = Url::parse(url).unwrap();
+        Exchange {
+            group: group.into(),
+            page_url: url.clone(),
+            resource: ResourceKind::Page,
+            started: OffsetDateTime::from_unix_timestamp(at).unwrap(),
+            method: "GET".into(),
+            url,
+            http_version: "HTTP/1.1".into(),
+            request_headers: Vec::new(),
+            status: Some(200),
+            status_text: "OK".into(),
+            response_headers: vec![("set-cookie".into(), set_cookie.into())],
+            mime_type: "text/html".into(),
+            body_size: Some(0),
+            body: None,
+            redirect_url: None,
+            timings: Timings {
+                wait: 2.0,
+                receive: 1.0,
+                ..Timings::default()
+            },
+            error: None,
+        }
+    }
+
+    #[test]
+    fn entries_follow_request_order_in_one_page_per_group() {
+        let har = to_har(
+            &[
+                exchange("b", "http://a.test/b", "x=1", 20),
+                exchange("a", "http://a.test/", "id=abcdef; Max-Age=60", 10),
+                exchange("a", "http://a.test/c", "y=2", 30),
+            ],
+            false,
+            &[],
+        );
+        let refs: Vec<_> = har.log.entries.iter().map(|e| e.pageref.clone()).collect();
+        assert_eq!(
+            refs,
+            [
+                Some("page_1".into()),
+                Some("page_2".into()),
+                Some("page_1".into())
+            ]
+        );
+        let titles: Vec<_> = har.log.pages.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["a", "b"]);
+        let first = &har.log.entries[0];
+        assert_eq!(first.time, 3.0);
+        let c = &first.response.cookies[0];
+        // Max-Age counts from the response: 10 s after the epoch, plus 60.
+        assert_eq!(c.expires.as_deref(), Some("1970-01-01T00:01:10Z"));
+        assert_eq!((c.value.as_str(), c.value_length), ("[redacted]", Some(6)));
+    }
+}
