@@ -497,6 +497,19 @@ mod tests {
     }
 
     #[test]
+    fn floats_and_nulls_where_har_has_numbers_and_strings_are_read() {
+        let h = har(r#"{"startedDateTime": "2026-01-01T00:00:00Z", "time": 1.5,
+            "request": {"method": "GET", "url": "https://a.test/", "headersSize": 10.0, "bodySize": null,
+                        "headers": [{"name": "Cookie", "value": null}]},
+            "response": {"status": 200.0, "headersSize": null, "bodySize": -1,
+                         "headers": [{"name": "Set-Cookie", "value": "a=1"}],
+                         "content": {"size": 3.0, "mimeType": "text/html"}}}"#);
+        let out = import(&h, false).unwrap().outcome;
+        assert_eq!(out.observations.len(), 1);
+        assert_eq!(out.pages[0].status, Some(200));
+    }
+
+    #[test]
     fn a_har_of_only_data_urls_is_empty() {
         assert!(import(&har(&entry("data:text/plain,x", "", "", "")), false).is_none());
     }

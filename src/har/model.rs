@@ -70,7 +70,7 @@ pub struct Entry {
     pub pageref: Option<String>,
     #[serde(default)]
     pub started_date_time: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "millis")]
     pub time: f64,
     pub request: Request,
     pub response: Response,
@@ -126,15 +126,16 @@ pub struct Request {
     pub headers: Vec<Header>,
     #[serde(default)]
     pub query_string: Vec<Header>,
-    #[serde(default = "unknown")]
+    #[serde(default = "unknown", deserialize_with = "number")]
     pub headers_size: i64,
-    #[serde(default = "unknown")]
+    #[serde(default = "unknown", deserialize_with = "number")]
     pub body_size: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Response {
+    #[serde(deserialize_with = "number")]
     pub status: i64,
     #[serde(default)]
     pub status_text: String,
@@ -148,9 +149,9 @@ pub struct Response {
     pub content: Content,
     #[serde(default, rename = "redirectURL")]
     pub redirect_url: String,
-    #[serde(default = "unknown")]
+    #[serde(default = "unknown", deserialize_with = "number")]
     pub headers_size: i64,
-    #[serde(default = "unknown")]
+    #[serde(default = "unknown", deserialize_with = "number")]
     pub body_size: i64,
 }
 
@@ -158,7 +159,7 @@ pub struct Response {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     pub value: String,
 }
 
@@ -166,7 +167,7 @@ pub struct Header {
 #[serde(rename_all = "camelCase")]
 pub struct Cookie {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text")]
     pub value: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -200,7 +201,7 @@ pub struct Cookie {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Content {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number")]
     pub size: i64,
     #[serde(default)]
     pub mime_type: String,
@@ -232,6 +233,21 @@ pub struct Timings {
     pub receive: f64,
     #[serde(default = "unknown_ms")]
     pub ssl: f64,
+}
+
+/// Tools differ: an integer, a float (`12.0`) or null (unknown, -1).
+fn number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.map_or(-1, |n| n as i64))
+}
+
+/// Milliseconds, or null (unknown: 0).
+fn millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(0.0))
+}
+
+/// A string, or null (some tools write a missing value so).
+fn text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 fn unknown() -> i64 {
