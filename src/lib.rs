@@ -11,6 +11,7 @@ pub mod compliance;
 pub mod config;
 pub mod cookies;
 pub mod crawl;
+pub mod declare;
 pub mod demo;
 mod error;
 pub mod exit_codes;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// Modules that must never import the listed ones.
 const FORBIDDEN: &[(&str, &[&str])] = &[
     ("report", &["crawl", "browser", "scan", "batch", "config"]),
+    ("declare", &["crawl", "browser", "scan", "batch", "config"]),
     (
         "compliance",
         &["crawl", "browser", "report", "scan", "batch", "config"],

@@ -306,3 +306,27 @@ async fn unreachable_start_url_is_an_error() {
     .unwrap_err();
     assert!(err.to_string().contains("could not be reached"), "{err}");
 }
+
+/// Issue 17 item 22: a page's `depth` and `found_on` are the first link in crawl order, not
+/// the first page to answer; the slow page ranked first still gets /shared.
+#[tokio::test]
+async fn found_on_does_not_depend_on_which_page_answers_first() {
+    let server = serve("basic").await;
+    let mut cfg = config(&server, "levels.site.test", "/");
+    cfg.use_sitemaps = false;
+    cfg.respect_robots = false;
+    cfg.concurrency = 4;
+    let report = scan(&cfg).await;
+    let page = |path: &str| {
+        report
+            .pages
+            .iter()
+            .find(|p| p.url.path() == path)
+            .unwrap_or_else(|| panic!("{path} not crawled"))
+    };
+    let shared = page("/shared");
+    assert_eq!(shared.depth, 2);
+    assert_eq!(shared.found_on.as_ref().unwrap().path(), "/a-slow");
+    assert_eq!(page("/late").depth, 3);
+    assert_eq!(page("/c").found_on.as_ref().unwrap().path(), "/b-fast");
+}

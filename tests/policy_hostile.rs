@@ -8,8 +8,10 @@ use std::time::{Duration, Instant};
 use cookiescan::policy::{extract, extract_bytes, DocKind, PolicyError};
 use policy_support::{fixture, oracle};
 
-/// Generous for a debug build on a shared 2-core machine; typical runs are far below.
-const LIMIT: Duration = Duration::from_secs(10);
+/// A hang guard, not a performance figure: a debug build on a loaded 2-core CI machine once took
+/// over 10 s for the 20 MB case, whose typical time is 1-3 s. What bounds the work is the 2 MB
+/// cap, checked below by its warning; the speed figures are in the README's benchmarks.
+const LIMIT: Duration = Duration::from_secs(120);
 
 fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let t = Instant::now();

@@ -3,6 +3,7 @@
 mod analyze;
 mod args;
 mod batch;
+mod declare;
 mod diff;
 mod init;
 mod lookup;
@@ -100,6 +101,20 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         output_dir: Option<std::path::PathBuf>,
     },
+    /// Write the site's cookie declaration (HTML, Markdown, JSON, banner configs) from a JSON
+    /// report or a fresh scan; --check compares it with the published one (exit 1 on drift).
+    Declare {
+        #[command(flatten)]
+        declare: Box<declare::DeclareArgs>,
+        #[command(flatten)]
+        crawl: Box<CrawlSettings>,
+        #[command(flatten)]
+        browser: BrowserSettings,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+    },
     /// Work with published cookie policies.
     Policy {
         #[command(subcommand)]
@@ -166,5 +181,20 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             output_dir,
         } => runtime.block_on(batch::merge(&sources, &store, output_dir.as_deref())),
         Command::Policy { command } => runtime.block_on(policy::policy(command)),
+        Command::Declare {
+            declare,
+            crawl,
+            browser,
+            policy,
+            knowledge,
+        } => {
+            let groups = declare::ScanGroups {
+                crawl: *crawl,
+                browser,
+                policy,
+                knowledge,
+            };
+            runtime.block_on(declare::run(*declare, groups))
+        }
     }
 }

@@ -65,7 +65,16 @@ pub async fn demo(
     flags.fail_on = Some(policy.fail_on.unwrap_or(FailOn::Never));
     let mut setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Never)?;
     setup.crawl.record_exchanges = output.har.is_some();
-    run(&setup, &output, knowledge).await
+    let cookie_db = knowledge.cookie_db.clone();
+    let code = run(&setup, &output, knowledge).await?;
+    if let Some(dir) = &output.output_dir {
+        for path in super::declare::demo_files(dir, &cookie_db)? {
+            if !output.quiet {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(code)
 }
 
 fn flags(

@@ -118,6 +118,14 @@ impl Config {
             }
             c.provider = e.provider;
             c.purpose = e.purpose;
+            if let Some(code) = e
+                .purposes
+                .keys()
+                .find(|k| crate::declare::Lang::from_code(k).is_none())
+            {
+                return Err(bad(line, format!("purposes.{code}: '{code}' is not a language cookiescan declare writes; use en, fr, de, es, it or nl")));
+            }
+            c.purposes = e.purposes;
             c.lifetime = e.lifetime;
             c.source = Some(SourceRef {
                 file: e.source.unwrap_or_else(|| origin.to_string()),

@@ -68,13 +68,14 @@ pub fn extract(html: &str, page_url: &Url) -> PageContent {
     extract_with(html, page_url, None, usize::MAX)
 }
 
-/// [`extract`], skipping links `memo` has already seen in the same context (they were offered
-/// to the frontier before; resolving them again would only find a duplicate), and reading at
-/// most `max_links` links (the first ones, in document order).
+/// [`extract`], skipping links `memo` has already seen in the same context from a page ranked
+/// no later than this one (they were offered to the frontier before; resolving them again
+/// would only find a duplicate), and reading at most `max_links` links (the first ones, in
+/// document order).
 pub fn extract_with(
     html: &str,
     page_url: &Url,
-    memo: Option<&super::memo::LinkMemo>,
+    memo: Option<(&super::memo::LinkMemo, u32)>,
     max_links: usize,
 ) -> PageContent {
     let found = scan(html, max_links);
@@ -88,7 +89,7 @@ pub fn extract_with(
         matches!(u.scheme(), "http" | "https").then_some(u)
     };
     let links: Vec<&String> = match memo {
-        Some(m) => m.fresh(&base, &found.links),
+        Some((m, rank)) => m.fresh(&base, &found.links, rank),
         None => found.links.iter().collect(),
     };
     PageContent {

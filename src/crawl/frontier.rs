@@ -1,8 +1,16 @@
 //! The breadth-first queue of pages: normalisation, de-duplication and the link-trap guard.
+//!
+//! The static crawl fills it one level at a time, so that what it finds does not depend on
+//! which page answered first. The links found on the pages being crawled wait in `pending`,
+//! each with the lowest key that offered it (the rank of the page it was found on, then its
+//! place on that page). When the last page of the level is done, [`Frontier::advance`] queues
+//! them in key order. A page's depth is then its shortest distance from the start, its
+//! `found_on` the first page (in crawl order) linking to it, and the de-duplication, the
+//! link-trap guard and `--max-pages` see the same links in the same order on every run.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use url::Url;
 
@@ -54,8 +62,32 @@ pub struct Frontier {
     per_pattern: HashMap<String, usize>,
     max_per_pattern: usize,
     trapped: FxHashSet<String>,
-    /// Pages the queue holds at most; 0 = no cap.
+    /// Pages waiting (queued and pending) at most; 0 = no cap.
     max_queued: usize,
+    /// Pages the current level queued: `pending` holds at most `max_queued` minus these, a
+    /// figure that does not depend on how far the level has got.
+    level_len: usize,
+    /// Links for the next level not yet seen: normalised URL → (best key, job).
+    pending: FxHashMap<String, (u64, PageJob)>,
+    /// The same links by key, to queue them in order and to drop the worst when full.
+    pending_order: BTreeMap<u64, String>,
+}
+
+/// Where a link stands among the next level's offers: first the crawl rank of the page it was
+/// found on, then its place on that page.
+pub fn link_key(page_rank: u32, place: u32) -> u64 {
+    (u64::from(page_rank) << 32) | u64::from(place)
+}
+
+/// What [`Frontier::offer_next`] did with a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Waiting for the level to end (or a better offer replaced an older one).
+    Waiting,
+    /// Already queued or visited, or offered before with a better key.
+    Duplicate,
+    /// `pending` was full: this link, or the worst waiting one, was dropped.
+    Full,
 }
 
 impl Frontier {
@@ -112,6 +144,7 @@ impl Frontier {
             *n += 1;
         }
         self.queue.push_back(job);
+        self.level_len += 1;
         Offer::Queued
     }
 
@@ -125,6 +158,72 @@ impl Frontier {
 
     pub fn len(&self) -> usize {
         self.queue.len()
+    }
+
+    /// Links waiting for the current level to end.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Keeps a link found on the level being crawled, with its [`link_key`], for the next
+    /// level. The lowest key offered for a URL wins, whatever the order of the offers.
+    pub fn offer_next(&mut self, mut job: PageJob, key: u64) -> Pending {
+        if !is_normal(&job.url) {
+            job.url = normalise(&job.url);
+        }
+        if self.seen.contains(job.url.as_str()) {
+            return Pending::Duplicate;
+        }
+        if let Some((best, _)) = self.pending.get(job.url.as_str()) {
+            if *best <= key {
+                return Pending::Duplicate;
+            }
+            let old = *best;
+            self.pending_order.remove(&old);
+        } else if self.max_queued > 0
+            && self.pending.len() >= self.max_queued.saturating_sub(self.level_len)
+        {
+            // Full: keep the best keys, so that the same links are kept on every run.
+            let worst = self.pending_order.last_key_value().map(|(k, _)| *k);
+            match worst {
+                Some(w) if w > key => {
+                    if let Some(url) = self.pending_order.remove(&w) {
+                        self.pending.remove(&url);
+                    }
+                }
+                _ => return Pending::Full,
+            }
+            self.insert_pending(job, key);
+            return Pending::Full;
+        }
+        self.insert_pending(job, key);
+        Pending::Waiting
+    }
+
+    fn insert_pending(&mut self, job: PageJob, key: u64) {
+        let url = job.url.as_str().to_owned();
+        self.pending_order.insert(key, url.clone());
+        self.pending.insert(url, (key, job));
+    }
+
+    /// Ends a level: queues the waiting links in key order and says what became of each
+    /// one that was not queued (a link trap, a full queue).
+    pub fn advance(&mut self) -> Vec<(Offer, PageJob)> {
+        let order = std::mem::take(&mut self.pending_order);
+        let mut pending = std::mem::take(&mut self.pending);
+        let mut refused = Vec::new();
+        self.level_len = 0;
+        for url in order.into_values() {
+            let Some((_, job)) = pending.remove(&url) else {
+                continue;
+            };
+            let kept = job.clone();
+            match self.offer(job) {
+                Offer::Queued | Offer::Duplicate => {}
+                other => refused.push((other, kept)),
+            }
+        }
+        refused
     }
 }
 
@@ -217,6 +316,78 @@ mod tests {
             Offer::Queued,
             "c was not remembered"
         );
+    }
+
+    fn found_on(page: &str) -> PageJob {
+        PageJob {
+            url: Url::parse("http://a.test/contact").unwrap(),
+            depth: 1,
+            found_on: Some(Url::parse(page).unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_lowest_key_wins_whatever_the_order_of_offers() {
+        for late_first in [false, true] {
+            let mut f = Frontier::new(0);
+            let offers = [
+                (found_on("http://a.test/about"), link_key(5, 0)),
+                (found_on("http://a.test/"), link_key(0, 3)),
+            ];
+            let order: Vec<usize> = if late_first { vec![0, 1] } else { vec![1, 0] };
+            for i in order {
+                f.offer_next(offers[i].0.clone(), offers[i].1);
+            }
+            assert!(f.is_empty(), "nothing is queued before the level ends");
+            assert!(f.advance().is_empty());
+            let job = f.pop().unwrap();
+            assert_eq!(job.found_on.unwrap().as_str(), "http://a.test/");
+            assert!(f.pop().is_none());
+        }
+    }
+
+    #[test]
+    fn a_level_is_queued_in_key_order_and_seen_pages_are_not_offered_again() {
+        let mut f = Frontier::starting_at(0, &[Url::parse("http://a.test/").unwrap()]);
+        let home = f.pop().unwrap();
+        assert_eq!(
+            f.offer_next(job("http://a.test/"), link_key(0, 0)),
+            Pending::Duplicate
+        );
+        f.offer_next(job("http://a.test/b"), link_key(2, 0));
+        f.offer_next(job("http://a.test/a"), link_key(1, 7));
+        f.offer_next(job("http://a.test/c"), link_key(1, 9));
+        f.advance();
+        let order: Vec<String> = std::iter::from_fn(|| f.pop())
+            .map(|j| j.url.path().to_string())
+            .collect();
+        assert_eq!(order, ["/a", "/c", "/b"]);
+        assert_eq!(home.depth, 0);
+    }
+
+    #[test]
+    fn full_pending_keeps_the_best_keys_whatever_the_order() {
+        let mut outcomes = Vec::new();
+        for reverse in [false, true] {
+            let mut f = Frontier::new(0).with_max_queued(2);
+            let mut offers: Vec<(String, u64)> = (0..5)
+                .map(|i| (format!("http://a.test/p{i}"), link_key(i, 0)))
+                .collect();
+            if reverse {
+                offers.reverse();
+            }
+            for (u, k) in offers {
+                f.offer_next(job(&u), k);
+            }
+            assert_eq!(f.pending_len(), 2);
+            f.advance();
+            let kept: Vec<String> = std::iter::from_fn(|| f.pop())
+                .map(|j| j.url.path().to_string())
+                .collect();
+            outcomes.push(kept);
+        }
+        assert_eq!(outcomes[0], ["/p0", "/p1"]);
+        assert_eq!(outcomes[0], outcomes[1]);
     }
 
     #[test]

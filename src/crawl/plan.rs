@@ -13,7 +13,7 @@ use super::scope::Scope;
 use super::seed::from_sitemaps;
 use super::worker::skipped;
 use super::CrawlConfig;
-use crate::observe::{PageVisit, Warning, WarningKind};
+use crate::observe::{PageVisit, Warning};
 
 pub struct Plan {
     fetcher: Fetcher,
@@ -80,11 +80,7 @@ impl Plan {
                 found_on: Some(sitemap.clone()),
             };
             if let Offer::Trap(pattern) = frontier.offer(job) {
-                warnings.push(Warning::new(
-                    WarningKind::LinkTrap,
-                    Some(url),
-                    format!("URL pattern '{pattern}' looks like a link trap: no more pages of it are queued (--max-per-pattern)"),
-                ));
+                warnings.push(super::worker::trap_warning(url, &pattern));
             }
         }
         self.traps.get_or_insert(warnings);

@@ -131,14 +131,14 @@ pub async fn crawl(
     let mut st = shared.lock();
     let mut out = std::mem::replace(&mut st.out, CrawlOutcome::starting_now());
     out.partial = partial;
-    if st.dispatched_pages >= config.max_pages && !st.frontier.is_empty() {
+    let queued = st.frontier.len() + st.frontier.pending_len();
+    if st.dispatched_pages >= config.max_pages && queued > 0 {
         out.warnings.push(Warning::new(
             WarningKind::LinkTrap,
             None,
             format!(
-                "stopped at --max-pages {}; {} more pages were queued",
-                config.max_pages,
-                st.frontier.len()
+                "stopped at --max-pages {}; {queued} more pages were queued",
+                config.max_pages
             ),
         ));
     }
@@ -156,10 +156,8 @@ fn report_progress(shared: &Shared, progress: &dyn Progress) {
     let st = shared.lock();
     let done = st.out.pages.len();
     if let Some(p) = st.out.pages.last() {
-        let known = done
-            + st.frontier
-                .len()
-                .min(shared.config.max_pages.saturating_sub(done));
+        let waiting = st.frontier.len() + st.frontier.pending_len();
+        let known = done + waiting.min(shared.config.max_pages.saturating_sub(done));
         progress.page_done(&p.url, done, known);
     }
 }

@@ -16,7 +16,7 @@ use url::Url;
 
 use super::extract::{extract_with, is_html, PageContent};
 use super::fetch::{Fetched, Fetcher};
-use super::frontier::{Frontier, Offer, PageJob};
+use super::frontier::{link_key, Frontier, Offer, PageJob, Pending};
 use super::limits::{reached, LimitHits};
 use super::memo::LinkMemo;
 use super::robots::{RobotsCache, DISALLOWED};
@@ -37,6 +37,10 @@ pub(super) struct State {
     pub limits: LimitHits,
     /// Jobs taken by a worker and not yet recorded.
     in_flight: usize,
+    /// Pages among them: the next level starts when the last one is recorded.
+    pages_in_flight: usize,
+    /// Pages taken so far: the next page's rank in the crawl.
+    next_rank: u32,
     /// Workers waiting for the queue to fill (or the crawl to end).
     waiting: usize,
 }
@@ -52,6 +56,8 @@ impl State {
             script_bytes: 0,
             limits: LimitHits::default(),
             in_flight: 0,
+            pages_in_flight: 0,
+            next_rank: 0,
             waiting: 0,
         }
     }
@@ -64,20 +70,54 @@ impl State {
         if self.dispatched_pages >= max_pages {
             return None;
         }
+        if self.frontier.is_empty() && self.pages_in_flight == 0 {
+            self.next_level();
+        }
         let job = self.frontier.pop()?;
         self.dispatched_pages += 1;
-        Some(Job::Page(job))
+        self.pages_in_flight += 1;
+        let rank = self.next_rank;
+        self.next_rank = self.next_rank.saturating_add(1);
+        Some(Job::Page(job, rank))
+    }
+
+    /// The level's last page is recorded: the links it found become the next level.
+    fn next_level(&mut self) {
+        for (outcome, job) in self.frontier.advance() {
+            let on = job.found_on.as_ref().unwrap_or(&job.url);
+            match outcome {
+                Offer::Trap(pattern) => self.out.warnings.push(trap_warning(&job.url, &pattern)),
+                Offer::Full => self.limits.queued_pages.add(1, on),
+                Offer::Queued | Offer::Duplicate => {}
+            }
+        }
     }
 
     fn has_work(&self, max_pages: usize) -> bool {
-        !self.resources.is_empty()
-            || (self.dispatched_pages < max_pages && !self.frontier.is_empty())
+        let level_ready = !self.frontier.is_empty()
+            || (self.pages_in_flight == 0 && self.frontier.pending_len() > 0);
+        !self.resources.is_empty() || (self.dispatched_pages < max_pages && level_ready)
     }
 }
 
 enum Job {
-    Page(PageJob),
+    /// A page and its rank in the crawl (the order pages were taken in).
+    Page(PageJob, u32),
     Resource(Url, ResourceKind, Url),
+}
+
+impl Job {
+    fn is_page(&self) -> bool {
+        matches!(self, Job::Page(..))
+    }
+}
+
+pub(super) fn trap_warning(url: &Url, pattern: &str) -> Warning {
+    Warning::new(
+        WarningKind::LinkTrap,
+        Some(url),
+        format!("URL pattern '{pattern}' looks like a link trap: no more pages of it are queued (--max-per-pattern)"),
+    )
 }
 
 /// Everything the workers share.
@@ -124,8 +164,11 @@ impl Shared {
     }
 
     /// Ends a job: wakes waiting workers when there is work for them or nothing is left.
-    fn finish_job(&self, mut st: MutexGuard<'_, State>) {
+    fn finish_job(&self, mut st: MutexGuard<'_, State>, page: bool) {
         st.in_flight -= 1;
+        if page {
+            st.pages_in_flight -= 1;
+        }
         let wake = st.waiting > 0 && (st.in_flight == 0 || st.has_work(self.config.max_pages));
         drop(st);
         if wake {
@@ -161,6 +204,7 @@ pub(super) async fn worker(sh: std::sync::Arc<Shared>) {
             notified.await;
             sh.lock().waiting -= 1;
         };
+        let page = job.is_page();
         let run = AssertUnwindSafe(run_job(&sh, job)).catch_unwind().await;
         if let Err(panic) = run {
             let why = panic
@@ -174,7 +218,7 @@ pub(super) async fn worker(sh: std::sync::Arc<Shared>) {
                 None,
                 format!("a fetch failed unexpectedly ({why}); the scan went on without it"),
             ));
-            sh.finish_job(st);
+            sh.finish_job(st, page);
         }
     }
 }
@@ -190,11 +234,12 @@ async fn run_job(sh: &Shared, job: Job) {
             let fetched = sh.fetcher.fetch(&url, &page, kind, want_body).await;
             let mut st = sh.lock();
             handle_resource(config, &mut st, url, kind, page, fetched);
-            sh.finish_job(st);
+            sh.finish_job(st, false);
             return;
         }
-        Job::Page(job) => job,
+        Job::Page(job, rank) => (job, rank),
     };
+    let (job, rank) = job;
     if config.respect_robots {
         let (robot, fetched) = sh.robots.lock().await.get(&sh.fetcher, &job.url).await;
         let disallowed = robot.is_some_and(|r| !r.allowed(job.url.as_str()));
@@ -206,7 +251,7 @@ async fn run_job(sh: &Shared, job: Job) {
             if disallowed {
                 st.dispatched_pages -= 1;
                 st.out.pages.push(skipped(&job, DISALLOWED));
-                sh.finish_job(st);
+                sh.finish_job(st, true);
                 return;
             }
         }
@@ -220,7 +265,7 @@ async fn run_job(sh: &Shared, job: Job) {
         let mut st = sh.lock();
         st.dispatched_pages -= 1;
         st.out.pages.push(skipped(&job, why));
-        sh.finish_job(st);
+        sh.finish_job(st, true);
         return;
     }
     let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
@@ -232,18 +277,18 @@ async fn run_job(sh: &Shared, job: Job) {
             .is_some_and(|u| sh.scope.contains(u));
     let content = page_content(
         &fetched,
-        follows.then_some(&sh.memo),
+        follows.then_some((&sh.memo, rank)),
         config.max_links_per_page,
     );
     let mut st = sh.lock();
-    handle_page(config, &sh.scope, &mut st, job, fetched, content);
-    sh.finish_job(st);
+    handle_page(config, &sh.scope, &mut st, (job, rank), fetched, content);
+    sh.finish_job(st, true);
 }
 
 /// Parsed in the worker, outside the lock: HTML parsing is the CPU-heavy part of a crawl.
 fn page_content(
     fetched: &Fetched,
-    memo: Option<&LinkMemo>,
+    memo: Option<(&LinkMemo, u32)>,
     max_links: usize,
 ) -> Option<PageContent> {
     let url = fetched.final_url.as_ref()?;
@@ -267,7 +312,7 @@ fn handle_page(
     config: &CrawlConfig,
     scope: &Scope,
     st: &mut State,
-    job: PageJob,
+    (job, rank): (PageJob, u32),
     mut fetched: Fetched,
     content: Option<PageContent>,
 ) {
@@ -320,10 +365,16 @@ fn handle_page(
     }
     let follow = scope.contains(&page_url);
     let depth_ok = config.max_depth.is_none_or(|max| job.depth < max);
+    // A link's place on its page: iframes first, then links, each in document order.
+    let mut place = 0u32;
+    let mut offer_link = |st: &mut State, url: &Url| {
+        offer(st, url, job.depth + 1, &page_url, link_key(rank, place));
+        place = place.saturating_add(1);
+    };
     for iframe in &content.iframes {
         // Iframes of the site are pages of the site; others are third-party resources.
         if follow && depth_ok && scope.contains(iframe) {
-            offer(st, iframe, job.depth + 1, &page_url);
+            offer_link(st, iframe);
         } else if config.fetch_subresources {
             queue_resource(
                 config,
@@ -338,26 +389,21 @@ fn handle_page(
     if follow && depth_ok {
         for link in &content.links {
             if scope.contains(link) {
-                offer(st, link, job.depth + 1, &page_url);
+                offer_link(st, link);
             }
         }
     }
 }
 
-fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url) {
+/// Keeps a link for the next level (see `frontier.rs`).
+fn offer(st: &mut State, url: &Url, depth: usize, found_on: &Url, key: u64) {
     let job = PageJob {
         url: url.clone(),
         depth,
         found_on: Some(found_on.clone()),
     };
-    match st.frontier.offer(job) {
-        Offer::Trap(pattern) => st.out.warnings.push(Warning::new(
-            WarningKind::LinkTrap,
-            Some(url),
-            format!("URL pattern '{pattern}' looks like a link trap: no more pages of it are queued (--max-per-pattern)"),
-        )),
-        Offer::Full => st.limits.queued_pages.add(1, found_on),
-        Offer::Queued | Offer::Duplicate => {}
+    if st.frontier.offer_next(job, key) == Pending::Full {
+        st.limits.queued_pages.add(1, found_on);
     }
 }
 

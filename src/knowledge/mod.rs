@@ -13,6 +13,7 @@ mod lifetime;
 mod lookup;
 mod matcher;
 mod ocd;
+mod purposes;
 mod rank;
 mod records;
 mod types;
@@ -37,6 +38,7 @@ pub use lifetime::{
 };
 pub use lookup::describe_lookup;
 pub use ocd::OCD_HEADER;
+pub use purposes::{TranslatedPurposes, PURPOSE_FILES};
 pub use records::{classify_records, ClassifiedCookie};
 pub use types::{Classification, CookieQuery, LoadWarning, MatchKind};
 

@@ -37,6 +37,10 @@ pub struct DeclaredCookie {
     /// As written ("180 days", "13 mois").
     pub lifetime: Option<String>,
     pub source: Option<SourceRef>,
+    /// The purpose in other languages, by language code (`purposes = { fr = "…" }` in
+    /// cookiescan.toml); `cookiescan declare --lang` uses it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub purposes: std::collections::BTreeMap<String, String>,
 }
 
 impl DeclaredCookie {
@@ -51,6 +55,7 @@ impl DeclaredCookie {
             purpose: None,
             lifetime: None,
             source: None,
+            purposes: Default::default(),
         }
     }
 

@@ -45,6 +45,14 @@ pub fn to_toml(cookies: &[DeclaredCookie]) -> String {
                 field(&mut s, k, v);
             }
         }
+        if !c.purposes.is_empty() {
+            let list: Vec<String> = c
+                .purposes
+                .iter()
+                .map(|(l, p)| format!("{l} = {}", quote(p)))
+                .collect();
+            s.push_str(&format!("purposes = {{ {} }}\n", list.join(", ")));
+        }
         if let Some(src) = &c.source {
             field(&mut s, "source", &format!("{}:{}", src.file, src.line));
         }
@@ -165,6 +173,9 @@ pub struct Entry {
     pub category_label: Option<String>,
     pub provider: Option<String>,
     pub purpose: Option<String>,
+    /// The purpose in other languages, by language code (`cookiescan declare --lang`).
+    #[serde(default)]
+    pub purposes: std::collections::BTreeMap<String, String>,
     pub lifetime: Option<String>,
     pub source: Option<String>,
 }
@@ -231,6 +242,7 @@ pub fn read_declarations_toml(
         c.domains = e.domain.map(OneOrMany::into_vec).unwrap_or_default();
         c.provider = e.provider;
         c.purpose = e.purpose;
+        c.purposes = e.purposes;
         c.lifetime = e.lifetime;
         c.source = Some(
             e.source

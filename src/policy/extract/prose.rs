@@ -283,6 +283,7 @@ fn declare(
             .and_then(|_| lifetime_in(&text[end..s1.max(end)]))
             .or_else(|| said.lifetime.clone()),
         purpose: Some(said.flat.clone()),
+        purposes: Default::default(),
         source: Some(SourceRef {
             file: sink.origin.to_string(),
             line,

@@ -241,6 +241,7 @@ fn row_cookies(
             provider: provider.clone(),
             domains: domains.clone(),
             purpose: purpose.clone(),
+            purposes: Default::default(),
             lifetime: lifetime.clone(),
             source: Some(SourceRef {
                 file: sink.origin.to_string(),
