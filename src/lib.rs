@@ -16,6 +16,7 @@ pub mod demo;
 mod error;
 pub mod exit_codes;
 pub mod fixture;
+pub mod har;
 pub mod knowledge;
 pub mod observe;
 pub mod policy;

@@ -64,7 +64,15 @@ fn named_formats_pick_the_files_and_the_csv_options_apply() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, ["cookiescan-report.csv", "cookiescan-report.html"]);
+    // The demo's evidence comes with any format (issue 22): the HAR of the scan.
+    assert_eq!(
+        files,
+        [
+            "cookiescan-report.csv",
+            "cookiescan-report.html",
+            "scan.har"
+        ]
+    );
     let csv = std::fs::read(dir.path().join("out/cookiescan-report.csv")).unwrap();
     assert!(csv.starts_with("\u{feff}severity,rule,".as_bytes()));
 }

@@ -5,6 +5,7 @@
 mod capture;
 mod cdp;
 pub mod consent;
+mod har;
 mod launch;
 mod pass;
 mod run;

@@ -286,7 +286,7 @@ fn keep_latest(map: &mut HashMap<String, Explained>, key: String, e: Explained) 
 
 /// Collects what the tab saw, credits the stored cookies its own responses and scripts
 /// explain, notes the ones nothing explains yet, then closes the tab.
-async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
+async fn finish_visit(mut tab: Tab, job: PageJob, run: &PageRun) -> Visit {
     let held_cookies = store(&tab.cdp).await;
     let in_store: HashMap<String, &Value> =
         held_cookies.iter().map(|c| (store_key_of(c), c)).collect();
@@ -351,6 +351,7 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         error: tab.nav_error.clone(),
         skipped: None,
     };
+    let exchanges = super::har::collect(&mut tab, &job.url, run.pass).await;
     tab.close().await;
     Visit {
         visit,
@@ -358,6 +359,7 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         storage,
         links,
         depth: job.depth,
+        exchanges,
     }
 }
 

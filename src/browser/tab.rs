@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use super::capture::{JsWrite, NetCookies};
 use super::cdp::{Cdp, Event};
 use super::consent::autoconsent::{AcEvent, Autoconsent};
+use super::har::NetLog;
 use super::BrowserError;
 use crate::observe::ConsentPhase;
 
@@ -26,6 +27,8 @@ pub struct Injection {
     pub autoconsent: Option<Arc<Autoconsent>>,
     /// `--header` lines, sent with every request of every frame.
     pub headers: Arc<Vec<(String, String)>>,
+    /// Keep every request and response for a HAR (`--har`).
+    pub record: bool,
 }
 
 pub struct Tab {
@@ -51,6 +54,8 @@ pub struct Tab {
     pub main_status: Option<u16>,
     /// Set when the page did not finish loading in time: evaluations end by then.
     read_by: Option<Instant>,
+    /// `--har`: every request the tab made.
+    pub har: Option<NetLog>,
 }
 
 impl Tab {
@@ -74,6 +79,7 @@ impl Tab {
         let (tx, rx) = mpsc::unbounded_channel();
         cdp.route(&session, tx);
         setup_session(cdp, &session, &inject).await?;
+        let har = inject.record.then(NetLog::default);
         Ok(Tab {
             cdp: cdp.clone(),
             session,
@@ -92,6 +98,7 @@ impl Tab {
             ac_events: Vec::new(),
             main_status: None,
             read_by: None,
+            har,
         })
     }
 
@@ -142,6 +149,11 @@ impl Tab {
         tracing::trace!(method = %ev.method, session = ?ev.session, "DevTools event");
         let p = &ev.params;
         let main = ev.session.as_deref() == Some(self.session.as_str());
+        if let (Some(log), true) = (&mut self.har, ev.method.starts_with("Network.")) {
+            // The page's own frame has the target's id; same-site iframes share its session.
+            let top = main && p["frameId"].as_str() == Some(self.target.as_str());
+            log.on_event(&ev.method, p, ev.session.as_deref(), top);
+        }
         match ev.method.as_str() {
             "Page.loadEventFired" if main => {
                 self.loaded = true;

@@ -12,6 +12,7 @@ mod limits;
 mod memo;
 mod plan;
 mod pool;
+mod record;
 mod robots;
 mod scope;
 mod seed;

@@ -554,6 +554,7 @@ pub(super) fn absorb(out: &mut CrawlOutcome, f: Fetched) {
     out.observations.extend(f.observations);
     out.malformed.extend(f.malformed);
     out.warnings.extend(f.warnings);
+    out.exchanges.extend(f.exchanges);
 }
 
 pub(super) fn skipped(job: &PageJob, why: &str) -> PageVisit {

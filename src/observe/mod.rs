@@ -4,6 +4,7 @@
 //! passes of a browser scan; web storage. `crawl/` and `browser/` produce these types; every
 //! later stage reads them from here and never imports `crawl/` or `browser/`.
 mod consent;
+mod exchange;
 mod from_scripts;
 mod gated;
 mod record;
@@ -12,6 +13,7 @@ mod value;
 mod visit;
 
 pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
+pub use exchange::{Exchange, Timings};
 pub use settings::{ScopeMode, SettingsSummary};
 pub use visit::{
     CrawlOutcome, Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,

@@ -133,6 +133,8 @@ pub struct CrawlOutcome {
     pub malformed: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
     pub scripts: Vec<ScriptBody>,
+    /// Every request and response, when a HAR was asked for (`--har`); empty otherwise.
+    pub exchanges: Vec<super::Exchange>,
     pub partial: bool,
     pub started_at: OffsetDateTime,
     pub finished_at: OffsetDateTime,
@@ -149,6 +151,7 @@ impl CrawlOutcome {
             malformed: Vec::new(),
             warnings: Vec::new(),
             scripts: Vec::new(),
+            exchanges: Vec::new(),
             partial: false,
             started_at: now,
             finished_at: now,

@@ -18,6 +18,8 @@ pub struct Job<'a> {
     pub outputs: &'a OutputPlan,
     pub export: ExportOptions,
     pub progress: &'a dyn Progress,
+    /// `--har FILE`: every request and response of the scan (`setup.crawl.record_exchanges`).
+    pub har: Option<&'a std::path::Path>,
 }
 
 /// What the command line reports back.
@@ -41,6 +43,9 @@ pub async fn run(
 ) -> Result<Outcome, Error> {
     let setup = job.setup;
     job.outputs.prepare()?;
+    if let Some(path) = job.har {
+        crate::har::check_path(path)?;
+    }
     let policy = if setup.policy_sources.is_empty() {
         setup.policy.clone()
     } else {
@@ -59,8 +64,15 @@ pub async fn run(
     let crawled = visit(&setup.crawl, setup.browser.as_ref(), job.progress, &cancel).await;
     job.progress.finished();
     let kb = kb.get(&mut |w| say(&format!("warning: {w}"))).await?;
-    let report = finish(&setup.crawl, crawled?, kb, &policy, &setup.rules).await?;
-    let written = job.outputs.write(&report, job.export, stdout)?;
+    let mut crawled = crawled?;
+    let exchanges = std::mem::take(&mut crawled.outcome.exchanges);
+    let report = finish(&setup.crawl, crawled, kb, &policy, &setup.rules).await?;
+    let mut written = job.outputs.write(&report, job.export, stdout)?;
+    if let Some(path) = job.har {
+        let user: Vec<String> = setup.crawl.cookies.iter().map(|c| c.name.clone()).collect();
+        crate::har::write(path, &exchanges, setup.crawl.include_values, &user)?;
+        written.push(path.to_owned());
+    }
     let code = if report.partial {
         stop.get().map_or(ExitCode::Interrupted, |s| s.exit_code())
     } else if report
