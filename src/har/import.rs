@@ -309,6 +309,8 @@ fn visit(at: &At<'_>, out: &mut CrawlOutcome) {
             status,
             cookies_set,
             error,
+            // A HAR records what was loaded, not the markup that held it back.
+            gate: None,
         });
     }
 }
@@ -331,6 +333,7 @@ fn scripts(at: &At<'_>, bytes: &mut usize, out: &mut CrawlOutcome) {
                 page_url: at.page.clone(),
                 inline_index,
                 code,
+                gate: None,
             });
         }
     };
