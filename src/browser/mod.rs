@@ -8,6 +8,7 @@ pub mod consent;
 mod launch;
 mod pass;
 mod run;
+mod signals;
 mod storage;
 mod tab;
 

@@ -277,6 +277,7 @@ mod tests {
                 choice("http://www.a.test:8080/shop/", Some("Klaro"), true),
                 choice("http://fr.a.test:8080/", None, false),
             ],
+            signals: Default::default(),
         };
         assert_eq!(choices_made(&pass), "2 (1 failed)");
         assert_eq!(
