@@ -100,6 +100,7 @@ pub fn pass_table(c: &ConsentReport) -> PassTable {
         rows: facts
             .iter()
             .map(|(label, cell)| (*label, c.passes.iter().map(cell).collect()))
+            .chain(super::signals::pass_rows(c))
             .collect(),
     }
 }
