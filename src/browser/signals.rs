@@ -199,7 +199,11 @@ mod tests {
         assert_eq!(h.target, "www.google-analytics.com/g/collect");
         assert_eq!(h.state.ad_user_data, ConsentState::Denied);
         assert!(!serde_json::to_string(&h).unwrap().contains("123.456"));
-        assert!(google_hit("http://www.a.test/g/collect?gcs=G111", ConsentPhase::AfterAccept).is_none());
+        assert!(google_hit(
+            "http://www.a.test/g/collect?gcs=G111",
+            ConsentPhase::AfterAccept
+        )
+        .is_none());
         assert!(google_hit("not a url", ConsentPhase::AfterAccept).is_none());
     }
 
@@ -210,7 +214,12 @@ mod tests {
         assert!(without.tc_string.is_none() && without.decoded.is_some());
         let with = seen(TcfSource::Api, ConsentPhase::AfterReject, Some(s), true);
         assert_eq!(with.tc_string.as_deref(), Some(s));
-        let bad = seen(TcfSource::Cookie, ConsentPhase::AfterReject, Some("xx"), false);
+        let bad = seen(
+            TcfSource::Cookie,
+            ConsentPhase::AfterReject,
+            Some("xx"),
+            false,
+        );
         assert!(bad.decoded.is_none() && bad.error.is_some());
     }
 }

@@ -80,7 +80,9 @@ impl ConsentModeState {
     }
 
     pub fn any_granted(&self) -> bool {
-        self.types().iter().any(|(_, s)| *s == ConsentState::Granted)
+        self.types()
+            .iter()
+            .any(|(_, s)| *s == ConsentState::Granted)
     }
 
     /// The consent types granted, in Google's order.
@@ -199,7 +201,12 @@ impl Table {
                 .skip(2)
                 .step_by(2)
                 .take(4)
-                .map(|c| self.gcd.letters.get(&c).map_or(ConsentState::Unknown, |l| l.state))
+                .map(|c| {
+                    self.gcd
+                        .letters
+                        .get(&c)
+                        .map_or(ConsentState::Unknown, |l| l.state)
+                })
                 .collect();
             let at = |i: usize| letters.get(i).copied().unwrap_or_default();
             s = ConsentModeState {
@@ -253,7 +260,10 @@ mod tests {
         let t = parse_table(BUILTIN).expect("data/consent_mode.toml is valid");
         assert!(t.endpoint.len() >= 8);
         assert_eq!(t.gcd.letters.len(), 7);
-        for (letter, meaning) in [('l', "not set"), ('r', "denied by default, granted by update")] {
+        for (letter, meaning) in [
+            ('l', "not set"),
+            ('r', "denied by default, granted by update"),
+        ] {
             assert_eq!(t.gcd.letters[&letter].meaning, meaning);
         }
         assert!(parse_table("endpoint = []").is_err());

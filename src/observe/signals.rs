@@ -238,16 +238,28 @@ mod tests {
     #[test]
     fn hits_of_one_kind_merge_and_lists_sort_by_their_keys() {
         let mut s = ConsentSignals::default();
-        s.add_hit(hit(ConsentPhase::AfterReject, Some("G100")), "http://a.test/b");
-        s.add_hit(hit(ConsentPhase::AfterReject, Some("G100")), "http://a.test/a");
-        s.add_hit(hit(ConsentPhase::AfterReject, Some("G100")), "http://a.test/a");
+        s.add_hit(
+            hit(ConsentPhase::AfterReject, Some("G100")),
+            "http://a.test/b",
+        );
+        s.add_hit(
+            hit(ConsentPhase::AfterReject, Some("G100")),
+            "http://a.test/a",
+        );
+        s.add_hit(
+            hit(ConsentPhase::AfterReject, Some("G100")),
+            "http://a.test/a",
+        );
         s.add_hit(hit(ConsentPhase::BeforeConsent, None), "http://a.test/");
         s.sort();
         assert_eq!(s.google.len(), 2);
         assert_eq!(s.google[0].phase, ConsentPhase::BeforeConsent);
         assert!(s.google[0].missing_state());
         assert_eq!(s.google[1].requests, 3);
-        assert_eq!(s.google[1].pages, vec!["http://a.test/a", "http://a.test/b"]);
+        assert_eq!(
+            s.google[1].pages,
+            vec!["http://a.test/a", "http://a.test/b"]
+        );
     }
 
     #[test]

@@ -121,7 +121,9 @@ fn deciseconds(v: u64) -> i64 {
 
 /// Ids of bitfields of at most 24 bits fit in a byte.
 fn small(ids: Vec<u16>) -> Vec<u8> {
-    ids.into_iter().filter_map(|i| u8::try_from(i).ok()).collect()
+    ids.into_iter()
+        .filter_map(|i| u8::try_from(i).ok())
+        .collect()
 }
 
 /// The segment's bits, most significant first, six per base64url character.
@@ -301,7 +303,16 @@ mod tests {
             let _ = decode(&real[..i]);
         }
         for s in [
-            "", " ", ".", "....", "C", "C=", "====", "💥", "C\u{0}", "BOEFEAyOEFEAyAHABDENAI4AAAB9vABAASA",
+            "",
+            " ",
+            ".",
+            "....",
+            "C",
+            "C=",
+            "====",
+            "💥",
+            "C\u{0}",
+            "BOEFEAyOEFEAyAHABDENAI4AAAB9vABAASA",
             "C/////////////////////////////////////////////////////////////////////",
         ] {
             let _ = decode(s);

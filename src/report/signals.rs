@@ -114,7 +114,12 @@ pub fn summary_lines(c: &ConsentReport) -> Vec<String> {
         if s.is_empty() {
             continue;
         }
-        let granted_tc = s.tcf.iter().filter_map(|t| t.decoded.as_ref()).filter(|d| d.any_consent()).count();
+        let granted_tc = s
+            .tcf
+            .iter()
+            .filter_map(|t| t.decoded.as_ref())
+            .filter(|d| d.any_consent())
+            .count();
         let granted_gcm = s.google.iter().filter(|h| h.state.any_granted()).count();
         out.push(format!(
             "{} pass: {} TC string(s), {} granting consent; {} kind(s) of Google tag hit, {} granting",
