@@ -293,6 +293,30 @@ mod tests {
         assert!(p.purposes_consent.starts_with(&[1, 2]));
     }
 
+    /// The strings of fixtures/sites/consent_signals.toml, as IAB Tech Lab's own JavaScript
+    /// library (npm @iabtechlabtcf/core 1.5.21, `TCString.decode`) reads them.
+    #[test]
+    fn v2_2_strings_agree_with_the_iab_javascript_library() {
+        let accept =
+            decode("CQuhNtAQuhNtAEsACBENCWEoAP_gAELAAAqIF5wAoAAgAEAvMAAiAAAA").unwrap();
+        assert_eq!((accept.cmp_id, accept.cmp_version), (300, 2));
+        assert_eq!((accept.policy_version, accept.vendor_list_version), (4, 150));
+        assert_eq!(accept.created, 1_796_032_800); // 2026-11-30T10:00:00Z
+        assert_eq!(accept.purposes_consent, (1..=11).collect::<Vec<u8>>());
+        assert_eq!(accept.purposes_li, vec![2, 7, 9, 10]);
+        assert_eq!(accept.vendors_consent, vec![1, 2, 755]);
+        assert_eq!(accept.vendors_li, vec![2]);
+        assert_eq!(accept.special_features, vec![1]);
+        assert_eq!(accept.publisher_cc, "FR");
+        let bad = decode("CQuhNtAQuhNtAEsACBENCWCgALAAADAAAAqIF5wAQF5gAAAA").unwrap();
+        assert_eq!(bad.policy_version, 2);
+        assert_eq!(bad.purposes_consent, vec![1, 3, 4]);
+        assert_eq!(bad.purposes_li, vec![3, 4]);
+        assert_eq!(bad.vendors_consent, vec![755]);
+        let empty = decode("CQuhNtAQuhNtAEsACBENCWEgAAAAAAAAAAqIAAAAAAAA").unwrap();
+        assert!(!empty.any_consent() && empty.purposes_li.is_empty());
+    }
+
     /// Every prefix of a real string, and junk of every kind, is an error or a value, never
     /// a panic; a range claiming every vendor 65 535 times stays one bounded set.
     #[test]

@@ -35,6 +35,11 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &after_reject::CookieAfterReject,
         &no_reject::NoRejectOption,
         &no_banner::NoBanner,
+        &category_mismatch::CategoryMismatch,
+        &lifetime::ExcessiveLifetime,
+        &insecure::InsecureAttributes,
+        &third_party::ThirdParty,
+        &not_observed::DeclaredNotObserved,
         &tcf_before_choice::TcfConsentBeforeChoice,
         &tcf_after_reject::TcfConsentAfterReject,
         &tcf_li_restricted::TcfLegitimateInterestRestricted,
@@ -43,11 +48,6 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &consent_mode_before_choice::ConsentModeGrantedBeforeChoice,
         &consent_mode_after_reject::ConsentModeGrantedAfterReject,
         &consent_mode_v2_incomplete::ConsentModeV2Incomplete,
-        &category_mismatch::CategoryMismatch,
-        &lifetime::ExcessiveLifetime,
-        &insecure::InsecureAttributes,
-        &third_party::ThirdParty,
-        &not_observed::DeclaredNotObserved,
     ]
 }
 
