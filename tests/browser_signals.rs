@@ -220,3 +220,35 @@ async fn signals_show_in_every_format_without_values() {
 fn render(r: &Report, format: Format) -> String {
     String::from_utf8(format.exporter().render(r).expect("renders")).expect("UTF-8")
 }
+
+/// `cookiescan demo --browser --consent all` through the real binary: the demo's news
+/// section shows every TCF and Consent Mode finding.
+#[test]
+fn the_browser_demo_shows_every_signal_finding() {
+    require_chromium();
+    let out = util::TestCommand::new()
+        .args([
+            "demo",
+            "--browser",
+            "--consent",
+            "all",
+            "--quiet",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let r: serde_json::Value = serde_json::from_slice(&out).expect("a JSON report");
+    let fired: Vec<&str> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    for id in RULES {
+        assert!(fired.contains(&id), "{id} missing from the demo: {fired:?}");
+    }
+}
