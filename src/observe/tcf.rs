@@ -297,10 +297,12 @@ mod tests {
     /// library (npm @iabtechlabtcf/core 1.5.21, `TCString.decode`) reads them.
     #[test]
     fn v2_2_strings_agree_with_the_iab_javascript_library() {
-        let accept =
-            decode("CQuhNtAQuhNtAEsACBENCWEoAP_gAELAAAqIF5wAoAAgAEAvMAAiAAAA").unwrap();
+        let accept = decode("CQuhNtAQuhNtAEsACBENCWEoAP_gAELAAAqIF5wAoAAgAEAvMAAiAAAA").unwrap();
         assert_eq!((accept.cmp_id, accept.cmp_version), (300, 2));
-        assert_eq!((accept.policy_version, accept.vendor_list_version), (4, 150));
+        assert_eq!(
+            (accept.policy_version, accept.vendor_list_version),
+            (4, 150)
+        );
         assert_eq!(accept.created, 1_796_032_800); // 2026-11-30T10:00:00Z
         assert_eq!(accept.purposes_consent, (1..=11).collect::<Vec<u8>>());
         assert_eq!(accept.purposes_li, vec![2, 7, 9, 10]);
@@ -373,7 +375,7 @@ mod tests {
     fn to_base64url(bits: &str) -> String {
         const ALPHA: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut b = bits.to_owned();
-        while b.len() % 6 != 0 {
+        while !b.len().is_multiple_of(6) {
             b.push('0');
         }
         b.as_bytes()

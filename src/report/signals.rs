@@ -9,12 +9,15 @@ use crate::observe::{id_list, ConsentPhase, ConsentReport, PhaseReport};
 
 use super::consent::NONE;
 
+/// One fact about a pass, as a cell.
+type Cell = dyn Fn(&PhaseReport) -> String;
+
 /// The rows to add under the pass table; none when no pass saw a TCF CMP or a Google tag.
 pub fn pass_rows(c: &ConsentReport) -> Vec<(&'static str, Vec<String>)> {
     if c.passes.iter().all(|p| p.signals.is_empty()) {
         return Vec::new();
     }
-    let rows: [(&'static str, &dyn Fn(&PhaseReport) -> String); 5] = [
+    let rows: [(&'static str, &Cell); 5] = [
         ("TCF CMP", &cmp),
         ("TC string before the choice", &|p| tc_strings(p, true)),
         ("TC string after the choice", &|p| tc_strings(p, false)),
