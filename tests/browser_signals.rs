@@ -252,3 +252,38 @@ fn the_browser_demo_shows_every_signal_finding() {
         assert!(fired.contains(&id), "{id} missing from the demo: {fired:?}");
     }
 }
+
+/// A hostile `__tcfapi` (a busy loop, no callback, junk) costs a bounded wait and yields no
+/// decoded string; the crawl goes on from the page whose CMP never returned.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hostile_tcfapi_is_bounded_and_decodes_nothing() {
+    let server = FixtureServer::start(site()).await.unwrap();
+    let opts = options(ConsentMode::None);
+    let started = std::time::Instant::now();
+    let r = browse_with(&browser_config(&server, "news.hostile.test", &opts), &opts).await;
+    let took = started.elapsed();
+    let visited: Vec<&str> = r.pages.iter().map(|p| p.url.path()).collect();
+    for path in ["/", "/silent", "/junk"] {
+        assert!(visited.contains(&path), "{path} not visited: {visited:?}");
+    }
+    assert!(r.pages.iter().all(|p| p.error.is_none()), "{:?}", r.pages);
+    let s = signals(&r, ConsentMode::None);
+    assert!(s.tcf.iter().all(|t| t.decoded.is_none()), "{}", debug(&r));
+    let error = |page: &str| {
+        s.tcf
+            .iter()
+            .find(|t| t.pages.iter().any(|p| p.ends_with(page)))
+            .and_then(|t| t.error.clone())
+    };
+    assert_eq!(
+        error("/silent").as_deref(),
+        Some("the CMP answered without a TC string")
+    );
+    assert_eq!(
+        error("/junk").as_deref(),
+        Some("the TC string holds a character that is not base64url")
+    );
+    assert!(!rules(&r).iter().any(|id| RULES.contains(id)));
+    // Three pages, two reads each at most 2 s, plus loading: far below a stuck scan.
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+}

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use std::time::Duration;
+
+use serde_json::{json, Value};
 use url::Url;
 
 use super::tab::Tab;
@@ -61,6 +63,9 @@ const TCF_PROBE: &str = r#"(() => new Promise((resolve) => {
   } catch (e) { finish(); }
 }))()"#;
 
+/// The longest one read may take; the probe itself gives up waiting for a callback at 1.5 s.
+const PROBE_LIMIT: Duration = Duration::from_secs(2);
+
 /// Asks the page's TCF CMP for its TC string, once per phase of the tab: before the page's
 /// banner is answered, and again after.
 pub async fn read_tcf_api(tab: &mut Tab, keep_values: bool) {
@@ -72,9 +77,15 @@ pub async fn read_tcf_api(tab: &mut Tab, keep_values: bool) {
     {
         return;
     }
-    let Ok(v) = tab.eval(TCF_PROBE).await else {
+    let t0 = std::time::Instant::now();
+    let Some(v) = probe(tab).await else {
         return;
     };
+    tracing::debug!(
+        found = v["found"].as_bool(),
+        took_ms = t0.elapsed().as_millis(),
+        "TCF probe"
+    );
     if v["found"].as_bool() != Some(true) {
         return;
     }
@@ -88,6 +99,30 @@ pub async fn read_tcf_api(tab: &mut Tab, keep_values: bool) {
         seen.error = Some("the CMP answered without a TC string".into());
     }
     tab.tcf.push(seen);
+}
+
+/// Runs the probe with a hard limit: it calls the page's own `__tcfapi`, which may block
+/// (a hostile `for (;;) {}`): Chromium stops the evaluation, and we stop waiting, after it.
+async fn probe(tab: &Tab) -> Option<Value> {
+    let call = tab.cdp.call(
+        Some(&tab.session),
+        "Runtime.evaluate",
+        json!({
+            "expression": TCF_PROBE,
+            "returnByValue": true,
+            "awaitPromise": true,
+            "timeout": PROBE_LIMIT.as_millis() as u64,
+        }),
+    );
+    match tokio::time::timeout(PROBE_LIMIT + Duration::from_millis(500), call).await {
+        Ok(Ok(r)) => Some(r["result"]["value"].clone()),
+        Ok(Err(_)) => None,
+        Err(_) => {
+            tab.cdp
+                .send(Some(&tab.session), "Runtime.terminateExecution", json!({}));
+            None
+        }
+    }
 }
 
 /// TC strings held in cookies this tab's own responses or scripts stored (`explained`):
