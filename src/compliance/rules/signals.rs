@@ -113,3 +113,186 @@ impl Grouped {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::all;
+    use crate::compliance::{ComplianceSettings, Context};
+    use crate::observe::consent_mode::{ConsentModeState, ConsentState};
+    use crate::observe::tcf::TcString;
+    use crate::observe::{
+        ConsentMode, ConsentPhase, ConsentReport, ConsentSignals, GoogleHit, PhaseReport, TcfSeen,
+        TcfSource,
+    };
+
+    fn tc(purposes: &[u8], li: &[u8], policy: u8) -> TcString {
+        TcString {
+            version: 2,
+            created: 1_796_032_800,
+            last_updated: 1_796_032_800,
+            cmp_id: 300,
+            cmp_version: 2,
+            consent_screen: 1,
+            consent_language: "EN".into(),
+            vendor_list_version: 150,
+            policy_version: policy,
+            is_service_specific: true,
+            special_features: Vec::new(),
+            purposes_consent: purposes.to_vec(),
+            purposes_li: li.to_vec(),
+            purpose_one_treatment: false,
+            publisher_cc: "FR".into(),
+            vendors_consent: Vec::new(),
+            vendors_li: Vec::new(),
+        }
+    }
+
+    fn seen(phase: ConsentPhase, d: TcString) -> TcfSeen {
+        TcfSeen {
+            phase,
+            source: TcfSource::Api,
+            cookie: None,
+            cmp_status: Some("loaded".into()),
+            event_status: Some("tcloaded".into()),
+            gdpr_applies: Some(true),
+            decoded: Some(d),
+            error: None,
+            tc_string: None,
+            pages: vec!["http://a.test/".into()],
+        }
+    }
+
+    fn hit(phase: ConsentPhase, gcs: Option<&str>, state: ConsentModeState) -> GoogleHit {
+        GoogleHit {
+            phase,
+            endpoint: "GA4 collect".into(),
+            target: "www.google-analytics.com/g/collect".into(),
+            gcs: gcs.map(str::to_owned),
+            gcd: None,
+            state,
+            requests: 1,
+            pages: vec!["http://a.test/".into()],
+        }
+    }
+
+    fn fired(signals: ConsentSignals) -> Vec<String> {
+        let report = ConsentReport {
+            passes: vec![PhaseReport {
+                pass: ConsentMode::Reject,
+                manager: None,
+                engine: "text-rules".into(),
+                banner_found: true,
+                reject_on_first_layer: true,
+                accept_on_first_layer: true,
+                action: None,
+                succeeded: true,
+                pages: 1,
+                duration_ms: 1,
+                consent_ms: None,
+                cookies_before: Vec::new(),
+                cookies_after: Vec::new(),
+                choices: Vec::new(),
+                signals,
+            }],
+            ..Default::default()
+        };
+        let settings = ComplianceSettings::default();
+        let ctx = Context::new(&[], &[], &[], false, &settings)
+            .unwrap()
+            .with_consent(Some(&report));
+        all()
+            .iter()
+            .flat_map(|r| r.check(&ctx))
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn tcf_rules_fire_on_their_boundaries_only() {
+        use ConsentPhase::*;
+        // Legitimate interest for 2 and 7-11 is allowed; policy 4 is current.
+        let ok = ConsentSignals {
+            tcf: vec![
+                seen(BeforeConsent, tc(&[], &[2, 7, 8, 9, 10, 11], 4)),
+                seen(AfterReject, tc(&[], &[2, 7], 5)),
+                seen(AfterAccept, tc(&[1, 2, 3, 4], &[2], 4)),
+            ],
+            google: Vec::new(),
+        };
+        assert!(fired(ok).is_empty());
+        let bad = ConsentSignals {
+            tcf: vec![
+                seen(BeforeConsent, tc(&[1], &[], 4)),
+                seen(AfterReject, tc(&[10], &[6], 3)),
+            ],
+            google: Vec::new(),
+        };
+        assert_eq!(
+            fired(bad),
+            vec![
+                "tcf-consent-before-choice",
+                "tcf-consent-after-reject",
+                "tcf-legitimate-interest-restricted",
+                "tcf-outdated-policy"
+            ]
+        );
+    }
+
+    #[test]
+    fn consent_mode_rules_fire_on_their_boundaries_only() {
+        use ConsentPhase::*;
+        use ConsentState::*;
+        let all4 = |a, b, c, d| ConsentModeState {
+            ad_storage: a,
+            analytics_storage: b,
+            ad_user_data: c,
+            ad_personalization: d,
+        };
+        let ok = ConsentSignals {
+            tcf: Vec::new(),
+            google: vec![
+                hit(
+                    BeforeConsent,
+                    Some("G100"),
+                    all4(Denied, Denied, Denied, Denied),
+                ),
+                hit(
+                    AfterReject,
+                    Some("G100"),
+                    all4(Denied, Denied, Denied, Denied),
+                ),
+                hit(
+                    AfterAccept,
+                    Some("G111"),
+                    all4(Granted, Granted, Granted, Granted),
+                ),
+            ],
+        };
+        assert!(fired(ok).is_empty());
+        let bad = ConsentSignals {
+            tcf: Vec::new(),
+            google: vec![
+                hit(
+                    BeforeConsent,
+                    Some("G101"),
+                    all4(Denied, Granted, Denied, Denied),
+                ),
+                hit(
+                    AfterReject,
+                    Some("G100"),
+                    all4(Denied, Denied, NotSet, Granted),
+                ),
+                hit(AfterReject, None, ConsentModeState::default()),
+            ],
+        };
+        assert_eq!(
+            fired(bad),
+            vec![
+                "consent-mode-missing",
+                "consent-mode-granted-before-choice",
+                "consent-mode-granted-after-reject",
+                "consent-mode-v2-incomplete"
+            ]
+        );
+    }
+}
