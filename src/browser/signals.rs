@@ -149,11 +149,16 @@ pub fn read_tcf_cookies(
 }
 
 /// A cookie value that decodes by chance is not a TC string: real ones were created after
-/// TCF v2 began (2019) and name a language in letters.
+/// TCF v2 began (2019) and not in the future, updated after they were created, name a
+/// language in letters, a CMP, a vendor list and a policy version that exists.
 fn looks_real(t: &TcString) -> bool {
-    t.created >= 1_546_300_800
+    let now = time::OffsetDateTime::now_utc().unix_timestamp() + 86_400;
+    (1_546_300_800..=now).contains(&t.created)
+        && (t.created..=now).contains(&t.last_updated)
         && t.consent_language.chars().all(|c| c.is_ascii_uppercase())
         && t.cmp_id > 0
+        && t.vendor_list_version > 0
+        && (2..=5).contains(&t.policy_version)
 }
 
 fn seen(source: TcfSource, phase: ConsentPhase, tc: Option<&str>, keep_values: bool) -> TcfSeen {
@@ -240,6 +245,24 @@ mod tests {
         )
         .is_none());
         assert!(google_hit("not a url", ConsentPhase::AfterAccept).is_none());
+    }
+
+    #[test]
+    fn only_plausible_tc_strings_are_read_from_unnamed_cookies() {
+        let real = tcf::decode("CQuhNtAQuhNtAEsACBENCWEgAAAAAELAAAqIAAAACIAA").unwrap();
+        assert!(looks_real(&real));
+        let mut t = real.clone();
+        t.created = 1_000_000_000; // 2001
+        assert!(!looks_real(&t));
+        let mut t = real.clone();
+        t.last_updated = t.created - 1;
+        assert!(!looks_real(&t));
+        let mut t = real.clone();
+        t.policy_version = 9;
+        assert!(!looks_real(&t));
+        let mut t = real;
+        t.consent_language = "E?".into();
+        assert!(!looks_real(&t));
     }
 
     #[test]

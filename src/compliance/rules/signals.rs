@@ -70,13 +70,9 @@ pub fn hit_where(pass: ConsentMode, h: &GoogleHit) -> String {
     )
 }
 
-fn pass_name(p: ConsentMode) -> &'static str {
-    match p {
-        ConsentMode::None => "none",
-        ConsentMode::Reject => "reject",
-        ConsentMode::Accept => "accept",
-        ConsentMode::All => "all",
-    }
+/// "reject": the pass as its flag value names it (works for any pass a later issue adds).
+fn pass_name(p: ConsentMode) -> String {
+    format!("{p:?}").to_lowercase()
 }
 
 /// Findings keyed by message: one per distinct message, with the evidence of every pass
