@@ -80,9 +80,16 @@ pub struct GoogleHit {
 }
 
 impl GoogleHit {
-    /// A hit that carries no consent state at all.
+    /// A hit that carries no consent state: no `gcs`, and no `gcd` or one that marks every
+    /// type as not set (gtag sends `gcd=13l3l3l3l1` when the site never set Consent Mode).
     pub fn missing_state(&self) -> bool {
-        self.gcs.is_none() && self.gcd.is_none()
+        use super::consent_mode::ConsentState::{NotSet, Unknown};
+        self.gcs.is_none()
+            && self
+                .state
+                .types()
+                .iter()
+                .all(|(_, s)| matches!(s, NotSet | Unknown))
     }
 }
 
@@ -227,7 +234,11 @@ mod tests {
             gcs: gcs.map(str::to_owned),
             gcd: None,
             state: ConsentModeState {
-                ad_storage: ConsentState::Denied,
+                ad_storage: if gcs.is_some() {
+                    ConsentState::Denied
+                } else {
+                    ConsentState::Unknown
+                },
                 ..Default::default()
             },
             requests: 0,

@@ -279,6 +279,8 @@ mod tests {
                     all4(Denied, Denied, NotSet, Granted),
                 ),
                 hit(AfterReject, None, ConsentModeState::default()),
+                // gcd=13l3l3l3l1: Consent Mode never set up; missing, not "incomplete".
+                hit(AfterAccept, None, all4(NotSet, NotSet, NotSet, NotSet)),
             ],
         };
         assert_eq!(
