@@ -177,6 +177,13 @@ async fn a_faulty_cmp_and_google_tag_raise_every_signal_finding() {
         v2.message.contains("ad_user_data or ad_personalization"),
         "{v2:?}"
     );
+    // Site-wide findings have no cookie row: JUnit lists them as their own test cases.
+    let junit = render(&r, Format::Junit);
+    assert!(junit.contains("classname=\"consent-signals\""), "{junit}");
+    assert!(
+        junit.contains("type=\"tcf-consent-after-reject\""),
+        "{junit}"
+    );
 }
 
 /// The TC string is a cookie's value: kept only with --include-values; the hits' client ids

@@ -136,6 +136,41 @@ pub fn summary_lines(c: &ConsentReport) -> Vec<String> {
     out
 }
 
+/// JUnit: one test case per finding of the consent-signal rules (`tcf-*`, `consent-mode-*`),
+/// which are about the site, not a cookie; an error fails, a warning passes with its message
+/// as output.
+pub fn junit_cases(report: &super::Report) -> Vec<quick_junit::TestCase> {
+    use crate::compliance::Severity;
+    use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus};
+    report
+        .findings
+        .iter()
+        .filter(|f| f.cookie.is_none())
+        .filter(|f| f.rule.starts_with("tcf-") || f.rule.starts_with("consent-mode-"))
+        .map(|f| {
+            let status = if f.severity == Severity::Error {
+                let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                s.set_message(f.message.as_str());
+                s.set_type(f.rule.as_str());
+                s.set_description(f.evidence.join("\n"));
+                s
+            } else {
+                TestCaseStatus::success()
+            };
+            let mut case = TestCase::new(format!("{}: {}", f.rule, f.message), status);
+            case.set_classname("consent-signals");
+            if f.severity != Severity::Error {
+                case.set_system_out(format!(
+                    "{}: {}",
+                    f.severity.as_str(),
+                    f.evidence.join("\n")
+                ));
+            }
+            case
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
