@@ -9,6 +9,7 @@ mod har;
 mod launch;
 mod pass;
 mod run;
+mod signals;
 mod storage;
 mod tab;
 

@@ -52,6 +52,9 @@ pub struct Tab {
     pub js: Vec<JsWrite>,
     pub ac_events: Vec<AcEvent>,
     pub main_status: Option<u16>,
+    /// TC strings read in this tab, and its Google tag hits (browser/signals.rs).
+    pub tcf: Vec<crate::observe::TcfSeen>,
+    pub hits: Vec<crate::observe::GoogleHit>,
     /// Set when the page did not finish loading in time: evaluations end by then.
     read_by: Option<Instant>,
     /// `--har`: every request the tab made.
@@ -97,6 +100,8 @@ impl Tab {
             js: Vec::new(),
             ac_events: Vec::new(),
             main_status: None,
+            tcf: Vec::new(),
+            hits: Vec::new(),
             read_by: None,
             har,
         })
@@ -195,6 +200,8 @@ impl Tab {
             return;
         };
         self.urls.insert(id.to_owned(), url.to_owned());
+        self.hits
+            .extend(super::signals::google_hit(url, self.phase));
         if let Some(i) = super::capture::initiator(p) {
             self.initiators.entry(id.to_owned()).or_insert(i);
         }
@@ -256,6 +263,7 @@ impl Tab {
             w.phase = ConsentPhase::BeforeConsent;
             w.choice_page = None;
         }
+        super::signals::relabel_before_consent(self);
     }
 
     /// Evaluates an expression in the page's main frame and returns its value.

@@ -16,6 +16,7 @@ mod outputs;
 mod policy;
 mod sarif;
 mod schema;
+mod signals;
 mod summary;
 mod svg;
 mod view;

@@ -121,6 +121,9 @@ fn consent(out: &mut String, r: &Report) {
     for (label, f) in rows {
         let _ = writeln!(out, "  {label:<22} {}", col(f).trim_end());
     }
+    for line in super::signals::summary_lines(c) {
+        let _ = writeln!(out, "  {}", clip(&line, 160));
+    }
     for n in &c.notes {
         let _ = writeln!(out, "  note: {}", clip(n, 160));
     }
