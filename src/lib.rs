@@ -18,6 +18,7 @@ mod error;
 pub mod evidence;
 pub mod exit_codes;
 pub mod fixture;
+pub mod har;
 pub mod knowledge;
 pub mod observe;
 pub mod policy;

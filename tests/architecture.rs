@@ -36,6 +36,20 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
         "policy",
         &["browser", "compliance", "report", "scan", "config"],
     ),
+    // HAR files are read into, and written from, the crawl's plain data only.
+    (
+        "har",
+        &[
+            "browser",
+            "knowledge",
+            "compliance",
+            "policy",
+            "report",
+            "scan",
+            "batch",
+            "config",
+        ],
+    ),
 ];
 
 type Graph = BTreeMap<String, BTreeMap<String, Vec<String>>>;

@@ -64,13 +64,15 @@ fn named_formats_pick_the_files_and_the_csv_options_apply() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    // The two named formats, and the manifest that hashes them.
+    // The demo's evidence comes with any format (issue 22): the HAR of the scan, and the
+    // manifest that hashes every file.
     assert_eq!(
         files,
         [
             "cookiescan-report.csv",
             "cookiescan-report.html",
-            "manifest.json"
+            "manifest.json",
+            "scan.har"
         ]
     );
     let csv = std::fs::read(dir.path().join("out/cookiescan-report.csv")).unwrap();

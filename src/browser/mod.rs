@@ -5,10 +5,12 @@
 mod capture;
 mod cdp;
 pub mod consent;
+mod har;
 mod launch;
 mod pass;
 mod run;
 mod screenshot;
+mod signals;
 mod storage;
 mod tab;
 

@@ -15,12 +15,14 @@ use super::capture::{store_key_of, Capture, Explained};
 use super::cdp::Cdp;
 use super::consent;
 use super::run::{names, store, Visit, LINKS};
+use super::signals;
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
 use super::BrowserError;
 use crate::crawl::{CrawlConfig, PageJob};
 use crate::observe::{
-    Attribution, ChoiceMade, ConsentMode, ConsentPhase, Observation, PageVisit, PhaseReport,
+    Attribution, ChoiceMade, ConsentMode, ConsentPhase, ConsentSignals, Observation, PageVisit,
+    PhaseReport,
 };
 
 /// A banner one page showed.
@@ -59,6 +61,8 @@ pub struct PassState {
     user: HashSet<String>,
     storage_seen: HashSet<String>,
     cookies_before: Option<Vec<String>>,
+    /// TC strings and Google tag hits (browser/signals.rs).
+    signals: ConsentSignals,
 }
 
 impl PassState {
@@ -75,6 +79,7 @@ impl PassState {
             user,
             storage_seen: HashSet::new(),
             cookies_before: None,
+            signals: ConsentSignals::default(),
         }
     }
 
@@ -170,6 +175,11 @@ impl PassState {
             cookies_before: self.cookies_before.clone().unwrap_or_else(|| after.clone()),
             cookies_after: after,
             choices: self.choices.clone(),
+            signals: {
+                let mut s = self.signals.clone();
+                s.sort();
+                s
+            },
         }
     }
 }
@@ -206,7 +216,9 @@ pub async fn visit(run: Arc<PageRun>, job: PageJob) -> Result<Visit, BrowserErro
         return Err(e);
     }
     tab.settle(run.settle).await;
+    signals::read_tcf_api(&mut tab, run.config.include_values).await;
     answer_banner(&run, &mut tab, &job.url).await;
+    signals::read_tcf_api(&mut tab, run.config.include_values).await;
     Ok(finish_visit(tab, job, &run).await)
 }
 
@@ -291,7 +303,7 @@ fn keep_latest(map: &mut HashMap<String, Explained>, key: String, e: Explained) 
 
 /// Collects what the tab saw, credits the stored cookies its own responses and scripts
 /// explain, notes the ones nothing explains yet, then closes the tab.
-async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
+async fn finish_visit(mut tab: Tab, job: PageJob, run: &PageRun) -> Visit {
     let held_cookies = store(&tab.cdp).await;
     let in_store: HashMap<String, &Value> =
         held_cookies.iter().map(|c| (store_key_of(c), c)).collect();
@@ -301,6 +313,7 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         now: OffsetDateTime::now_utc(),
     };
     let (observations, explained) = credit(&tab, &cap, &in_store);
+    signals::read_tcf_cookies(&mut tab, &in_store, &explained, run.config.include_values);
     let held_storage = tab.eval(READ_HELD).await.ok();
     let storage = {
         let mut st = run.state.lock().await;
@@ -308,6 +321,7 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
             st.covers.insert(job.url.clone(), c.clone());
         }
         st.explained.extend(explained);
+        signals::absorb(&tab, &job.url, &mut st.signals);
         st.notice(&in_store, &job.url, tab.phase, tab.choice_page.as_ref());
         let mut sink = StorageSink {
             page: &job.url,
@@ -356,6 +370,7 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         error: tab.nav_error.clone(),
         skipped: None,
     };
+    let exchanges = super::har::collect(&mut tab, &job.url, run.pass).await;
     tab.close().await;
     Visit {
         visit,
@@ -363,6 +378,7 @@ async fn finish_visit(tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         storage,
         links,
         depth: job.depth,
+        exchanges,
     }
 }
 

@@ -138,6 +138,7 @@ async fn browser_pass(
     let inject = Injection {
         autoconsent: ctx.autoconsent.clone(),
         headers: Arc::clone(&ctx.headers),
+        record: ctx.config.record_exchanges,
     };
     let (phase, pages) = run_pass(ctx, &cdp, inject, pass, plan, out, storage).await?;
     warn_undecoded(&cdp, out);
@@ -332,6 +333,8 @@ pub(super) struct Visit {
     pub storage: Vec<StorageItem>,
     pub links: Vec<Url>,
     pub depth: usize,
+    /// `--har`: the page's requests and responses.
+    pub exchanges: Vec<crate::observe::Exchange>,
 }
 
 /// Records what a visit saw, queues its links, and returns the page for the report.
@@ -344,6 +347,7 @@ fn absorb(
     storage: &mut Vec<StorageItem>,
 ) -> PageVisit {
     out.observations.extend(v.observations);
+    out.exchanges.extend(v.exchanges);
     storage.extend(v.storage);
     if !scope.contains(&v.visit.url) || config.max_depth.is_some_and(|m| v.depth >= m) {
         return v.visit;

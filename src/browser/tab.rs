@@ -11,6 +11,7 @@ use tokio::time::Instant;
 use super::capture::{JsWrite, NetCookies};
 use super::cdp::{Cdp, Event};
 use super::consent::autoconsent::{AcEvent, Autoconsent};
+use super::har::NetLog;
 use super::BrowserError;
 use crate::observe::ConsentPhase;
 
@@ -26,6 +27,8 @@ pub struct Injection {
     pub autoconsent: Option<Arc<Autoconsent>>,
     /// `--header` lines, sent with every request of every frame.
     pub headers: Arc<Vec<(String, String)>>,
+    /// Keep every request and response for a HAR (`--har`).
+    pub record: bool,
 }
 
 pub struct Tab {
@@ -49,8 +52,13 @@ pub struct Tab {
     pub js: Vec<JsWrite>,
     pub ac_events: Vec<AcEvent>,
     pub main_status: Option<u16>,
+    /// TC strings read in this tab, and its Google tag hits (browser/signals.rs).
+    pub tcf: Vec<crate::observe::TcfSeen>,
+    pub hits: Vec<crate::observe::GoogleHit>,
     /// Set when the page did not finish loading in time: evaluations end by then.
     read_by: Option<Instant>,
+    /// `--har`: every request the tab made.
+    pub har: Option<NetLog>,
 }
 
 impl Tab {
@@ -74,6 +82,7 @@ impl Tab {
         let (tx, rx) = mpsc::unbounded_channel();
         cdp.route(&session, tx);
         setup_session(cdp, &session, &inject).await?;
+        let har = inject.record.then(NetLog::default);
         Ok(Tab {
             cdp: cdp.clone(),
             session,
@@ -91,7 +100,10 @@ impl Tab {
             js: Vec::new(),
             ac_events: Vec::new(),
             main_status: None,
+            tcf: Vec::new(),
+            hits: Vec::new(),
             read_by: None,
+            har,
         })
     }
 
@@ -142,6 +154,11 @@ impl Tab {
         tracing::trace!(method = %ev.method, session = ?ev.session, "DevTools event");
         let p = &ev.params;
         let main = ev.session.as_deref() == Some(self.session.as_str());
+        if let (Some(log), true) = (&mut self.har, ev.method.starts_with("Network.")) {
+            // The page's own frame has the target's id; same-site iframes share its session.
+            let top = main && p["frameId"].as_str() == Some(self.target.as_str());
+            log.on_event(&ev.method, p, ev.session.as_deref(), top);
+        }
         match ev.method.as_str() {
             "Page.loadEventFired" if main => {
                 self.loaded = true;
@@ -183,6 +200,8 @@ impl Tab {
             return;
         };
         self.urls.insert(id.to_owned(), url.to_owned());
+        self.hits
+            .extend(super::signals::google_hit(url, self.phase));
         if let Some(i) = super::capture::initiator(p) {
             self.initiators.entry(id.to_owned()).or_insert(i);
         }
@@ -244,6 +263,7 @@ impl Tab {
             w.phase = ConsentPhase::BeforeConsent;
             w.choice_page = None;
         }
+        super::signals::relabel_before_consent(self);
     }
 
     /// Evaluates an expression in the page's main frame and returns its value.

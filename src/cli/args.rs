@@ -42,6 +42,10 @@ pub struct OutputArgs {
     /// Put cookie values in the report (they are secrets: off by default).
     #[arg(long)]
     pub include_values: bool,
+    /// Also write a HAR 1.2 file of every request and response of the scan (cookie values
+    /// redacted unless --include-values). `demo --output-dir DIR` writes DIR/scan.har.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
     /// No progress bar and no list of the files written.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -1,5 +1,6 @@
 //! The command line: one file per command. Each turns its flags into library calls and
 //! returns an exit code; every error is a [`cookiescan::Error`] that knows its own code.
+mod analyze;
 mod args;
 mod batch;
 mod declare;
@@ -52,6 +53,18 @@ enum Command {
     Demo {
         #[command(flatten)]
         browser: BrowserSettings,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        knowledge: KnowledgeArgs,
+    },
+    /// Run the scan's pipeline (classify, policy, rules, reports) on a HAR file recorded in a
+    /// browser's DevTools or by `scan --har`.
+    Analyze {
+        #[command(flatten)]
+        har: analyze::AnalyzeArgs,
         #[command(flatten)]
         policy: PolicyArgs,
         #[command(flatten)]
@@ -134,6 +147,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
             output,
             knowledge,
         } => runtime.block_on(scan::demo(browser, policy, output, knowledge)),
+        Command::Analyze {
+            har,
+            policy,
+            output,
+            knowledge,
+        } => runtime.block_on(analyze::analyze(har, policy, output, knowledge)),
         Command::Lookup(a) => lookup::lookup(a),
         Command::Init(a) => init::init(a),
         Command::Diff(a) => diff::diff(a),

@@ -21,7 +21,8 @@ pub async fn scan(
 ) -> Result<ExitCode, Error> {
     let config = Config::discover(policy.config.as_deref())?;
     let flags = flags(urls, crawl, browser, &policy, &output);
-    let setup = ScanSetup::build(&flags, &config, FailOn::Error)?;
+    let mut setup = ScanSetup::build(&flags, &config, FailOn::Error)?;
+    setup.crawl.record_exchanges = output.har.is_some();
     run(&setup, &output, knowledge, &|| Ok(Vec::new())).await
 }
 
@@ -29,9 +30,12 @@ pub async fn scan(
 pub async fn demo(
     browser: BrowserSettings,
     policy: PolicyArgs,
-    output: OutputArgs,
+    mut output: OutputArgs,
     knowledge: KnowledgeArgs,
 ) -> Result<ExitCode, Error> {
+    if let (None, Some(dir)) = (&output.har, &output.output_dir) {
+        output.har = Some(dir.join("scan.har"));
+    }
     let config = match &policy.config {
         Some(path) => Config::load(path)?,
         None => Config::parse(
@@ -59,7 +63,8 @@ pub async fn demo(
     // The demo's policy is wrong on purpose, and so is its `fail_on`: only --fail-on makes
     // its findings fail the demo.
     flags.fail_on = Some(policy.fail_on.unwrap_or(FailOn::Never));
-    let setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Never)?;
+    let mut setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Never)?;
+    setup.crawl.record_exchanges = output.har.is_some();
     let cookie_db = knowledge.cookie_db.clone();
     // The declaration goes beside the reports, before the manifest that hashes them all.
     let declaration = || match &output.output_dir {
@@ -101,6 +106,7 @@ async fn run(
         outputs: &outputs,
         export: output.export(),
         progress: &bar,
+        har: output.har.as_deref(),
         also_write,
     };
     let kb = Preload::spawn(knowledge.cookie_db);

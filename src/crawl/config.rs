@@ -87,6 +87,8 @@ pub struct CrawlConfig {
     pub max_script_bytes: usize,
     /// Consecutive failed requests (no answer, or 5xx) after which a host is given up.
     pub max_host_failures: usize,
+    /// Keep every request and response for a HAR file (`--har`).
+    pub record_exchanges: bool,
 }
 
 /// Defaults of the bounds a hostile site could otherwise push without limit (README,
@@ -136,6 +138,7 @@ impl Default for CrawlConfig {
             max_queued_pages: DEFAULT_MAX_QUEUED_PAGES,
             max_script_bytes: DEFAULT_MAX_SCRIPT_BYTES,
             max_host_failures: DEFAULT_MAX_HOST_FAILURES,
+            record_exchanges: false,
         }
     }
 }

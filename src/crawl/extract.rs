@@ -12,6 +12,7 @@
 use url::Url;
 
 use crate::observe::ResourceKind;
+use crate::scripts::{Element, Gate, Gating};
 
 /// Links to follow, resources to fetch, and inline scripts, in document order.
 #[derive(Debug, Default, PartialEq)]
@@ -22,6 +23,10 @@ pub struct PageContent {
     pub inline_scripts: Vec<String>,
     /// Links past the cap given to [`extract_with`], not read.
     pub links_dropped: usize,
+    /// Inline scripts a consent manager holds back: (index in `inline_scripts`, gate).
+    pub inline_gates: Vec<(usize, Gate)>,
+    /// Scripts and iframes a consent manager holds back, with the URL they load once released.
+    pub gates: Vec<(Url, Gate)>,
 }
 
 /// What the scan found, before URLs are resolved against `<base href>`.
@@ -34,7 +39,13 @@ struct Found {
     iframes: Vec<String>,
     resources: Vec<(String, ResourceKind)>,
     inline_scripts: Vec<String>,
+    inline_gates: Vec<(usize, Gate)>,
+    gates: Vec<(String, Gate)>,
 }
+
+/// `class` and `data-*` attributes kept per script or iframe: consent managers use one or
+/// two, and a hostile tag with thousands must not cost quadratic time.
+const MAX_EXTRA: usize = 16;
 
 /// The attributes the crawl reads; others are skipped without allocating.
 #[derive(Default)]
@@ -45,6 +56,9 @@ struct Attrs {
     kind: Option<String>,
     data: Option<String>,
     poster: Option<String>,
+    /// Scripts and iframes only: `class` and `data-*` attributes, which consent managers
+    /// use to hold them back (`data/consent_gating.toml`).
+    extra: Vec<(String, String)>,
 }
 
 impl Attrs {
@@ -102,6 +116,12 @@ pub fn extract_with(
             .collect(),
         inline_scripts: found.inline_scripts,
         links_dropped: found.links_dropped,
+        inline_gates: found.inline_gates,
+        gates: found
+            .gates
+            .into_iter()
+            .filter_map(|(u, g)| resolve(&u).map(|u| (u, g)))
+            .collect(),
     }
 }
 
@@ -134,7 +154,8 @@ fn scan(html: &str, max_links: usize) -> Found {
             continue;
         }
         let name = html[i..i + name_len].to_ascii_lowercase();
-        let (attrs, end) = attributes(html, i + name_len);
+        let gateable = matches!(name.as_str(), "script" | "iframe");
+        let (attrs, end) = attributes(html, i + name_len, gateable);
         i = end;
         if let Some(raw_end) = f.start_tag(&name, attrs, html, i) {
             i = raw_end;
@@ -147,7 +168,7 @@ fn scan(html: &str, max_links: usize) -> Found {
 }
 
 /// Reads attributes from `i` to the end of the tag; returns them and the index after `>`.
-fn attributes(html: &str, mut i: usize) -> (Attrs, usize) {
+fn attributes(html: &str, mut i: usize, keep_extra: bool) -> (Attrs, usize) {
     let b = html.as_bytes();
     let mut attrs = Attrs::default();
     loop {
@@ -194,6 +215,11 @@ fn attributes(html: &str, mut i: usize) -> (Attrs, usize) {
         i = next;
         if let Some(slot) = attrs.slot(name) {
             *slot = Some(decode_references(value));
+        } else if keep_extra && attrs.extra.len() < MAX_EXTRA && is_gating_attribute(name) {
+            let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+            if !attrs.extra.iter().any(|(n, _)| *n == name) {
+                attrs.extra.push((name, decode_references(value)));
+            }
         }
     }
 }
@@ -242,16 +268,37 @@ impl Found {
                 }
             }
             "iframe" | "frame" => {
-                self.iframes.extend(a.src);
+                match element_gate(name, &a) {
+                    Some((gate, Some(url))) => {
+                        self.iframes.push(url.clone());
+                        self.gates.push((url, gate));
+                    }
+                    _ => self.iframes.extend(a.src),
+                }
                 return Some(raw_text_end(html, at, name).1);
             }
             "script" => {
+                let gated = element_gate(name, &a);
                 let inline = a.src.is_none() && is_javascript(a.kind.as_deref().unwrap_or(""));
-                resource(a.src, ResourceKind::Script);
                 let (text_end, after) = raw_text_end(html, at, name);
                 let code = &html[at.min(text_end)..text_end];
-                if inline && !code.trim().is_empty() {
-                    self.inline_scripts.push(code.to_string());
+                match gated {
+                    Some((gate, Some(url))) => {
+                        resource(Some(url.clone()), ResourceKind::Script);
+                        self.gates.push((url, gate));
+                    }
+                    // Held back inline code is read like any other, and marked.
+                    Some((gate, None)) if !code.trim().is_empty() => {
+                        self.inline_gates.push((self.inline_scripts.len(), gate));
+                        self.inline_scripts.push(code.to_string());
+                    }
+                    Some(_) => {}
+                    None => {
+                        resource(a.src, ResourceKind::Script);
+                        if inline && !code.trim().is_empty() {
+                            self.inline_scripts.push(code.to_string());
+                        }
+                    }
                 }
                 return Some(after);
             }
@@ -331,6 +378,26 @@ fn decode_references(v: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+fn is_gating_attribute(name: &[u8]) -> bool {
+    name.eq_ignore_ascii_case(b"class")
+        || name.eq_ignore_ascii_case(b"suppressedsrc")
+        || (name.len() > 5 && name[..5].eq_ignore_ascii_case(b"data-"))
+}
+
+/// The consent gate of a script or iframe start tag, and the URL it loads once released.
+fn element_gate(tag: &str, a: &Attrs) -> Option<(Gate, Option<String>)> {
+    if a.extra.is_empty() {
+        return None;
+    }
+    let mut attrs = a.extra.clone();
+    for (n, v) in [("type", &a.kind), ("src", &a.src)] {
+        if let Some(v) = v {
+            attrs.push((n.to_string(), v.clone()));
+        }
+    }
+    Gating::builtin().element_gate(&Element { tag, attrs: &attrs })
 }
 
 fn is_javascript(mime: &str) -> bool {
@@ -439,6 +506,38 @@ mod tests {
             let page = Url::parse("http://a.test/").unwrap();
             let _ = extract(&html, &page);
         }
+    }
+
+    #[test]
+    fn consent_gated_scripts_and_iframes_are_read_and_marked() {
+        let html = r#"<script>var a=1</script>
+            <script type="text/plain" data-category="analytics">document.cookie="_x=1"</script>
+            <script type="text/plain" data-type="text/javascript" data-name="hotjar" data-src="/hj.js"></script>
+            <iframe data-name="youtube" data-src="https://yt.test/embed/x"></iframe>
+            <script type="text/plain" data-foo="1">not read</script>"#;
+        let page = Url::parse("http://a.test/").unwrap();
+        let c = extract(html, &page);
+        assert_eq!(c.inline_scripts.len(), 2);
+        assert_eq!(c.inline_gates.len(), 1);
+        assert_eq!(c.inline_gates[0].0, 1);
+        assert_eq!(c.inline_gates[0].1.manager, "vanilla-cookieconsent");
+        let gated: Vec<(&str, &str)> = c
+            .gates
+            .iter()
+            .map(|(u, g)| (u.as_str(), g.manager.as_str()))
+            .collect();
+        assert_eq!(
+            gated,
+            vec![
+                ("http://a.test/hj.js", "klaro"),
+                ("https://yt.test/embed/x", "klaro")
+            ]
+        );
+        assert!(c
+            .resources
+            .iter()
+            .any(|(u, k)| u.as_str() == "http://a.test/hj.js" && *k == ResourceKind::Script));
+        assert_eq!(c.iframes[0].as_str(), "https://yt.test/embed/x");
     }
 
     #[test]

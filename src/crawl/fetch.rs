@@ -12,8 +12,9 @@ use url::Url;
 use super::head::set_cookie_lines;
 use super::http::{HttpClient, HttpError, HttpResponse};
 use super::pool::{HostPool, Verdict};
+use super::record::{body_read, Request};
 use crate::cookies::{parse_set_cookie, Jar};
-use crate::observe::{Hop, MalformedCookie, Warning, WarningKind};
+use crate::observe::{Exchange, Hop, MalformedCookie, Warning, WarningKind};
 use crate::observe::{Observation, ObservedCookie, ResourceKind, Source};
 
 /// Set-Cookie lines read from one response. A browser keeps 180 cookies per domain; a
@@ -35,6 +36,8 @@ pub struct Fetched {
     pub observations: Vec<Observation>,
     pub malformed: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
+    /// Every hop as a HAR entry, when the scan records them (`--har`).
+    pub exchanges: Vec<Exchange>,
 }
 
 impl Fetched {
@@ -61,6 +64,10 @@ pub struct Fetcher {
     pub only_hosts: Option<HashSet<String>>,
     /// The pool's failure limit, for the warning's text.
     pub max_host_failures: usize,
+    /// Keep every hop as an [`Exchange`] (`--har`).
+    pub record: bool,
+    /// Body bytes the recorded exchanges hold so far.
+    pub har_bytes: std::sync::atomic::AtomicUsize,
 }
 
 impl Fetcher {
@@ -84,18 +91,33 @@ impl Fetcher {
             let Some(_permit) = self.permit(&host, &mut out).await else {
                 return out;
             };
-            let mut resp = match self.client.get(&current, &self.headers_for(&current)).await {
+            let headers = self.headers_for(&current);
+            let request = self
+                .record
+                .then(|| Request::now(self.client.sent_headers(&current, &headers)));
+            let mut resp = match self.client.get(&current, &headers).await {
                 Ok(r) => r,
                 Err(e) => {
-                    let (kind, msg) = describe(&e, &current);
+                    let (warning, msg) = describe(&e, &current);
+                    if let Some(r) = request {
+                        out.exchanges.push(r.failed(&current, page, kind, &msg));
+                    }
+                    let kind = warning;
                     out.fail(kind, &current, msg);
                     self.record_outcome(&host, true, &mut out);
                     return out;
                 }
             };
             self.record_response(&resp, &current, page, hop, kind, &mut out);
+            let clock = request.as_ref().map(|r| r.clock);
+            if let Some(r) = request {
+                let lines = set_cookie_lines_of(&resp);
+                out.exchanges
+                    .push(r.answered(&resp, &lines, (&current, page, kind)));
+            }
             match redirect_target(&resp, &current) {
                 Redirect::To(next) => {
+                    self.body_recorded(clock, &[], &mut out);
                     current = next;
                     continue;
                 }
@@ -116,6 +138,9 @@ impl Fetcher {
             if want_body {
                 self.read_body(&mut resp, &current, &mut out).await;
             }
+            let body = std::mem::take(&mut out.body);
+            self.body_recorded(clock, &body, &mut out);
+            out.body = body;
             return out;
         }
         out.fail(
@@ -127,6 +152,13 @@ impl Fetcher {
             ),
         );
         out
+    }
+
+    /// The last recorded exchange gets its body's size, time and (for pages and scripts) text.
+    fn body_recorded(&self, clock: Option<std::time::Instant>, body: &[u8], out: &mut Fetched) {
+        if let (Some(clock), Some(e)) = (clock, out.exchanges.last_mut()) {
+            body_read(e, body, clock, &self.har_bytes);
+        }
     }
 
     /// Whether this hop may be requested: its host is one the scan may reach, and the chain

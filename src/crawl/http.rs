@@ -139,6 +139,38 @@ impl HttpClient {
         })
     }
 
+    /// The headers [`get`](Self::get) sends with `headers`, in order, for a HAR: the defaults
+    /// the user did not replace, then the user's (and the Cookie header).
+    pub fn sent_headers(&self, url: &Url, headers: &HeaderMap) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Some(host) = url.host_str() {
+            let host = match url.port() {
+                Some(p) => format!("{host}:{p}"),
+                None => host.to_owned(),
+            };
+            out.push(("Host".to_owned(), host));
+        }
+        let defaults = [
+            (USER_AGENT, &self.user_agent),
+            (ACCEPT, &HeaderValue::from_static("*/*")),
+        ];
+        for (name, value) in defaults {
+            if !headers.contains_key(&name) {
+                out.push((
+                    name.to_string(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                ));
+            }
+        }
+        for (name, value) in headers {
+            out.push((
+                name.to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            ));
+        }
+        out
+    }
+
     /// GET `url` with `headers` (the user's, then a Cookie header); the whole exchange, body
     /// included, must finish within the timeout.
     pub async fn get(&self, url: &Url, headers: &HeaderMap) -> Result<HttpResponse, HttpError> {

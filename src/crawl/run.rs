@@ -216,6 +216,8 @@ pub(crate) fn build_fetcher(config: &CrawlConfig) -> Result<Fetcher, CrawlError>
             .only_hosts
             .as_ref()
             .map(|h| h.iter().map(|s| s.to_ascii_lowercase()).collect()),
+        record: config.record_exchanges,
+        har_bytes: Default::default(),
     })
 }
 

@@ -5,7 +5,7 @@
 //! it, under one short lock, and that thread takes its next job in the same critical section.
 //! Tasks wake each other only when the queue runs dry (the start of a crawl, its end).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -24,6 +24,7 @@ use super::scope::Scope;
 use super::CrawlConfig;
 use crate::observe::ResourceKind;
 use crate::observe::{CrawlOutcome, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind};
+use crate::scripts::Gate;
 
 /// What the crawl has seen and what it still has to do.
 pub(super) struct State {
@@ -31,6 +32,8 @@ pub(super) struct State {
     pub frontier: Frontier,
     pub resources: VecDeque<(Url, ResourceKind, Url)>,
     pub resources_seen: HashSet<String>,
+    /// Resources a consent manager holds back, by URL; None once any page loads it freely.
+    pub gates: HashMap<String, Option<Gate>>,
     pub dispatched_pages: usize,
     /// Bytes of script text kept for analysis so far.
     pub script_bytes: usize,
@@ -52,6 +55,7 @@ impl State {
             frontier,
             resources: VecDeque::new(),
             resources_seen: HashSet::new(),
+            gates: HashMap::new(),
             dispatched_pages: 0,
             script_bytes: 0,
             limits: LimitHits::default(),
@@ -354,12 +358,26 @@ fn handle_page(
     st.limits
         .links_per_page
         .add(content.links_dropped, &page_url);
-    for (i, code) in content.inline_scripts.into_iter().enumerate() {
-        keep_script(config, st, None, &page_url, Some(i + 1), code);
-    }
     let mut queued_here = 0;
+    for (url, gate) in &content.gates {
+        note_gate(st, url, Some(gate));
+    }
+    for (i, code) in content.inline_scripts.into_iter().enumerate() {
+        let gate = content
+            .inline_gates
+            .iter()
+            .find(|(g, _)| *g == i)
+            .map(|(_, g)| g.clone());
+        let loads = super::gated::configured_loads(None, &code, &page_url);
+        keep_script(config, st, None, &page_url, Some(i + 1), code, gate);
+        queue_loads(config, st, loads, &page_url, &mut queued_here);
+    }
     if config.fetch_subresources {
         for (url, kind) in &content.resources {
+            // Only scripts carry a gate; images and stylesheets need no entry.
+            if *kind == ResourceKind::Script && !content.gates.iter().any(|(u, _)| u == url) {
+                note_gate(st, url, None);
+            }
             queue_resource(config, st, url, *kind, &page_url, &mut queued_here);
         }
     }
@@ -372,6 +390,9 @@ fn handle_page(
         place = place.saturating_add(1);
     };
     for iframe in &content.iframes {
+        if !content.gates.iter().any(|(u, _)| u == iframe) {
+            note_gate(st, iframe, None);
+        }
         // Iframes of the site are pages of the site; others are third-party resources.
         if follow && depth_ok && scope.contains(iframe) {
             offer_link(st, iframe);
@@ -443,6 +464,7 @@ fn keep_script(
     page_url: &Url,
     inline_index: Option<usize>,
     code: String,
+    gate: Option<Gate>,
 ) {
     let total = st.script_bytes.saturating_add(code.len());
     if config.max_script_bytes > 0 && total > config.max_script_bytes {
@@ -455,6 +477,7 @@ fn keep_script(
         page_url: page_url.clone(),
         inline_index,
         code,
+        gate,
     });
 }
 
@@ -466,6 +489,7 @@ fn handle_resource(
     page: Url,
     mut fetched: Fetched,
 ) {
+    let gate = st.gates.get(url.as_str()).cloned().flatten();
     st.out.resources.push(ResourceVisit {
         url: url.clone(),
         kind,
@@ -473,6 +497,7 @@ fn handle_resource(
         status: fetched.status,
         cookies_set: fetched.cookies_set(),
         error: fetched.error.clone(),
+        gate: gate.clone(),
     });
     if kind == ResourceKind::Script && fetched.status.is_some_and(|s| s < 400) {
         if fetched.body.is_empty() {
@@ -485,16 +510,51 @@ fn handle_resource(
             // Valid UTF-8 (the usual case) becomes the String without a copy.
             let code = String::from_utf8(std::mem::take(&mut fetched.body))
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            keep_script(config, st, Some(url), &page, None, code);
+            let loads = super::gated::configured_loads(Some(&url), &code, &page);
+            keep_script(config, st, Some(url), &page, None, code, gate);
+            queue_loads(config, st, loads, &page, &mut 0);
         }
     }
     absorb(&mut st.out, fetched);
+}
+
+/// Remembers whether a resource is held back by a consent manager; loaded freely anywhere,
+/// it is not.
+fn note_gate(st: &mut State, url: &Url, gate: Option<&Gate>) {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    match gate {
+        Some(g) => {
+            st.gates.entry(u.into()).or_insert_with(|| Some(g.clone()));
+        }
+        None => {
+            st.gates.insert(u.into(), None);
+        }
+    }
+}
+
+/// Queues the scripts a consent manager's configuration loads once a service is released.
+fn queue_loads(
+    config: &CrawlConfig,
+    st: &mut State,
+    loads: Vec<(Url, Gate)>,
+    page: &Url,
+    queued_here: &mut usize,
+) {
+    if !config.fetch_subresources {
+        return;
+    }
+    for (url, gate) in loads {
+        note_gate(st, &url, Some(&gate));
+        queue_resource(config, st, &url, ResourceKind::Script, page, queued_here);
+    }
 }
 
 pub(super) fn absorb(out: &mut CrawlOutcome, f: Fetched) {
     out.observations.extend(f.observations);
     out.malformed.extend(f.malformed);
     out.warnings.extend(f.warnings);
+    out.exchanges.extend(f.exchanges);
 }
 
 pub(super) fn skipped(job: &PageJob, why: &str) -> PageVisit {

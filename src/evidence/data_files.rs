@@ -15,6 +15,14 @@ pub const DATA_FILES: &[(&str, &[u8])] = &[
         include_bytes!("../../data/consent_buttons.toml"),
     ),
     (
+        "data/consent_gating.toml",
+        include_bytes!("../../data/consent_gating.toml"),
+    ),
+    (
+        "data/consent_mode.toml",
+        include_bytes!("../../data/consent_mode.toml"),
+    ),
+    (
         "data/cookies/analytics.toml",
         include_bytes!("../../data/cookies/analytics.toml"),
     ),

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ConsentPhase;
+use super::{ConsentPhase, ConsentSignals};
 
 /// `--consent`: which passes to run; `all` runs none, reject and accept, each on a fresh profile.
 #[derive(
@@ -91,6 +91,9 @@ pub struct PhaseReport {
     /// in the order they were made. The summary fields above come from these.
     #[serde(default)]
     pub choices: Vec<ChoiceMade>,
+    /// What the site told its vendors in this pass: TC strings and Consent Mode hits.
+    #[serde(default, skip_serializing_if = "ConsentSignals::is_empty")]
+    pub signals: ConsentSignals,
 }
 
 /// One consent choice made on one page.

@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
+use super::gated::{effective_gate, site_config, GateBook, ScriptScope};
 use super::{
     default_path, Observation, ObservedCookie, ResourceKind, ResourceVisit, ScriptBody, Source,
 };
 use crate::cookies::{parse_cookie_date, SameSite};
 use crate::scripts::{
-    analyze, AnalysisMode, CookieName, Evidence, Party, ScriptAnalysis, ScriptCookie, ScriptSource,
-    SignatureHit, Signatures, StorageKind,
+    analyze, AnalysisMode, CookieName, Evidence, Gating, Party, ScriptAnalysis, ScriptCookie,
+    ScriptSource, SignatureHit, Signatures, SiteConfig, StorageKind,
 };
 
 /// What one script does, for the report's "which script set which cookie".
@@ -52,6 +53,8 @@ pub struct ScriptFindings {
     pub observations: Vec<Observation>,
     pub scripts: Vec<ScriptSummary>,
     pub storage: Vec<StorageItem>,
+    /// Which script evidence a consent manager holds back: marks the records (`mark`).
+    pub gates: GateBook,
 }
 
 /// Analyses every script the crawl fetched (identical code once) and matches every resource
@@ -61,7 +64,9 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
         // Nothing to analyse or match: no need to load the signatures (~10 ms).
         return ScriptFindings::default();
     }
-    let mut findings = Findings::new(Signatures::builtin());
+    let gating = Gating::builtin();
+    let site = site_config(gating, scripts);
+    let mut findings = Findings::new(Signatures::builtin(), gating, site);
     for body in scripts {
         findings.add_script(body);
     }
@@ -73,6 +78,9 @@ pub fn script_findings(scripts: &[ScriptBody], resources: &[ResourceVisit]) -> S
 
 struct Findings {
     sigs: &'static Signatures,
+    gating: &'static Gating,
+    /// What the site's scripts configure of their consent manager.
+    site: SiteConfig,
     now: OffsetDateTime,
     out: ScriptFindings,
     // Identical code (the same inline snippet on every page) is analysed and matched once;
@@ -85,9 +93,11 @@ struct Findings {
 }
 
 impl Findings {
-    fn new(sigs: &'static Signatures) -> Findings {
+    fn new(sigs: &'static Signatures, gating: &'static Gating, site: SiteConfig) -> Findings {
         Findings {
             sigs,
+            gating,
+            site,
             now: OffsetDateTime::now_utc(),
             out: ScriptFindings::default(),
             cache: HashMap::new(),
@@ -108,12 +118,25 @@ impl Findings {
             .or_insert_with(|| (analyze(&src), sigs.match_code(&src)))
             .clone();
         let page = &body.page_url;
+        let url = body.url.as_ref().map(Url::as_str);
+        let Some(scope) = ScriptScope::new(self.gating, &self.site, body.gate.as_ref(), &src, url)
+        else {
+            // Held back for a service the site never enables: it never runs.
+            return;
+        };
         for c in analysis.cookies.iter().filter(|c| !c.deletion) {
+            let Some(gate) = scope.write_gate(c.evidence.line, c.evidence.column) else {
+                continue;
+            };
             if let Some(obs) = from_write(c, page, &src.location, self.now) {
+                self.out.gates.note(&c.evidence, gate.as_ref());
                 self.out.observations.push(obs);
             }
         }
-        for hit in &hits {
+        let gated_hits = scope.hits(&hits, self.sigs, &src);
+        let hits: Vec<SignatureHit> = gated_hits.iter().map(|(h, _)| h.clone()).collect();
+        for (hit, gate) in &gated_hits {
+            self.out.gates.note(&hit.evidence, gate.as_ref());
             self.implied.extend(from_signature(hit, page, self.now));
         }
         for s in &analysis.storage {
@@ -135,7 +158,11 @@ impl Findings {
 
     /// Resources whose URL alone implies cookies (an iframe embed, a pixel, a script URL).
     fn add_resource(&mut self, r: &ResourceVisit) {
+        let Some(gate) = effective_gate(self.gating, &self.site, r.gate.as_ref()) else {
+            return;
+        };
         for hit in self.sigs.match_url(r.url.as_str()) {
+            self.out.gates.note(&hit.evidence, gate.as_ref());
             self.implied
                 .extend(from_signature(&hit, &r.page_url, self.now));
             if let Some(i) = self.summarised.get(r.url.as_str()) {

@@ -4,21 +4,29 @@
 //! passes of a browser scan; web storage. `crawl/` and `browser/` produce these types; every
 //! later stage reads them from here and never imports `crawl/` or `browser/`.
 mod consent;
+pub mod consent_mode;
+mod exchange;
 mod from_scripts;
+mod gated;
 mod record;
 mod screenshot;
 mod settings;
+mod signals;
+pub mod tcf;
 mod value;
 mod visit;
 
 pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
+pub use exchange::{Exchange, Timings};
 pub use screenshot::{png_size, Screenshot, ShotMoment, PNG_SIGNATURE};
 pub use settings::{ScopeMode, SettingsSummary};
+pub use signals::{id_list, pages_text, ConsentSignals, GoogleHit, TcfSeen, TcfSource};
 pub use visit::{
     CrawlOutcome, Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
 };
 
 pub use from_scripts::{script_findings, ScriptFindings, ScriptSummary, StorageItem};
+pub use gated::GateBook;
 pub use record::{aggregate, AttributeVariant, CookieRecord, Party, PhasePage, Sighting};
 pub use value::looks_random;
 

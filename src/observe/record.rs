@@ -118,6 +118,10 @@ pub struct CookieRecord {
     /// the requested `lifetime_secs`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stored_lifetime_secs: Option<i64>,
+    /// Static scans: the consent manager that holds it back and what releases it, when every
+    /// script that writes it is held back until consent (then it is set after consent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gated: Option<crate::scripts::Gate>,
 }
 
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
@@ -298,6 +302,7 @@ fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {
         phases: BTreeSet::new(),
         phase_pages: Vec::new(),
         stored_lifetime_secs: None,
+        gated: None,
     }
 }
 

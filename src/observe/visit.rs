@@ -94,6 +94,9 @@ pub struct ResourceVisit {
     pub cookies_set: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// A consent manager holds it back until consent (static scans read the markup).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<crate::scripts::Gate>,
 }
 
 /// A `Set-Cookie` line no browser would store, kept as evidence (value redacted).
@@ -116,6 +119,9 @@ pub struct ScriptBody {
     pub inline_index: Option<usize>,
     #[serde(skip)]
     pub code: String,
+    /// A consent manager holds it back until consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<crate::scripts::Gate>,
 }
 
 /// Everything the crawl saw.
@@ -127,6 +133,8 @@ pub struct CrawlOutcome {
     pub malformed: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
     pub scripts: Vec<ScriptBody>,
+    /// Every request and response, when a HAR was asked for (`--har`); empty otherwise.
+    pub exchanges: Vec<super::Exchange>,
     pub partial: bool,
     pub started_at: OffsetDateTime,
     pub finished_at: OffsetDateTime,
@@ -143,6 +151,7 @@ impl CrawlOutcome {
             malformed: Vec::new(),
             warnings: Vec::new(),
             scripts: Vec::new(),
+            exchanges: Vec::new(),
             partial: false,
             started_at: now,
             finished_at: now,

@@ -100,6 +100,7 @@ pub fn pass_table(c: &ConsentReport) -> PassTable {
         rows: facts
             .iter()
             .map(|(label, cell)| (*label, c.passes.iter().map(cell).collect()))
+            .chain(super::signals::pass_rows(c))
             .collect(),
     }
 }
@@ -277,6 +278,7 @@ mod tests {
                 choice("http://www.a.test:8080/shop/", Some("Klaro"), true),
                 choice("http://fr.a.test:8080/", None, false),
             ],
+            signals: Default::default(),
         };
         assert_eq!(choices_made(&pass), "2 (1 failed)");
         assert_eq!(

@@ -12,9 +12,11 @@ use super::{Exporter, Report, ReportError};
 ///
 /// Multi-valued cells are joined with "; ". `consent_phases` (browser mode) lists the consent
 /// phases the cookie was present in, of `before-consent`, `after-reject` and `after-accept`
-/// (e.g. "before-consent; after-accept"); it is empty for static scans. No column holds a
+/// (e.g. "before-consent; after-accept"); it is empty for static scans. `gated_by` and
+/// `gate_category` name the consent manager holding the cookie back and the category that
+/// releases it (a static scan reads the markup): it is set after consent. No column holds a
 /// cookie's value.
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 22] = [
     "name",
     "domain",
     "path",
@@ -35,6 +37,8 @@ pub const CSV_COLUMNS: [&str; 20] = [
     "declared_category",
     "findings",
     "consent_phases",
+    "gated_by",
+    "gate_category",
 ];
 
 /// One cookie's cells, in [`CSV_COLUMNS`] order.
@@ -117,7 +121,7 @@ impl Exporter for CsvExporter {
 
 /// Every cookie's cells in [`CSV_COLUMNS`] order, before spreadsheet escaping: the batch
 /// store's `cookies` table is written from these (all but the trailing `consent_phases`,
-/// which it does not store), so it and the CSV never disagree.
+/// `gated_by` and `gate_category`, which it does not store), so it and the CSV never disagree.
 pub fn cookie_cells(report: &Report) -> Vec<CookieCells> {
     cookie_views(report).iter().map(raw_cookie_row).collect()
 }
@@ -143,6 +147,7 @@ fn raw_cookie_row(v: &CookieView) -> CookieCells {
     };
     let mut rules: Vec<&str> = v.findings.iter().map(|f| f.rule.as_str()).collect();
     rules.dedup();
+    let [gated_by, gate_category] = super::gating::gate_cells(r);
     [
         r.name.clone(),
         r.domain.clone(),
@@ -172,6 +177,8 @@ fn raw_cookie_row(v: &CookieView) -> CookieCells {
             .map(|p| p.as_str())
             .collect::<Vec<_>>()
             .join("; "),
+        gated_by,
+        gate_category,
     ]
 }
 

@@ -153,6 +153,8 @@ struct CookieRow {
     rules: Vec<String>,
     /// Browser mode: the consent phases it was present in ("before consent, after accept").
     phases: String,
+    /// Static scans: "after consent (held back by …)" when a consent manager holds it back.
+    gate: String,
 }
 
 #[derive(Serialize)]
@@ -382,6 +384,7 @@ fn cookie_row(v: &CookieView) -> CookieRow {
         status: v.worst().map_or("ok", Severity::as_str),
         rules: v.findings.iter().map(|f| f.rule.clone()).collect(),
         phases: phases_text(v),
+        gate: super::gating::gate_phrase(r).unwrap_or_default(),
     }
 }
 

@@ -22,6 +22,7 @@ impl Exporter for JunitExporter {
         ));
         suite.add_property(Property::new("partial", report.partial.to_string()));
         suite.add_test_cases(cookie_views(report).iter().map(test_case));
+        suite.add_test_cases(super::signals::junit_cases(report));
         let mut junit = quick_junit::Report::new("cookiescan");
         junit.set_time(Duration::from_millis(report.duration_ms));
         junit.add_test_suite(suite);

@@ -93,6 +93,13 @@ fn sections(r: &Report) -> Vec<Section> {
             what: "consent rows",
         });
     }
+    if let Some((title, rows)) = super::gating::markdown_table(&views) {
+        sections.push(Section {
+            title,
+            rows,
+            what: "gated cookies",
+        });
+    }
     if !views.is_empty() {
         sections.push(Section {
             title: "### Cookies\n\n| Cookie | Domain | Party | Category | Vendor | Lifetime | Policy | Findings |\n|---|---|---|---|---|---|---|---|".to_string(),

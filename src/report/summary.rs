@@ -58,6 +58,13 @@ impl Exporter for SummaryExporter {
             s.pages_visited, s.pages_failed, s.pages_skipped, s.resources_fetched, s.warnings
         );
         consent(&mut out, r);
+        let gated = super::gating::gated(r);
+        if !gated.is_empty() {
+            let _ = writeln!(out, "\nSet after consent (held back by a consent manager):");
+            for (name, gate) in gated {
+                let _ = writeln!(out, "  {:<36}  {}", clip(name, 36), clip(&gate, 80));
+            }
+        }
         findings(&mut out, r);
         for w in r.warnings.iter().take(5) {
             let _ = writeln!(out, "  warning: {}", w.message);
@@ -113,6 +120,9 @@ fn consent(out: &mut String, r: &Report) {
     ];
     for (label, f) in rows {
         let _ = writeln!(out, "  {label:<22} {}", col(f).trim_end());
+    }
+    for line in super::signals::summary_lines(c) {
+        let _ = writeln!(out, "  {}", clip(&line, 160));
     }
     for n in &c.notes {
         let _ = writeln!(out, "  note: {}", clip(n, 160));

@@ -18,6 +18,8 @@ pub struct Job<'a> {
     pub outputs: &'a OutputPlan,
     pub export: ExportOptions,
     pub progress: &'a dyn Progress,
+    /// `--har FILE`: every request and response of the scan (`setup.crawl.record_exchanges`).
+    pub har: Option<&'a std::path::Path>,
     /// Writes more files after the reports (the demo's declaration, read from the JSON
     /// report) and returns them, so that the manifest hashes them too.
     pub also_write: &'a dyn Fn() -> Result<Vec<PathBuf>, Error>,
@@ -45,6 +47,9 @@ pub async fn run(
     let setup = job.setup;
     let started_at = time::OffsetDateTime::now_utc();
     job.outputs.prepare()?;
+    if let Some(path) = job.har {
+        crate::har::check_path(path)?;
+    }
     let policy = if setup.policy_sources.is_empty() {
         setup.policy.clone()
     } else {
@@ -63,8 +68,15 @@ pub async fn run(
     let crawled = visit(&setup.crawl, setup.browser.as_ref(), job.progress, &cancel).await;
     job.progress.finished();
     let kb = kb.get(&mut |w| say(&format!("warning: {w}"))).await?;
-    let mut report = finish(&setup.crawl, crawled?, kb, &policy, &setup.rules).await?;
+    let mut crawled = crawled?;
+    let exchanges = std::mem::take(&mut crawled.outcome.exchanges);
+    let mut report = finish(&setup.crawl, crawled, kb, &policy, &setup.rules).await?;
     let mut written = job.outputs.write(&report, job.export, stdout)?;
+    if let Some(path) = job.har {
+        let user: Vec<String> = setup.crawl.cookies.iter().map(|c| c.name.clone()).collect();
+        crate::har::write(path, &exchanges, setup.crawl.include_values, &user)?;
+        written.push(path.to_owned());
+    }
     written.extend((job.also_write)()?);
     // Last of the writes: the manifest hashes every file written into --output-dir above.
     let args: Vec<String> = std::env::args_os()

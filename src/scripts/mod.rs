@@ -11,12 +11,15 @@
 //! safely, get a token scan instead (`fallback.rs`, `token_expr.rs`).
 //! [`Signatures`] matches resource URLs and code markers against
 //! `data/signatures.toml` (`signatures.rs`, `signatures/matching.rs`).
+//! [`Gating`] reads consent managers' markup and configuration and recognises their
+//! libraries (`data/consent_gating.toml`, `gating.rs`, `gating/config.rs`).
 
 mod analyze;
 mod cookie_string;
 mod detect;
 mod evidence;
 mod fallback;
+mod gating;
 mod lexical;
 mod model;
 mod names;
@@ -37,6 +40,7 @@ use oxc_parser::{ParseOptions, Parser};
 use oxc_span::SourceType;
 
 pub use evidence::{Api, Evidence, Method, SNIPPET_MAX};
+pub use gating::{Element, Gate, Gating, GatingError, ServiceDef, SiteConfig};
 pub use model::{
     AnalysisMode, CookieName, ScriptAnalysis, ScriptCookie, ScriptCookieAttrs, ScriptSource,
     StorageKind, StorageWrite,

@@ -20,6 +20,9 @@ impl Rule for SetBeforeConsent {
         ctx.judged()
             // Browser mode: only what the browser stored before the choice covering its page
             // (static scans have no phases).
+            // Held back by a consent manager: set after consent, judged by
+            // gated-category-mismatch instead.
+            .filter(|(c, _)| c.record.gated.is_none())
             .filter(|(c, _)| {
                 if ctx.consent.is_some() {
                     c.record.phases.contains(&ConsentPhase::BeforeConsent)

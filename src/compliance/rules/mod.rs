@@ -2,11 +2,21 @@
 mod after_reject;
 mod before_consent;
 mod category_mismatch;
+mod consent_mode_after_reject;
+mod consent_mode_before_choice;
+mod consent_mode_missing;
+mod consent_mode_v2_incomplete;
+mod gated_mismatch;
 mod insecure;
 mod lifetime;
 mod no_banner;
 mod no_reject;
 mod not_observed;
+mod signals;
+mod tcf_after_reject;
+mod tcf_before_choice;
+mod tcf_li_restricted;
+mod tcf_outdated;
 mod third_party;
 mod undeclared;
 
@@ -31,6 +41,15 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &insecure::InsecureAttributes,
         &third_party::ThirdParty,
         &not_observed::DeclaredNotObserved,
+        &gated_mismatch::GatedCategoryMismatch,
+        &tcf_before_choice::TcfConsentBeforeChoice,
+        &tcf_after_reject::TcfConsentAfterReject,
+        &tcf_li_restricted::TcfLegitimateInterestRestricted,
+        &tcf_outdated::TcfOutdatedPolicy,
+        &consent_mode_missing::ConsentModeMissing,
+        &consent_mode_before_choice::ConsentModeGrantedBeforeChoice,
+        &consent_mode_after_reject::ConsentModeGrantedAfterReject,
+        &consent_mode_v2_incomplete::ConsentModeV2Incomplete,
     ]
 }
 

@@ -1,0 +1,36 @@
+use super::signals::{tc_strings, tcf_where, Grouped};
+use super::Rule;
+use crate::compliance::{Context, Finding, RuleInfo, Severity};
+use crate::observe::{id_list, ConsentPhase};
+
+pub struct TcfConsentBeforeChoice;
+
+const INFO: RuleInfo = RuleInfo {
+    id: "tcf-consent-before-choice",
+    severity: Severity::Error,
+    title: "TC string grants consent before the visitor chose",
+    help: "An IAB TCF consent manager must not signal consent to vendors before the visitor has made a choice (TCF v2.2 policies; GDPR art. 4(11) and 7: consent is a clear affirmative act). Browser mode asked the page's CMP through __tcfapi as a vendor would, and read TC string cookies, before any banner was answered. Make the CMP give out no purpose, vendor or special-feature consent until the visitor answers.",
+};
+
+impl Rule for TcfConsentBeforeChoice {
+    fn info(&self) -> RuleInfo {
+        INFO
+    }
+    fn check(&self, ctx: &Context) -> Vec<Finding> {
+        let mut g = Grouped::default();
+        for (pass, seen, tc) in tc_strings(ctx) {
+            if seen.phase != ConsentPhase::BeforeConsent || !tc.any_consent() {
+                continue;
+            }
+            let msg = format!(
+                "Before the visitor chose, the TC string of CMP {} grants consent: purposes {}; vendors {}; special features {}.",
+                tc.cmp_id,
+                id_list(&tc.purposes_consent, 24),
+                id_list(&tc.vendors_consent, 10),
+                id_list(&tc.special_features, 12),
+            );
+            g.add(msg, tcf_where(pass, seen), seen.pages.first());
+        }
+        g.findings(INFO)
+    }
+}
