@@ -54,9 +54,10 @@ fn the_manifest_lists_every_file_written_with_its_hash_and_what_made_it() {
         "cookiescan-report.md",
         "cookiescan-report.sarif",
         "cookiescan-report.xml",
-        // The demo's declaration, written by another writer: hashed all the same.
+        // The demo's declaration and HAR, written by other writers: hashed all the same.
         "declaration.html",
         "declaration.md",
+        "scan.har",
     ];
     expected.sort();
     assert_eq!(paths(&m["files"]), expected);
@@ -109,7 +110,7 @@ fn verify_passes_an_untouched_folder_and_names_each_changed_missing_or_extra_fil
     let (_keep, dir) = demo_folder();
     let (code, out) = verify(&dir);
     assert_eq!(code, 0, "{out}");
-    assert!(out.starts_with("ok: 8 files match"), "{out}");
+    assert!(out.starts_with("ok: 9 files match"), "{out}");
 
     // One byte of the HTML report changed.
     let html = dir.join("cookiescan-report.html");
@@ -233,7 +234,7 @@ fn files_written_outside_the_folder_are_not_listed() {
         .assert()
         .code(0);
     let m = json(&dir.join("manifest.json"));
-    assert_eq!(paths(&m["files"]), ["cookiescan-report.html"]);
+    assert_eq!(paths(&m["files"]), ["cookiescan-report.html", "scan.har"]);
     assert!(m.get("embedded_in").is_none(), "{m}");
     let outside = json(&elsewhere);
     assert_eq!(outside["manifest"]["files"], m["files"]);
