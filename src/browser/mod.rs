@@ -7,9 +7,11 @@ mod cdp;
 pub mod consent;
 mod launch;
 mod pass;
+mod revisit;
 mod run;
 mod storage;
 mod tab;
+mod withdraw;
 
 use std::path::PathBuf;
 use std::time::Duration;

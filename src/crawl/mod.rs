@@ -10,6 +10,7 @@ mod http;
 mod limits;
 mod memo;
 mod plan;
+mod revisit;
 mod pool;
 mod robots;
 mod scope;

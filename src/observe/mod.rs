@@ -6,11 +6,16 @@
 mod consent;
 mod from_scripts;
 mod record;
+mod renewal;
 mod settings;
 mod value;
 mod visit;
 
-pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
+pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport, Withdrawal};
+pub use renewal::{
+    apply_renewals, first_pages, is_renewed, renewals, requested_expiries, CookieKey, Renewal,
+    Requested, REVISIT_GAP,
+};
 pub use settings::{ScopeMode, SettingsSummary};
 pub use visit::{
     CrawlOutcome, Hop, MalformedCookie, PageVisit, ResourceVisit, ScriptBody, Warning, WarningKind,
@@ -98,6 +103,8 @@ pub enum ConsentPhase {
     BeforeConsent,
     AfterReject,
     AfterAccept,
+    /// After the visitor accepted, then withdrew consent the way the manager offers it.
+    AfterWithdraw,
 }
 
 /// Browser mode: what ties a cookie to the page it is credited to.
@@ -130,6 +137,7 @@ impl ConsentPhase {
             ConsentPhase::BeforeConsent => "before-consent",
             ConsentPhase::AfterReject => "after-reject",
             ConsentPhase::AfterAccept => "after-accept",
+            ConsentPhase::AfterWithdraw => "after-withdraw",
         }
     }
 }

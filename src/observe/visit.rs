@@ -127,6 +127,8 @@ pub struct CrawlOutcome {
     pub malformed: Vec<MalformedCookie>,
     pub warnings: Vec<Warning>,
     pub scripts: Vec<ScriptBody>,
+    /// The second visit of the first pages: every persistent cookie it looked at.
+    pub renewals: Vec<super::Renewal>,
     pub partial: bool,
     pub started_at: OffsetDateTime,
     pub finished_at: OffsetDateTime,
@@ -143,6 +145,7 @@ impl CrawlOutcome {
             malformed: Vec::new(),
             warnings: Vec::new(),
             scripts: Vec::new(),
+            renewals: Vec::new(),
             partial: false,
             started_at: now,
             finished_at: now,

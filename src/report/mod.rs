@@ -18,6 +18,7 @@ mod schema;
 mod summary;
 mod svg;
 mod view;
+mod withdrawal;
 
 pub use self::csv::{
     cookie_cells, CookieCells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS,

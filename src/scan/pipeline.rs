@@ -98,7 +98,9 @@ pub async fn finish(
     // HTTP sightings first, so a script's write joins the record its header created.
     let mut observations = std::mem::take(&mut outcome.observations);
     observations.extend(found.observations);
-    let mut cookies = classify_records(kb, aggregate(&observations, &site), &site);
+    let mut records = aggregate(&observations, &site);
+    crate::observe::apply_renewals(&mut records, &outcome.renewals);
+    let mut cookies = classify_records(kb, records, &site);
     crate::report::sort_cookies(&mut cookies);
     // Tens of thousands of sightings are freed off this thread; the report need not wait.
     tokio::task::spawn_blocking(move || drop(observations));

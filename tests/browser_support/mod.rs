@@ -46,6 +46,7 @@ pub fn route(host: Option<&str>, path: &str, ct: &str, body: String) -> Route {
         body,
         when_cookie: None,
         when_header: None,
+        unless_cookie: None,
         behaviour: None,
     }
 }

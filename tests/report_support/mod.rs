@@ -126,6 +126,7 @@ fn demo_consent(report: &Report) -> ConsentReport {
         cookies_before: held(ConsentPhase::BeforeConsent),
         cookies_after: held(pass.after()),
         choices: Vec::new(),
+        withdrawals: Vec::new(),
     };
     ConsentReport {
         browser: "Chrome/156.0.7524.0".into(),

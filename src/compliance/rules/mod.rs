@@ -1,11 +1,14 @@
 //! One file per rule. Order here is the order findings appear in reports.
 mod after_reject;
+mod after_withdrawal;
 mod before_consent;
 mod category_mismatch;
 mod insecure;
 mod lifetime;
+mod lifetime_renewed;
 mod no_banner;
 mod no_reject;
+mod no_withdrawal;
 mod not_observed;
 mod third_party;
 mod undeclared;
@@ -24,10 +27,13 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &undeclared::Undeclared,
         &before_consent::SetBeforeConsent,
         &after_reject::CookieAfterReject,
+        &after_withdrawal::CookieAfterWithdrawal,
         &no_reject::NoRejectOption,
         &no_banner::NoBanner,
+        &no_withdrawal::NoWithdrawalMethod,
         &category_mismatch::CategoryMismatch,
         &lifetime::ExcessiveLifetime,
+        &lifetime_renewed::LifetimeRenewed,
         &insecure::InsecureAttributes,
         &third_party::ThirdParty,
         &not_observed::DeclaredNotObserved,
