@@ -14,7 +14,7 @@ use super::{Exporter, Report, ReportError};
 /// phases the cookie was present in, of `before-consent`, `after-reject` and `after-accept`
 /// (e.g. "before-consent; after-accept"); it is empty for static scans. No column holds a
 /// cookie's value.
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 21] = [
     "name",
     "domain",
     "path",
@@ -35,6 +35,8 @@ pub const CSV_COLUMNS: [&str; 20] = [
     "declared_category",
     "findings",
     "consent_phases",
+    // true / false after the second visit of the first pages; empty when not checked.
+    "renewed_on_visit",
 ];
 
 /// One cookie's cells, in [`CSV_COLUMNS`] order.
@@ -172,6 +174,7 @@ fn raw_cookie_row(v: &CookieView) -> CookieCells {
             .map(|p| p.as_str())
             .collect::<Vec<_>>()
             .join("; "),
+        r.renewed_on_visit.map(|b| b.to_string()).unwrap_or_default(),
     ]
 }
 

@@ -11,6 +11,7 @@ mod junit;
 mod markdown;
 mod model;
 mod order;
+mod renewal;
 mod outputs;
 mod policy;
 mod sarif;

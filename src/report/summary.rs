@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{human_duration, human_lifetime, Exporter, Report, ReportError};
+use super::{human_duration, Exporter, Report, ReportError};
 use crate::compliance::Severity;
 use crate::cookies::SameSite;
 use crate::knowledge::{Classification, ClassifiedCookie};
@@ -171,7 +171,7 @@ fn table(cookies: &[ClassifiedCookie]) -> String {
                 category(k),
                 clip(k.vendor.as_deref().unwrap_or("-"), 20),
                 if r.lifetime_known {
-                    human_lifetime(r.lifetime_secs)
+                    super::renewal::lifetime_text(r)
                 } else {
                     "unknown".into()
                 },
