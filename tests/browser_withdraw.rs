@@ -16,13 +16,23 @@ async fn serve() -> FixtureServer {
         .expect("fixtures/sites/withdraw.toml");
     let mut site = SiteSpec::from_toml(&text).expect("the fixture parses");
     for (path, ct, file) in [
-        ("/lib/cc.js", JS, "vanilla-cookieconsent/dist/cookieconsent.umd.js"),
-        ("/lib/cc.css", "text/css", "vanilla-cookieconsent/dist/cookieconsent.css"),
+        (
+            "/lib/cc.js",
+            JS,
+            "vanilla-cookieconsent/dist/cookieconsent.umd.js",
+        ),
+        (
+            "/lib/cc.css",
+            "text/css",
+            "vanilla-cookieconsent/dist/cookieconsent.css",
+        ),
         ("/lib/klaro.js", JS, "klaro/dist/klaro.js"),
     ] {
         site.routes.push(route(None, path, ct, npm_file(file)));
     }
-    FixtureServer::start(site).await.expect("fixture server starts")
+    FixtureServer::start(site)
+        .await
+        .expect("fixture server starts")
 }
 
 async fn scan(server: &FixtureServer, host: &str, consent: ConsentMode) -> Report {
@@ -57,7 +67,10 @@ async fn a_cookie_kept_or_set_again_after_withdrawal_is_an_error() {
     let w = withdrawals(&r);
     assert_eq!(w.len(), 1, "{w:?}");
     assert_eq!(w[0].method.as_deref(), Some("vanilla-cookieconsent"));
-    assert_eq!(w[0].call.as_deref(), Some("CookieConsent.acceptCategory([])"));
+    assert_eq!(
+        w[0].call.as_deref(),
+        Some("CookieConsent.acceptCategory([])")
+    );
     assert!(w[0].succeeded, "{w:?}");
     // _ga was never cleared; the ad tag writes _gcl_au on every load.
     assert_eq!(after_withdrawal(&r), vec!["_ga", "_gcl_au"]);
@@ -91,8 +104,14 @@ async fn a_manager_that_clears_its_cookies_on_withdrawal_gives_no_finding() {
         assert!(w[0].succeeded, "{host}: {w:?}");
         // Set once accepted, then gone after withdrawal, and not set again.
         let p = phases(&r, gone);
-        assert!(p.contains(&ConsentPhase::AfterAccept), "{host}: {gone} {p:?}");
-        assert!(!p.contains(&ConsentPhase::AfterWithdraw), "{host}: {gone} {p:?}");
+        assert!(
+            p.contains(&ConsentPhase::AfterAccept),
+            "{host}: {gone} {p:?}"
+        );
+        assert!(
+            !p.contains(&ConsentPhase::AfterWithdraw),
+            "{host}: {gone} {p:?}"
+        );
         assert!(after_withdrawal(&r).is_empty(), "{host}: {:?}", r.findings);
         assert!(!rules(&r).contains(&"no-withdrawal-method"), "{host}");
     }
@@ -131,12 +150,13 @@ async fn consent_all_runs_the_withdraw_pass_and_every_format_shows_it() {
     use ConsentMode::*;
     assert_eq!(passes, vec![None, Reject, Accept, Withdraw]);
     assert_eq!(after_withdrawal(&r), vec!["_ga", "_gcl_au"]);
-    let show = |f: Format| {
-        String::from_utf8(f.exporter().render(&r).expect("renders")).unwrap()
-    };
+    let show = |f: Format| String::from_utf8(f.exporter().render(&r).expect("renders")).unwrap();
     let html = show(Format::Html);
     assert!(html.contains("After withdrawal"), "matrix column");
-    assert!(html.contains("CookieConsent.acceptCategory([])"), "pass table row");
+    assert!(
+        html.contains("CookieConsent.acceptCategory([])"),
+        "pass table row"
+    );
     let md = show(Format::Markdown);
     assert!(md.contains("After withdrawal") && md.contains("Withdrawn with"));
     let json = show(Format::Json);

@@ -73,7 +73,9 @@ async fn static_revisit_pages_zero_checks_nothing_and_visits_each_page_once() {
     cfg.revisit_pages = 0;
     let r = util::scan(&cfg).await;
     assert!(
-        r.cookies.iter().all(|c| c.record.renewed_on_visit.is_none()),
+        r.cookies
+            .iter()
+            .all(|c| c.record.renewed_on_visit.is_none()),
         "{:?}",
         r.cookies
     );
@@ -89,7 +91,15 @@ async fn no_revisit_flag_and_config_turn_the_second_visit_off() {
         let mut c = TestCommand::new();
         let out = c.path("report.json");
         c.in_dir()
-            .args(["scan", "--quiet", "--fail-on", "never", "--format", "json", "-o"])
+            .args([
+                "scan",
+                "--quiet",
+                "--fail-on",
+                "never",
+                "--format",
+                "json",
+                "-o",
+            ])
             .arg(&out)
             .resolving(&server);
         if how == "flag" {
@@ -122,9 +132,15 @@ async fn browser_a_matomo_like_script_renews_pk_id_on_every_visit_and_pk_ref_onc
     let with = t0.elapsed();
     assert_eq!(renewed(&r, "_pk_id.2.beef"), Some(true));
     assert_eq!(renewed(&r, "_pk_ref.2.beef"), Some(false));
+    // Renewed too, but a 30-minute cookie ends between visits: no finding.
+    assert_eq!(renewed(&r, "_pk_ses.2.beef"), Some(true));
     assert_eq!(flagged(&r), vec!["_pk_id.2.beef"]);
     // The second visit measures only: its page loads add no sightings.
-    assert_eq!(server.hits(JS, "/js/tracker.js"), 4, "two pages, each twice");
+    assert_eq!(
+        server.hits(JS, "/js/tracker.js"),
+        4,
+        "two pages, each twice"
+    );
     assert_eq!(util::cookie(&r, "_pk_id.2.beef").unwrap().pages_seen, 2);
 
     let mut cfg = browser_config(&server, JS, &opts);
@@ -132,7 +148,10 @@ async fn browser_a_matomo_like_script_renews_pk_id_on_every_visit_and_pk_ref_onc
     let t1 = Instant::now();
     let off = browse_with(&cfg, &opts).await;
     let without = t1.elapsed();
-    assert!(off.cookies.iter().all(|c| c.record.renewed_on_visit.is_none()));
+    assert!(off
+        .cookies
+        .iter()
+        .all(|c| c.record.renewed_on_visit.is_none()));
     assert!(flagged(&off).is_empty());
     eprintln!("browser scan of 2 pages: {with:?} with the second visit, {without:?} without");
 }

@@ -17,9 +17,9 @@ use super::consent;
 use super::run::{names, store, Visit, LINKS};
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
+use super::withdraw;
 use super::BrowserError;
 use crate::crawl::{CrawlConfig, PageJob};
-use super::withdraw;
 use crate::observe::{
     Attribution, ChoiceMade, ConsentMode, ConsentPhase, Observation, PageVisit, PhaseReport,
     Withdrawal,

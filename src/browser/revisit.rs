@@ -124,7 +124,10 @@ mod tests {
     #[test]
     fn the_accept_pass_looks_for_renewed_cookies_when_it_runs() {
         use ConsentMode::*;
-        assert_eq!(revisit_pass(&[None, Reject, Accept, Withdraw]), Some(Accept));
+        assert_eq!(
+            revisit_pass(&[None, Reject, Accept, Withdraw]),
+            Some(Accept)
+        );
         assert_eq!(revisit_pass(&[Reject]), Some(Reject));
         assert_eq!(revisit_pass(&[]), Option::None);
     }
@@ -136,7 +139,11 @@ mod tests {
             json!({"name": "sid", "domain": "a.test", "path": "/", "expires": -1, "session": true}),
         ];
         let p = persistent(&store);
-        let key = ("_pk_id.1.f00d".to_string(), "a.test".to_string(), "/".to_string());
+        let key = (
+            "_pk_id.1.f00d".to_string(),
+            "a.test".to_string(),
+            "/".to_string(),
+        );
         assert_eq!(p, HashSet::from([key]));
     }
 }

@@ -155,8 +155,16 @@ mod tests {
     #[test]
     fn the_managers_the_issue_names_are_found_by_the_names_the_engines_give() {
         for (engine_name, method, call) in [
-            ("cookieconsent3", "vanilla-cookieconsent", "CookieConsent.acceptCategory([])"),
-            ("vanilla-cookieconsent", "vanilla-cookieconsent", "CookieConsent.acceptCategory([])"),
+            (
+                "cookieconsent3",
+                "vanilla-cookieconsent",
+                "CookieConsent.acceptCategory([])",
+            ),
+            (
+                "vanilla-cookieconsent",
+                "vanilla-cookieconsent",
+                "CookieConsent.acceptCategory([])",
+            ),
             ("Klaro", "Klaro", "saveAndApplyConsents()"),
             ("tarteaucitron.js", "tarteaucitron", "respondAll(false)"),
             ("Cybotcookiebot", "Cookiebot", "Cookiebot.withdraw()"),

@@ -48,7 +48,6 @@ pub(super) async fn revisit(
     renewals(before, &after)
 }
 
-
 fn unix_now() -> f64 {
     OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9
 }

@@ -210,7 +210,13 @@ mod tests {
         let e = requested_expiries(o.iter());
         assert_eq!(e.len(), 1, "{e:?}");
         let k = ("_pk_id".to_string(), "a.test".to_string(), "/".to_string());
-        assert_eq!(e[&k], Requested { expiry: 1_110.0, seen_at: 1_010.0 });
+        assert_eq!(
+            e[&k],
+            Requested {
+                expiry: 1_110.0,
+                seen_at: 1_010.0
+            }
+        );
         let page = Url::parse("http://a.test/").unwrap();
         let after = HashMap::from([(k.clone(), (1_115.0, page.clone()))]);
         let r = renewals(e, &after);

@@ -174,7 +174,9 @@ fn raw_cookie_row(v: &CookieView) -> CookieCells {
             .map(|p| p.as_str())
             .collect::<Vec<_>>()
             .join("; "),
-        r.renewed_on_visit.map(|b| b.to_string()).unwrap_or_default(),
+        r.renewed_on_visit
+            .map(|b| b.to_string())
+            .unwrap_or_default(),
     ]
 }
 

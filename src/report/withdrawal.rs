@@ -77,7 +77,12 @@ mod tests {
         assert_eq!(
             text(vec![
                 w("http://a.test:1/blog/", Some("X.withdraw()"), true, None),
-                w("http://a.test:1/help", None, false, Some("no known manager")),
+                w(
+                    "http://a.test:1/help",
+                    None,
+                    false,
+                    Some("no known manager")
+                ),
             ]),
             "a.test/blog/: X.withdraw(); a.test/help: no method (no known manager)"
         );

@@ -99,6 +99,18 @@ pub fn phases(r: &Report, name: &str) -> Vec<ConsentPhase> {
         .unwrap_or_default()
 }
 
+/// The phases of every record named `name` together: a consent manager that deletes a
+/// cookie on withdrawal may write the deletion with another Domain, a record of its own.
+pub fn phases_of_all(r: &Report, name: &str) -> Vec<ConsentPhase> {
+    let set: std::collections::BTreeSet<ConsentPhase> = r
+        .cookies
+        .iter()
+        .filter(|c| c.record.name == name)
+        .flat_map(|c| c.record.phases.iter().copied())
+        .collect();
+    set.into_iter().collect()
+}
+
 /// The multi-page consent site (fixtures/sites/consent_crawl.toml) with the real consent
 /// libraries from browser-deps/ served beside its pages.
 pub fn consent_crawl_site() -> cookiescan::fixture::SiteSpec {

@@ -54,7 +54,10 @@ fn phase_pages(c: &crate::knowledge::ClassifiedCookie) -> impl Iterator<Item = &
 fn where_(p: &PhasePage) -> String {
     match &p.choice_page {
         Some(choice) if *choice == p.page => {
-            format!("in the store on {} after consent was withdrawn on that page", p.page)
+            format!(
+                "in the store on {} after consent was withdrawn on that page",
+                p.page
+            )
         }
         Some(choice) => format!(
             "in the store on {} after consent was withdrawn on {choice}",

@@ -1,8 +1,12 @@
 use super::{about, Rule};
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
-use crate::knowledge::{human_lifetime, Category};
+use crate::knowledge::{human_lifetime, Category, DAY};
 
 pub struct LifetimeRenewed;
+
+/// A cookie that lives less than a day ends between one day's visits and the next even when
+/// each page view renews it (Matomo's 30-minute `_pk_ses`): only longer ones never end.
+const SHORTEST_ENDLESS: i64 = DAY;
 
 const INFO: RuleInfo = RuleInfo {
     id: "lifetime-renewed",
@@ -18,6 +22,7 @@ impl Rule for LifetimeRenewed {
     fn check(&self, ctx: &Context) -> Vec<Finding> {
         ctx.judged()
             .filter(|(c, _)| c.record.renewed_on_visit == Some(true))
+            .filter(|(c, _)| c.record.lifetime_secs.is_some_and(|l| l >= SHORTEST_ENDLESS))
             .filter_map(|(c, decl)| {
                 let cat = Context::effective_category(c, decl);
                 matches!(cat, Category::Analytics | Category::Marketing).then(|| {

@@ -24,10 +24,15 @@ impl Rule for NoWithdrawalMethod {
             .flat_map(|p| &p.withdrawals)
             .filter(|w| !w.succeeded)
             .map(|w| {
-                let manager = w.manager.as_deref().unwrap_or("a banner of no known manager");
+                let manager = w
+                    .manager
+                    .as_deref()
+                    .unwrap_or("a banner of no known manager");
                 let message = match &w.call {
                     Some(call) => format!("Withdrawing consent in {manager} with {call} failed."),
-                    None => format!("No documented way to withdraw consent was found for {manager}."),
+                    None => {
+                        format!("No documented way to withdraw consent was found for {manager}.")
+                    }
                 };
                 Finding {
                     rule: INFO.id.to_string(),
