@@ -71,7 +71,9 @@ async fn static_revisit_pages_zero_checks_nothing_and_visits_each_page_once() {
     let server = util::serve("revisit").await;
     let mut cfg = util::config(&server, WWW, "/");
     cfg.revisit_pages = 0;
+    let t0 = Instant::now();
     let r = util::scan(&cfg).await;
+    eprintln!("static scan without the second visit: {:?}", t0.elapsed());
     assert!(
         r.cookies
             .iter()

@@ -17,8 +17,8 @@ use super::run::store;
 use super::storage;
 use super::tab::{Injection, Tab};
 use crate::observe::{
-    first_pages, renewals, requested_expiries, ConsentMode, CookieKey, Observation, PageVisit,
-    Renewal, Requested, REVISIT_GAP,
+    first_pages, renewals, requested_expiries, wait_before_revisit, ConsentMode, CookieKey,
+    Observation, PageVisit, Renewal, Requested,
 };
 
 /// The pass that looks for renewed cookies: the one that leaves the most cookies set (accept
@@ -41,9 +41,9 @@ pub struct Revisit<'a> {
 }
 
 impl Revisit<'_> {
-    /// Opens the first `n` pages of `pages` again once [`REVISIT_GAP`] has passed since the
-    /// latest sighting, and returns every persistent cookie in the store with the expiry its
-    /// latest sighting in `seen` asked for, before and after.
+    /// Opens the first `n` pages of `pages` again once the cookies they set are a few seconds
+    /// old (`observe::REVISIT_GAP`), and returns every persistent cookie in the store with the
+    /// expiry its latest sighting in `seen` asked for, before and after.
     pub async fn run(&self, pages: &[PageVisit], seen: &[Observation], n: usize) -> Vec<Renewal> {
         let in_store = persistent(&store(self.cdp).await);
         let before: HashMap<CookieKey, Requested> = requested_expiries(seen.iter())
@@ -54,15 +54,12 @@ impl Revisit<'_> {
         if before.is_empty() || targets.is_empty() {
             return Vec::new();
         }
-        let latest = before.values().map(|e| e.seen_at).fold(0.0, f64::max);
-        let wait = latest + REVISIT_GAP.as_secs_f64() - unix_now();
-        if wait > 0.0 {
-            tokio::time::sleep(std::time::Duration::from_secs_f64(wait)).await;
-        }
+        let wait = wait_before_revisit(seen, &targets, OffsetDateTime::now_utc());
+        tokio::time::sleep(wait).await;
         let mut after = HashMap::new();
         for page in &targets {
             for (k, e) in self.requested_on(page).await {
-                after.insert(k, (e.expiry, page.clone()));
+                after.insert(k, (e, page.clone()));
             }
         }
         renewals(before, &after)
@@ -110,10 +107,6 @@ fn persistent(cookies: &[Value]) -> HashSet<CookieKey> {
             )
         })
         .collect()
-}
-
-fn unix_now() -> f64 {
-    OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9
 }
 
 #[cfg(test)]

@@ -9,13 +9,13 @@ use time::OffsetDateTime;
 use super::fetch::Fetcher;
 use super::run::Cancel;
 use crate::observe::{
-    first_pages, renewals, requested_expiries, CrawlOutcome, Renewal, ResourceKind, Source,
-    REVISIT_GAP,
+    first_pages, renewals, requested_expiries, wait_before_revisit, CrawlOutcome, Renewal,
+    ResourceKind, Source,
 };
 
-/// Visits the first `pages` pages again once [`REVISIT_GAP`] has passed since the latest
-/// sighting, and returns every persistent cookie the crawl left in the jar with the expiry
-/// its latest `Set-Cookie` asked for, before and after.
+/// Visits the first `pages` pages again once the cookies they set are a few seconds old
+/// (`observe::REVISIT_GAP`), and returns every persistent cookie the crawl left in the jar
+/// with the expiry its latest `Set-Cookie` asked for, before and after.
 pub(super) async fn revisit(
     fetcher: &Fetcher,
     out: &CrawlOutcome,
@@ -27,11 +27,10 @@ pub(super) async fn revisit(
     if before.is_empty() || targets.is_empty() {
         return Vec::new();
     }
-    let latest = before.values().map(|e| e.seen_at).fold(0.0, f64::max);
-    let wait = latest + REVISIT_GAP.as_secs_f64() - unix_now();
-    if wait > 0.0 {
+    let wait = wait_before_revisit(&out.observations, &targets, OffsetDateTime::now_utc());
+    if !wait.is_zero() {
         tokio::select! {
-            () = tokio::time::sleep(std::time::Duration::from_secs_f64(wait)) => {}
+            () = tokio::time::sleep(wait) => {}
             () = cancel.cancelled() => return Vec::new(),
         }
     }
@@ -42,12 +41,8 @@ pub(super) async fn revisit(
         }
         let f = fetcher.fetch(&page, &page, ResourceKind::Page, false).await;
         for (k, e) in requested_expiries(f.observations.iter()) {
-            after.insert(k, (e.expiry, page.clone()));
+            after.insert(k, (e, page.clone()));
         }
     }
     renewals(before, &after)
-}
-
-fn unix_now() -> f64 {
-    OffsetDateTime::now_utc().unix_timestamp_nanos() as f64 / 1e9
 }

@@ -12,6 +12,7 @@ mod value;
 mod visit;
 
 pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport, Withdrawal};
+pub use renewal::wait_before_revisit;
 pub use renewal::{
     apply_renewals, first_pages, is_renewed, renewals, requested_expiries, CookieKey, Renewal,
     Requested, REVISIT_GAP,

@@ -93,13 +93,21 @@ pub fn requested_expiries<'a>(
 }
 
 /// Every cookie of `before`, with the expiry the second visit asked for (its own when the
-/// second visit did not set it again) and the page that set it again; sorted by key.
+/// second visit did not set it again) and the page that set it again; sorted by key. A
+/// cookie set again less than [`REVISIT_GAP`] after its first sighting is left out: a second
+/// apart, an expiry written at second resolution may not have moved.
 pub fn renewals(
     before: HashMap<CookieKey, Requested>,
-    after: &HashMap<CookieKey, (f64, Url)>,
+    after: &HashMap<CookieKey, (Requested, Url)>,
 ) -> Vec<Renewal> {
+    let gap = REVISIT_GAP.as_secs_f64();
     let mut out: Vec<Renewal> = before
         .into_iter()
+        .filter(|(key, b)| {
+            after
+                .get(key)
+                .is_none_or(|(a, _)| a.seen_at - b.seen_at >= gap)
+        })
         .map(|(key, b)| {
             let again = after.get(&key);
             let (name, domain, path) = key;
@@ -109,12 +117,28 @@ pub fn renewals(
                 path,
                 page: again.map(|(_, p)| p.clone()),
                 expiry_before: b.expiry,
-                expiry_after: again.map_or(b.expiry, |(e, _)| *e),
+                expiry_after: again.map_or(b.expiry, |(a, _)| a.expiry),
             }
         })
         .collect();
     out.sort_by(|a, b| (&a.name, &a.domain, &a.path).cmp(&(&b.name, &b.domain, &b.path)));
     out
+}
+
+/// How long to wait before the second visit: until the cookies the first pages set are
+/// [`REVISIT_GAP`] old. On a crawl longer than that, not at all.
+pub fn wait_before_revisit(
+    seen: &[Observation],
+    pages: &[Url],
+    now: OffsetDateTime,
+) -> std::time::Duration {
+    let latest = seen
+        .iter()
+        .filter(|o| pages.contains(&o.page_url))
+        .map(|o| unix(o.time))
+        .fold(f64::MIN, f64::max);
+    let wait = latest + REVISIT_GAP.as_secs_f64() - unix(now);
+    std::time::Duration::from_secs_f64(wait.clamp(0.0, REVISIT_GAP.as_secs_f64()))
 }
 
 fn unix(t: OffsetDateTime) -> f64 {
@@ -218,11 +242,37 @@ mod tests {
             }
         );
         let page = Url::parse("http://a.test/").unwrap();
-        let after = HashMap::from([(k.clone(), (1_115.0, page.clone()))]);
-        let r = renewals(e, &after);
+        let again = |seen_at: f64| {
+            let r = Requested {
+                expiry: seen_at + 100.0,
+                seen_at,
+            };
+            HashMap::from([(k.clone(), (r, page.clone()))])
+        };
+        let r = renewals(e.clone(), &again(1_015.0));
         assert_eq!((r[0].page.as_ref(), r[0].renewed()), (Some(&page), true));
-        let r = renewals(requested_expiries(o.iter()), &HashMap::new());
+        // Set again a second after the first sighting: too close to judge.
+        assert!(renewals(e.clone(), &again(1_011.0)).is_empty());
+        let r = renewals(e, &HashMap::new());
         assert_eq!((r[0].page.as_ref(), r[0].renewed()), (None, false));
+    }
+
+    #[test]
+    fn the_wait_counts_from_the_first_pages_own_cookies_only() {
+        let mut late = obs("late", 1_010, Some(100), false);
+        late.page_url = Url::parse("http://a.test/deep").unwrap();
+        let o = [obs("_pk_id", 1_000, Some(100), false), late];
+        let first = [Url::parse("http://a.test/").unwrap()];
+        let at = |secs: i64| OffsetDateTime::from_unix_timestamp(secs).unwrap();
+        assert_eq!(wait_before_revisit(&o, &first, at(1_001)), REVISIT_GAP / 2);
+        assert_eq!(
+            wait_before_revisit(&o, &first, at(1_005)),
+            std::time::Duration::ZERO
+        );
+        assert_eq!(
+            wait_before_revisit(&o, &[], at(1_001)),
+            std::time::Duration::ZERO
+        );
     }
 
     #[test]
