@@ -140,6 +140,39 @@ async fn a_banner_with_no_documented_withdrawal_is_an_info_note() {
     assert!(phases(&r, "visitor_choice").contains(&ConsentPhase::AfterAccept));
 }
 
+/// A withdrawal call that throws is reported as failed, without the page's error text (it
+/// could carry a cookie's value).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_withdrawal_call_that_throws_is_an_info_note_that_keeps_no_page_text() {
+    let server = serve().await;
+    let r = scan(&server, "broken.withdraw.test", ConsentMode::Withdraw).await;
+    let w = withdrawals(&r);
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].method.as_deref(), Some("Didomi"));
+    assert!(!w[0].succeeded, "{w:?}");
+    assert_eq!(
+        w[0].note.as_deref(),
+        Some("the call threw an error in the page")
+    );
+    let f: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == "no-withdrawal-method")
+        .collect();
+    assert_eq!(f.len(), 1, "{:?}", r.findings);
+    assert!(f[0].message.contains("failed"), "{}", f[0].message);
+    assert!(after_withdrawal(&r).is_empty());
+    for format in [
+        Format::Json,
+        Format::Html,
+        Format::Summary,
+        Format::Markdown,
+    ] {
+        let text = String::from_utf8(format.exporter().render(&r).unwrap()).unwrap();
+        assert!(!text.contains("s3cr3t"), "{format:?} shows a cookie value");
+    }
+}
+
 /// `--consent all` runs four passes, and every format shows the withdraw pass.
 #[tokio::test(flavor = "multi_thread")]
 async fn consent_all_runs_the_withdraw_pass_and_every_format_shows_it() {
@@ -161,6 +194,7 @@ async fn consent_all_runs_the_withdraw_pass_and_every_format_shows_it() {
     assert!(md.contains("After withdrawal") && md.contains("Withdrawn with"));
     let json = show(Format::Json);
     assert!(json.contains("\"after-withdraw\"") && json.contains("\"withdrawals\""));
+    assert!(show(Format::Summary).contains("withdrawn with"));
     for f in [Format::Sarif, Format::Junit, Format::Summary] {
         assert!(show(f).contains("cookie-after-withdrawal"), "{f:?}");
     }

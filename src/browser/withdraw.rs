@@ -12,7 +12,7 @@ use crate::observe::{ConsentMode, ConsentPhase, Withdrawal};
 
 const WITHDRAWAL_TOML: &str = include_str!("../../data/withdrawal.toml");
 
-/// Longest error text kept from a page's failed call: the page writes it, not us.
+/// Longest error text kept from the browser's answer to a failed call.
 const MAX_NOTE: usize = 200;
 
 /// One manager's documented withdrawal.
@@ -92,7 +92,8 @@ pub async fn withdraw(
     );
     match tab.eval(&script).await {
         Ok(v) if v.is_null() => w.succeeded = true,
-        Ok(v) => w.note = Some(clip(v.as_str().unwrap_or("the call failed"))),
+        // The page writes the error's text, and it could hold a cookie's value: not kept.
+        Ok(_) => w.note = Some("the call threw an error in the page".into()),
         Err(e) => w.note = Some(clip(&e.to_string())),
     }
     if w.succeeded {

@@ -114,6 +114,9 @@ fn consent(out: &mut String, r: &Report) {
     for (label, f) in rows {
         let _ = writeln!(out, "  {label:<22} {}", col(f).trim_end());
     }
+    for w in super::withdrawal::summary_lines(c) {
+        let _ = writeln!(out, "  {:<22} {}", "withdrawn with", clip(&w, 160));
+    }
     for n in &c.notes {
         let _ = writeln!(out, "  note: {}", clip(n, 160));
     }

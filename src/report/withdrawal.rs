@@ -1,6 +1,6 @@
 //! How the consent section shows a `withdraw` pass: each withdrawal tried, in one cell.
 
-use crate::observe::{ConsentMode, ConsentReport, PhaseReport};
+use crate::observe::{ConsentMode, ConsentReport, PhaseReport, Withdrawal};
 
 use super::consent::NONE;
 
@@ -17,31 +17,42 @@ pub fn withdrawn_with(p: &PhaseReport) -> String {
     }
     p.withdrawals
         .iter()
-        .map(|w| {
-            let page = url::Url::parse(&w.page).map_or_else(
-                |_| w.page.clone(),
-                |u| format!("{}{}", u.host_str().unwrap_or_default(), u.path()),
-            );
-            match (&w.call, w.succeeded) {
-                (Some(call), true) => format!("{page}: {call}"),
-                (Some(call), false) => format!(
-                    "{page}: {call} failed ({})",
-                    w.note.as_deref().unwrap_or("error")
-                ),
-                (None, _) => format!(
-                    "{page}: no method ({})",
-                    w.note.as_deref().unwrap_or("unknown manager")
-                ),
-            }
-        })
+        .map(describe)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// One withdrawal: "www.a.test/blog/: CookieConsent.acceptCategory([])", or why none was made.
+fn describe(w: &Withdrawal) -> String {
+    let page = url::Url::parse(&w.page).map_or_else(
+        |_| w.page.clone(),
+        |u| format!("{}{}", u.host_str().unwrap_or_default(), u.path()),
+    );
+    match (&w.call, w.succeeded) {
+        (Some(call), true) => format!("{page}: {call}"),
+        (Some(call), false) => format!(
+            "{page}: {call} failed ({})",
+            w.note.as_deref().unwrap_or("error")
+        ),
+        (None, _) => format!(
+            "{page}: no method ({})",
+            w.note.as_deref().unwrap_or("unknown manager")
+        ),
+    }
+}
+
+/// The summary's lines for a withdraw pass: its withdrawals, one per line.
+pub fn summary_lines(c: &ConsentReport) -> Vec<String> {
+    c.passes
+        .iter()
+        .filter(|p| p.pass == ConsentMode::Withdraw)
+        .flat_map(|p| p.withdrawals.iter().map(describe))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observe::Withdrawal;
 
     #[test]
     fn each_withdrawal_is_listed_with_its_call_or_why_none_was_made() {
