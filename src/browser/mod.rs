@@ -8,10 +8,12 @@ pub mod consent;
 mod har;
 mod launch;
 mod pass;
+mod revisit;
 mod run;
 mod signals;
 mod storage;
 mod tab;
+mod withdraw;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -14,12 +14,14 @@ mod model;
 mod order;
 mod outputs;
 mod policy;
+mod renewal;
 mod sarif;
 mod schema;
 mod signals;
 mod summary;
 mod svg;
 mod view;
+mod withdrawal;
 
 pub use self::csv::{
     cookie_cells, CookieCells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS,
