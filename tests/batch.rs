@@ -17,6 +17,8 @@ fn flags(list: &std::path::Path, store: &std::path::Path, extra: &[String]) -> V
         store.display().to_string(),
         "--sites-in-parallel".into(),
         "8".into(),
+        // The hit counts below count scans: no second visit of the first pages.
+        "--no-revisit".into(),
     ];
     args.extend(extra.iter().cloned());
     args

@@ -46,6 +46,8 @@ fn worker(list: &std::path::Path, store: &str, extra: &[String], lease: &str) ->
     TestCommand::new()
         .args(["batch", &list.display().to_string(), "--store", store])
         .args(["--sites-in-parallel", "3", "--lease-secs", lease])
+        // The hit counts count scans: no second visit of the first pages.
+        .arg("--no-revisit")
         .args(extra)
         .spawn()
 }

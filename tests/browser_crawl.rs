@@ -11,7 +11,7 @@ use std::time::Instant;
 use browser_support::*;
 use cookiescan::browser::{BrowserOptions, ConsentMode};
 use cookiescan::fixture::FixtureServer;
-use cookiescan::observe::Attribution;
+use cookiescan::observe::{Attribution, ConsentPhase};
 use cookiescan::report::Report;
 use util::TestCommand;
 
@@ -74,7 +74,13 @@ fn page(u: &url::Url) -> String {
 fn stored_by_phase(r: &Report) -> BTreeSet<String> {
     let mut got = BTreeSet::new();
     for c in &r.cookies {
-        for p in &c.record.phase_pages {
+        // The withdraw pass is checked by tests/browser_withdraw.rs.
+        for p in c
+            .record
+            .phase_pages
+            .iter()
+            .filter(|p| p.phase != ConsentPhase::AfterWithdraw)
+        {
             got.insert(format!(
                 "{} {}@{} {}",
                 p.phase.as_str(),

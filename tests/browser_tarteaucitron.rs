@@ -88,10 +88,16 @@ async fn tarteaucitron_correct_banner_sets_analytics_only_after_accept() {
     assert!(consent.passes[1].reject_on_first_layer, "{consent:?}");
     assert_eq!(consent.passes[1].action.as_deref(), Some("optOut"));
     assert_eq!(consent.passes[2].action.as_deref(), Some("optIn"));
+    // The withdraw pass: respondAll(false) purges the service's cookies, so _ga is gone.
     assert_eq!(
-        phases(&r, "_ga"),
+        phases_of_all(&r, "_ga"),
         vec![ConsentPhase::AfterAccept],
         "{consent:?}"
+    );
+    let w = &consent.passes[3].withdrawals;
+    assert!(
+        w.len() == 1 && w[0].succeeded && w[0].method.as_deref() == Some("tarteaucitron"),
+        "{w:?}"
     );
     // The choice itself is stored in both passes: "audience" denied, then allowed.
     let choice = phases(&r, "tarteaucitron");

@@ -34,7 +34,13 @@ fn about<'a>(r: &'a Report, rule: &str, cookie: &str) -> Option<&'a Finding> {
 async fn the_demo_policy_makes_every_rule_fire() {
     let report = demo_with(cookiescan::demo::DEMO_CONFIG).await;
     // These judge consent phases, which only browser mode produces (tests/browser.rs).
-    const BROWSER_ONLY: [&str; 3] = ["cookie-after-reject", "no-reject-option", "no-banner"];
+    const BROWSER_ONLY: [&str; 5] = [
+        "cookie-after-reject",
+        "no-reject-option",
+        "no-banner",
+        "cookie-after-withdrawal",
+        "no-withdrawal-method",
+    ];
     // These judge consent signals (TC strings, Google tag hits) read in browser passes
     // (tests/browser_signals.rs).
     const SIGNALS: [&str; 8] = [

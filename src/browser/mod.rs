@@ -8,11 +8,13 @@ pub mod consent;
 mod har;
 mod launch;
 mod pass;
+mod revisit;
 mod run;
 mod screenshot;
 mod signals;
 mod storage;
 mod tab;
+mod withdraw;
 
 use std::path::PathBuf;
 use std::time::Duration;

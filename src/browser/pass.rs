@@ -18,11 +18,12 @@ use super::run::{names, store, Visit, LINKS};
 use super::signals;
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
+use super::withdraw;
 use super::BrowserError;
 use crate::crawl::{CrawlConfig, PageJob};
 use crate::observe::{
     Attribution, ChoiceMade, ConsentMode, ConsentPhase, ConsentSignals, Observation, PageVisit,
-    PhaseReport,
+    PhaseReport, Withdrawal,
 };
 
 /// A banner one page showed.
@@ -63,6 +64,12 @@ pub struct PassState {
     cookies_before: Option<Vec<String>>,
     /// TC strings and Google tag hits (browser/signals.rs).
     signals: ConsentSignals,
+    /// A withdraw pass: each withdrawal tried, the pages whose accept choice could not be
+    /// withdrawn (pages they cover stay "after accept"), and the store keys already counted
+    /// as present after withdrawal.
+    withdrawals: Vec<Withdrawal>,
+    unwithdrawn: HashSet<Url>,
+    withdraw_seen: HashSet<String>,
 }
 
 impl PassState {
@@ -80,6 +87,9 @@ impl PassState {
             storage_seen: HashSet::new(),
             cookies_before: None,
             signals: ConsentSignals::default(),
+            withdrawals: Vec::new(),
+            unwithdrawn: HashSet::new(),
+            withdraw_seen: HashSet::new(),
         }
     }
 
@@ -180,6 +190,7 @@ impl PassState {
                 s.sort();
                 s
             },
+            withdrawals: self.withdrawals.clone(),
         }
     }
 }
@@ -205,6 +216,8 @@ pub async fn visit(run: Arc<PageRun>, job: PageJob) -> Result<Visit, BrowserErro
         let st = run.state.lock().await;
         let from = job.found_on.as_ref().and_then(|f| st.covers.get(f));
         match from.or(st.first_choice.as_ref()) {
+            // An accept choice that could not be withdrawn covers its pages as accepted.
+            Some(p) if st.unwithdrawn.contains(p) => (ConsentPhase::AfterAccept, Some(p.clone())),
             Some(p) => (run.pass.after(), Some(p.clone())),
             None => (ConsentPhase::BeforeConsent, None),
         }
@@ -256,38 +269,91 @@ async fn answer_banner(run: &PageRun, tab: &mut Tab, page: &Url) {
     });
     let shot = crate::observe::ShotMoment::Banner;
     run.shots.take(tab, run.pass, shot, page).await;
-    if !matches!(run.pass, ConsentMode::Reject | ConsentMode::Accept) {
+    let choice = withdraw::choice_for(run.pass);
+    if !matches!(choice, ConsentMode::Reject | ConsentMode::Accept) {
         return;
     }
     let before = names(&store(&tab.cdp).await);
-    tab.phase = run.pass.after();
+    tab.phase = choice.after();
     tab.choice_page = Some(page.clone());
-    let (engine, action, ok) = consent::choose(tab, &d, run.pass).await;
+    let (engine, action, ok) = consent::choose(tab, &d, choice).await;
     if !ok {
         // No choice was made: everything seen here is still "before consent".
         tab.phase = ConsentPhase::BeforeConsent;
         tab.choice_page = None;
     }
-    {
-        let mut st = run.state.lock().await;
-        st.cookies_before.get_or_insert(before);
-        if ok && st.first_choice.is_none() {
-            st.first_choice = Some(page.clone());
-        }
-        let at_ms = millis(st.started);
-        st.choices.push(ChoiceMade {
-            page: page.to_string(),
-            manager: d.manager.clone(),
-            engine,
-            action,
-            succeeded: ok,
-            at_ms,
-            after_load_ms: tab.loaded_at.map(|t| millis(t.into_std())),
-        });
-    }
+    let made = ChoiceMade {
+        page: page.to_string(),
+        manager: d.manager.clone(),
+        engine,
+        action,
+        succeeded: ok,
+        at_ms: millis(run.state.lock().await.started),
+        after_load_ms: tab.loaded_at.map(|t| millis(t.into_std())),
+    };
+    let withdrawal = if ok && run.pass == ConsentMode::Withdraw {
+        // The accepted categories run first, as they would for the visitor.
+        tab.settle(run.settle).await;
+        let manager = d.manager.as_deref();
+        Some(withdraw::withdraw(tab, page, manager, run.config.timeout).await)
+    } else {
+        None
+    };
+    run.state
+        .lock()
+        .await
+        .record_choice(page, made, before, withdrawal);
     tab.settle(run.settle).await;
     let shot = crate::observe::ShotMoment::AfterChoice;
     run.shots.take(tab, run.pass, shot, page).await;
+}
+
+impl PassState {
+    /// Keeps a choice made on `page` (and in a withdraw pass, its withdrawal).
+    fn record_choice(
+        &mut self,
+        page: &Url,
+        made: ChoiceMade,
+        before: Vec<String>,
+        withdrawal: Option<Withdrawal>,
+    ) {
+        self.cookies_before.get_or_insert(before);
+        if made.succeeded && self.first_choice.is_none() {
+            self.first_choice = Some(page.clone());
+        }
+        if withdrawal.as_ref().is_some_and(|w| !w.succeeded) {
+            self.unwithdrawn.insert(page.clone());
+        }
+        self.choices.push(made);
+        self.withdrawals.extend(withdrawal);
+    }
+
+    /// After withdrawal, every cookie still in the store counts as present after it, once
+    /// per pass, credited to the page that found it (what a page sets again is also credited
+    /// by its own sightings).
+    fn still_present(
+        &mut self,
+        in_store: &HashMap<String, &Value>,
+        cap: &Capture,
+        choice_page: Option<&Url>,
+        out: &mut Vec<Observation>,
+    ) {
+        let mut keys: Vec<&String> = in_store.keys().collect();
+        keys.sort();
+        for k in keys {
+            if self.user.contains(k) || !self.withdraw_seen.insert(k.clone()) {
+                continue;
+            }
+            let why = Explained {
+                phase: ConsentPhase::AfterWithdraw,
+                choice_page: choice_page.cloned(),
+                attribution: Attribution::Store,
+                response_url: cap.page.clone(),
+                initiator: None,
+            };
+            cap.stored(in_store[k], &why, out);
+        }
+    }
 }
 
 /// The explanation to keep for a key: the latest phase, so a cookie set again after the
@@ -312,11 +378,14 @@ async fn finish_visit(mut tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         keep_values: run.config.include_values,
         now: OffsetDateTime::now_utc(),
     };
-    let (observations, explained) = credit(&tab, &cap, &in_store);
+    let (mut observations, explained) = credit(&tab, &cap, &in_store);
     signals::read_tcf_cookies(&mut tab, &in_store, &explained, run.config.include_values);
     let held_storage = tab.eval(READ_HELD).await.ok();
     let storage = {
         let mut st = run.state.lock().await;
+        if tab.phase == ConsentPhase::AfterWithdraw {
+            st.still_present(&in_store, &cap, tab.choice_page.as_ref(), &mut observations);
+        }
         if let Some(c) = &tab.choice_page {
             st.covers.insert(job.url.clone(), c.clone());
         }

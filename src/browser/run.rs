@@ -15,6 +15,7 @@ use super::cdp::Cdp;
 use super::consent::autoconsent::Autoconsent;
 use super::launch::{find_chrome, launch};
 use super::pass::{self, PageRun, PassState};
+use super::revisit::{revisit_pass, Revisit};
 use super::tab::Injection;
 use super::{BrowserError, BrowserOptions};
 use crate::crawl::{normalise, Cancel, CrawlConfig, Frontier, PageJob, Plan, Progress, Scope};
@@ -223,10 +224,37 @@ async fn run_pass(
     }
     let pages = tabs.pages;
     let after = names(&store(cdp).await);
+    revisit_first_pages(ctx, &run, &pages, out).await;
     let visited = pages.iter().filter(|p| p.skipped.is_none()).count();
     let st = run.state.lock().await;
     st.store_only(ctx.config.include_values, &mut out.observations);
     Ok((st.report(pass, visited, after), pages))
+}
+
+/// In the one pass that looks for them, the cookies a second visit renews.
+async fn revisit_first_pages(
+    ctx: &PassContext<'_>,
+    run: &PageRun,
+    pages: &[PageVisit],
+    out: &mut CrawlOutcome,
+) {
+    if ctx.config.revisit_pages == 0
+        || ctx.cancel.is_cancelled()
+        || revisit_pass(&ctx.opts.consent.passes()) != Some(run.pass)
+    {
+        return;
+    }
+    let r = Revisit {
+        cdp: &run.cdp,
+        inject: run.inject.clone(),
+        pass: run.pass,
+        timeout: ctx.config.timeout,
+        settle: ctx.opts.settle,
+    };
+    let found = r
+        .run(pages, &out.observations, ctx.config.revisit_pages)
+        .await;
+    out.renewals.extend(found);
 }
 
 /// One pass's pages: those waiting, those loading in a tab, and those done.

@@ -34,7 +34,8 @@ fn pass_rank(pass: ConsentMode) -> u8 {
         ConsentMode::None => 0,
         ConsentMode::Reject => 1,
         ConsentMode::Accept => 2,
-        ConsentMode::All => 3,
+        ConsentMode::Withdraw => 3,
+        ConsentMode::All => 4,
     }
 }
 

@@ -25,7 +25,7 @@ pub struct BrowserSettings {
     /// Milliseconds to wait after each page's load event, for late scripts.
     #[arg(long, default_value_t = 500)]
     pub settle_ms: u64,
-    /// Consent passes in browser mode: none, reject, accept, or all three (each on a fresh profile).
+    /// Consent passes in browser mode: none, reject, accept, withdraw, or all four (each on a fresh profile).
     #[arg(long, value_enum, default_value = "none")]
     pub consent: ConsentMode,
     /// The @duckduckgo/autoconsent package directory [default: $COOKIESCAN_AUTOCONSENT, then local and global npm installs].

@@ -91,6 +91,10 @@ settings! {
         /// Do not read sitemap.xml / robots.txt Sitemap: lines (`sitemaps = false` in the file).
         #[arg(long = "no-sitemaps", num_args = 0, default_missing_value = "false")]
         pub sitemaps: Option<bool>,
+        /// Do not visit the first pages a second time to find cookies renewed on every visit
+        /// (`revisit = false` in the file).
+        #[arg(long = "no-revisit", num_args = 0, default_missing_value = "false")]
+        pub revisit: Option<bool>,
         /// Map HOST:PORT to ADDR, as curl does (repeatable).
         #[arg(long, value_name = "HOST:PORT:ADDR")]
         pub resolve: Option<Vec<String>>,
@@ -179,6 +183,11 @@ impl CrawlSettings {
             headers: headers(self.headers.iter().flatten())?,
             respect_robots: !self.ignore_robots.unwrap_or(false),
             use_sitemaps: self.sitemaps.unwrap_or(true),
+            revisit_pages: if self.revisit.unwrap_or(true) {
+                d.revisit_pages
+            } else {
+                0
+            },
             resolve,
             ..d
         })

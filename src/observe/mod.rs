@@ -9,6 +9,7 @@ mod exchange;
 mod from_scripts;
 mod gated;
 mod record;
+mod renewal;
 mod screenshot;
 mod settings;
 mod signals;
@@ -16,8 +17,13 @@ pub mod tcf;
 mod value;
 mod visit;
 
-pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport};
+pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport, Withdrawal};
 pub use exchange::{Exchange, Timings};
+pub use renewal::wait_before_revisit;
+pub use renewal::{
+    apply_renewals, first_pages, is_renewed, renewals, requested_expiries, CookieKey, Renewal,
+    Requested, REVISIT_GAP,
+};
 pub use screenshot::{png_size, Screenshot, ShotMoment, PNG_SIGNATURE};
 pub use settings::{ScopeMode, SettingsSummary};
 pub use signals::{id_list, pages_text, ConsentSignals, GoogleHit, TcfSeen, TcfSource};
@@ -108,6 +114,8 @@ pub enum ConsentPhase {
     BeforeConsent,
     AfterReject,
     AfterAccept,
+    /// After the visitor accepted, then withdrew consent the way the manager offers it.
+    AfterWithdraw,
 }
 
 /// Browser mode: what ties a cookie to the page it is credited to.
@@ -140,6 +148,7 @@ impl ConsentPhase {
             ConsentPhase::BeforeConsent => "before-consent",
             ConsentPhase::AfterReject => "after-reject",
             ConsentPhase::AfterAccept => "after-accept",
+            ConsentPhase::AfterWithdraw => "after-withdraw",
         }
     }
 }

@@ -122,6 +122,14 @@ pub struct CookieRecord {
     /// script that writes it is held back until consent (then it is set after consent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gated: Option<crate::scripts::Gate>,
+    /// Whether a second visit of the site's first pages, a few seconds later with the same
+    /// jar, moved its expiry forward with the clock; None when it was not checked (a session
+    /// cookie, one first set later in the crawl, `--no-revisit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_on_visit: Option<bool>,
+    /// The page whose second visit renewed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewed_on: Option<Url>,
 }
 
 /// Groups observations per (name, domain, path), keeping the order of first sighting.
@@ -303,6 +311,8 @@ fn new_record(obs: &Observation, site_host: &str) -> CookieRecord {
         phase_pages: Vec::new(),
         stored_lifetime_secs: None,
         gated: None,
+        renewed_on_visit: None,
+        renewed_on: None,
     }
 }
 

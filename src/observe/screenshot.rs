@@ -89,6 +89,7 @@ fn pass_name(pass: ConsentMode) -> &'static str {
         ConsentMode::None => "none",
         ConsentMode::Reject => "reject",
         ConsentMode::Accept => "accept",
+        ConsentMode::Withdraw => "withdraw",
         ConsentMode::All => "all",
     }
 }

@@ -135,6 +135,8 @@ pub struct CrawlOutcome {
     pub scripts: Vec<ScriptBody>,
     /// Every request and response, when a HAR was asked for (`--har`); empty otherwise.
     pub exchanges: Vec<super::Exchange>,
+    /// The second visit of the first pages: every persistent cookie it looked at.
+    pub renewals: Vec<super::Renewal>,
     pub partial: bool,
     pub started_at: OffsetDateTime,
     pub finished_at: OffsetDateTime,
@@ -152,6 +154,7 @@ impl CrawlOutcome {
             warnings: Vec::new(),
             scripts: Vec::new(),
             exchanges: Vec::new(),
+            renewals: Vec::new(),
             partial: false,
             started_at: now,
             finished_at: now,

@@ -23,6 +23,7 @@ const HEAD: &str = r#"# cookiescan.toml: what `cookiescan scan` checks in this r
 # max_subresources_per_page = 500         # new images, scripts, ... fetched per page; 0 = no cap
 # max_subresources = 10000               # sub-resources fetched per scan; 0 = no cap
 # ignore_robots = false
+# revisit = true                         # visit the first pages twice: cookies renewed on every visit
 # policy = "docs/cookie-policy.html"     # also read declarations from a policy page, CSV or TOML
 
 [output]

@@ -56,11 +56,14 @@ pub struct PassTable {
 /// The dash shown for "nothing" in every consent cell.
 pub const NONE: &str = "—";
 
+/// The pass table's row for withdrawals, shown only when a withdraw pass ran.
+const WITHDRAWN_WITH: &str = "Withdrawn with";
+
 /// One fact about a pass, as a cell.
 type Cell = dyn Fn(&PhaseReport) -> String;
 
 pub fn pass_table(c: &ConsentReport) -> PassTable {
-    let facts: [(&'static str, &Cell); 14] = [
+    let facts: [(&'static str, &Cell); 15] = [
         ("Consent manager", &|p| {
             p.manager.clone().unwrap_or_else(|| NONE.into())
         }),
@@ -85,6 +88,7 @@ pub fn pass_table(c: &ConsentReport) -> PassTable {
         }),
         ("Choices made", &|p| choices_made(p)),
         ("Answered on", &|p| answered_on(p)),
+        (WITHDRAWN_WITH, &|p| super::withdrawal::withdrawn_with(p)),
         ("Pages", &|p| p.pages.to_string()),
         ("Duration", &|p| human_duration(p.duration_ms)),
         ("Time to consent", &|p| {
@@ -99,6 +103,7 @@ pub fn pass_table(c: &ConsentReport) -> PassTable {
         passes: c.passes.iter().map(|p| pass_word(p.pass)).collect(),
         rows: facts
             .iter()
+            .filter(|(label, _)| *label != WITHDRAWN_WITH || super::withdrawal::ran(c))
             .map(|(label, cell)| (*label, c.passes.iter().map(cell).collect()))
             .chain(super::signals::pass_rows(c))
             .collect(),
@@ -146,6 +151,7 @@ pub fn pass_word(m: ConsentMode) -> &'static str {
         ConsentMode::None => "none (no choice)",
         ConsentMode::Reject => "reject",
         ConsentMode::Accept => "accept",
+        ConsentMode::Withdraw => "withdraw",
         ConsentMode::All => "all",
     }
 }
@@ -156,6 +162,7 @@ pub fn phase_label(p: ConsentPhase) -> &'static str {
         ConsentPhase::BeforeConsent => "before consent",
         ConsentPhase::AfterReject => "after reject",
         ConsentPhase::AfterAccept => "after accept",
+        ConsentPhase::AfterWithdraw => "after withdrawal",
     }
 }
 
@@ -165,6 +172,7 @@ pub fn phase_heading(p: ConsentPhase) -> &'static str {
         ConsentPhase::BeforeConsent => "Before consent",
         ConsentPhase::AfterReject => "After reject",
         ConsentPhase::AfterAccept => "After accept",
+        ConsentPhase::AfterWithdraw => "After withdrawal",
     }
 }
 
@@ -279,6 +287,7 @@ mod tests {
                 choice("http://fr.a.test:8080/", None, false),
             ],
             signals: Default::default(),
+            withdrawals: Vec::new(),
         };
         assert_eq!(choices_made(&pass), "2 (1 failed)");
         assert_eq!(

@@ -16,7 +16,7 @@ use super::{Exporter, Report, ReportError};
 /// `gate_category` name the consent manager holding the cookie back and the category that
 /// releases it (a static scan reads the markup): it is set after consent. No column holds a
 /// cookie's value.
-pub const CSV_COLUMNS: [&str; 22] = [
+pub const CSV_COLUMNS: [&str; 23] = [
     "name",
     "domain",
     "path",
@@ -39,6 +39,8 @@ pub const CSV_COLUMNS: [&str; 22] = [
     "consent_phases",
     "gated_by",
     "gate_category",
+    // true / false after the second visit of the first pages; empty when not checked.
+    "renewed_on_visit",
 ];
 
 /// One cookie's cells, in [`CSV_COLUMNS`] order.
@@ -179,6 +181,9 @@ fn raw_cookie_row(v: &CookieView) -> CookieCells {
             .join("; "),
         gated_by,
         gate_category,
+        r.renewed_on_visit
+            .map(|b| b.to_string())
+            .unwrap_or_default(),
     ]
 }
 

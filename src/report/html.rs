@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::consent::{consent_view, phases_text, ConsentView};
 use super::svg::{bar_chart, Bar};
 use super::view::{attributes, cookie_views, evidence, party_word, CookieView, Coverage};
-use super::{human_date, human_duration, human_lifetime, Exporter, Report, ReportError};
+use super::{human_date, human_duration, Exporter, Report, ReportError};
 use crate::compliance::{all_rules, Finding, Severity};
 use crate::knowledge::Category;
 use crate::observe::{PageVisit, Party, ScriptSummary, SettingsSummary};
@@ -373,7 +373,7 @@ fn cookie_row(v: &CookieView) -> CookieRow {
         party: party_word(r.party),
         domain: r.domain.clone(),
         path: r.path.clone(),
-        lifetime: human_lifetime(r.lifetime_secs),
+        lifetime: super::renewal::lifetime_text(r),
         lifetime_secs: r.lifetime_secs.unwrap_or(-1),
         expected: k.expected_lifetime.clone().unwrap_or_default(),
         attributes: attributes(r).join(" "),

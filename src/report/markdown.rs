@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::consent::{consent_view, ConsentView};
 use super::view::{cookie_views, CookieView};
-use super::{human_date, human_lifetime, Exporter, Report, ReportError};
+use super::{human_date, Exporter, Report, ReportError};
 use crate::compliance::Severity;
 use crate::observe::Party;
 
@@ -185,7 +185,7 @@ fn cookie_row(v: &CookieView) -> String {
             "?"
         },
         escape(k.vendor.as_deref().unwrap_or("")),
-        human_lifetime(r.lifetime_secs),
+        super::renewal::lifetime_text(r),
         v.coverage_word(),
         rules.join(", "),
     )

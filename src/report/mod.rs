@@ -15,6 +15,7 @@ mod model;
 mod order;
 mod outputs;
 mod policy;
+mod renewal;
 mod sarif;
 mod schema;
 mod screenshots;
@@ -22,6 +23,7 @@ mod signals;
 mod summary;
 mod svg;
 mod view;
+mod withdrawal;
 
 pub use self::csv::{
     cookie_cells, CookieCells, CsvExporter, CsvRows, CSV_COLUMNS, CSV_FINDING_COLUMNS,

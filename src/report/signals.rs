@@ -188,6 +188,7 @@ mod tests {
             action: None,
             succeeded: false,
             pages: 1,
+            withdrawals: Vec::new(),
             duration_ms: 1,
             consent_ms: None,
             cookies_before: Vec::new(),

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::{human_duration, human_lifetime, Exporter, Report, ReportError};
+use super::{human_duration, Exporter, Report, ReportError};
 use crate::compliance::Severity;
 use crate::cookies::SameSite;
 use crate::knowledge::{Classification, ClassifiedCookie};
@@ -124,6 +124,9 @@ fn consent(out: &mut String, r: &Report) {
     for line in super::signals::summary_lines(c) {
         let _ = writeln!(out, "  {}", clip(&line, 160));
     }
+    for w in super::withdrawal::summary_lines(c) {
+        let _ = writeln!(out, "  {:<22} {}", "withdrawn with", clip(&w, 160));
+    }
     for n in &c.notes {
         let _ = writeln!(out, "  note: {}", clip(n, 160));
     }
@@ -181,7 +184,7 @@ fn table(cookies: &[ClassifiedCookie]) -> String {
                 category(k),
                 clip(k.vendor.as_deref().unwrap_or("-"), 20),
                 if r.lifetime_known {
-                    human_lifetime(r.lifetime_secs)
+                    super::renewal::lifetime_text(r)
                 } else {
                     "unknown".into()
                 },

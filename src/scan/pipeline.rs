@@ -100,6 +100,7 @@ pub async fn finish(
     observations.extend(found.observations);
     let mut records = aggregate(&observations, &site);
     found.gates.mark(&mut records);
+    crate::observe::apply_renewals(&mut records, &outcome.renewals);
     let mut cookies = classify_records(kb, records, &site);
     crate::report::sort_cookies(&mut cookies);
     // Tens of thousands of sightings are freed off this thread; the report need not wait.

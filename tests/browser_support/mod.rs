@@ -46,6 +46,7 @@ pub fn route(host: Option<&str>, path: &str, ct: &str, body: String) -> Route {
         body,
         when_cookie: None,
         when_header: None,
+        unless_cookie: None,
         behaviour: None,
     }
 }
@@ -70,6 +71,9 @@ pub fn browser_config(server: &FixtureServer, host: &str, opts: &BrowserOptions)
     let mut config: CrawlConfig = util::config(server, host, "/");
     config.timeout = Duration::from_secs(10);
     config.insecure = opts.insecure;
+    // The second visit of the first pages is tests/revisit.rs's business: here it would only
+    // add page loads that hit counts and timings do not expect.
+    config.revisit_pages = 0;
     config
 }
 
@@ -96,6 +100,18 @@ pub fn phases(r: &Report, name: &str) -> Vec<ConsentPhase> {
     util::cookie(r, name)
         .map(|c| c.phases.iter().copied().collect())
         .unwrap_or_default()
+}
+
+/// The phases of every record named `name` together: a consent manager that deletes a
+/// cookie on withdrawal may write the deletion with another Domain, a record of its own.
+pub fn phases_of_all(r: &Report, name: &str) -> Vec<ConsentPhase> {
+    let set: std::collections::BTreeSet<ConsentPhase> = r
+        .cookies
+        .iter()
+        .filter(|c| c.record.name == name)
+        .flat_map(|c| c.record.phases.iter().copied())
+        .collect();
+    set.into_iter().collect()
 }
 
 /// The multi-page consent site (fixtures/sites/consent_crawl.toml) with the real consent

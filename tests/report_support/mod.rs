@@ -127,6 +127,7 @@ fn demo_consent(report: &Report) -> ConsentReport {
         cookies_after: held(pass.after()),
         choices: Vec::new(),
         signals: Default::default(),
+        withdrawals: Vec::new(),
     };
     ConsentReport {
         browser: "Chrome/156.0.7524.0".into(),

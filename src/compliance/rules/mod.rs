@@ -1,5 +1,6 @@
 //! One file per rule. Order here is the order findings appear in reports.
 mod after_reject;
+mod after_withdrawal;
 mod before_consent;
 mod category_mismatch;
 mod consent_mode_after_reject;
@@ -9,8 +10,10 @@ mod consent_mode_v2_incomplete;
 mod gated_mismatch;
 mod insecure;
 mod lifetime;
+mod lifetime_renewed;
 mod no_banner;
 mod no_reject;
+mod no_withdrawal;
 mod not_observed;
 mod signals;
 mod tcf_after_reject;
@@ -50,6 +53,9 @@ pub fn all() -> &'static [&'static dyn Rule] {
         &consent_mode_before_choice::ConsentModeGrantedBeforeChoice,
         &consent_mode_after_reject::ConsentModeGrantedAfterReject,
         &consent_mode_v2_incomplete::ConsentModeV2Incomplete,
+        &after_withdrawal::CookieAfterWithdrawal,
+        &no_withdrawal::NoWithdrawalMethod,
+        &lifetime_renewed::LifetimeRenewed,
     ]
 }
 

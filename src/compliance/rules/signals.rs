@@ -183,6 +183,7 @@ mod tests {
                 action: None,
                 succeeded: true,
                 pages: 1,
+                withdrawals: Vec::new(),
                 duration_ms: 1,
                 consent_ms: None,
                 cookies_before: Vec::new(),
