@@ -68,10 +68,13 @@ pub struct Frontier {
     /// figure that does not depend on how far the level has got.
     level_len: usize,
     /// Links for the next level not yet seen: normalised URL → (best key, depth, found_on).
-    pending: FxHashMap<Url, (u64, usize, Option<Url>)>,
+    pending: FxHashMap<Url, Waiting>,
     /// Once `pending` is full: a key no better than this cannot be among the kept ones.
     pending_worst: Option<u64>,
 }
+
+/// A link waiting for the next level: its best key, depth and the page it was found on.
+type Waiting = (u64, usize, Option<Url>);
 
 /// Where a link stands among the next level's offers: first the crawl rank of the page it was
 /// found on, then its place on that page.
@@ -120,22 +123,19 @@ impl Frontier {
 
     /// Queues `job` unless its normalised URL was offered before or its pattern is full.
     pub fn offer(&mut self, job: PageJob) -> Offer {
-        match self.push(job) {
-            Ok(()) => Offer::Queued,
-            Err((offer, _)) => offer,
-        }
+        self.push(job).0
     }
 
     /// [`Frontier::offer`], giving the job back when it is not queued.
-    fn push(&mut self, mut job: PageJob) -> Result<(), (Offer, PageJob)> {
+    fn push(&mut self, mut job: PageJob) -> (Offer, Option<PageJob>) {
         if !is_normal(&job.url) {
             job.url = normalise(&job.url);
         }
         if self.seen.contains(job.url.as_str()) {
-            return Err((Offer::Duplicate, job));
+            return (Offer::Duplicate, Some(job));
         }
         if self.max_queued > 0 && self.queue.len() >= self.max_queued {
-            return Err((Offer::Full, job));
+            return (Offer::Full, Some(job));
         }
         self.seen.insert(job.url.as_str().to_owned());
         if self.max_per_pattern > 0 {
@@ -148,13 +148,13 @@ impl Frontier {
                 } else {
                     Offer::Duplicate
                 };
-                return Err((offer, job));
+                return (offer, Some(job));
             }
             *n += 1;
         }
         self.queue.push_back(job);
         self.level_len += 1;
-        Ok(())
+        (Offer::Queued, None)
     }
 
     pub fn pop(&mut self) -> Option<PageJob> {
@@ -235,7 +235,7 @@ impl Frontier {
         if let Some(room) = self.room() {
             self.keep_best(room);
         }
-        let mut waiting: Vec<(Url, (u64, usize, Option<Url>))> =
+        let mut waiting: Vec<(Url, Waiting)> =
             std::mem::take(&mut self.pending).into_iter().collect();
         waiting.sort_unstable_by_key(|(_, (key, _, _))| *key);
         self.pending_worst = None;
@@ -248,8 +248,8 @@ impl Frontier {
                 found_on,
             };
             match self.push(job) {
-                Ok(()) | Err((Offer::Duplicate, _)) => {}
-                Err(other) => refused.push(other),
+                (Offer::Queued | Offer::Duplicate, _) | (_, None) => {}
+                (other, Some(job)) => refused.push((other, job)),
             }
         }
         refused
