@@ -14,3 +14,16 @@ pub fn lifetime_text(r: &CookieRecord) -> String {
         life
     }
 }
+
+/// The terminal table's narrower form: "13 months ↻" (the summary explains the mark).
+pub fn lifetime_mark(r: &CookieRecord) -> String {
+    let life = human_lifetime(r.lifetime_secs);
+    if r.renewed_on_visit == Some(true) {
+        format!("{life} {RENEWED_MARK}")
+    } else {
+        life
+    }
+}
+
+/// Marks a lifetime renewed on every visit in the terminal table.
+pub const RENEWED_MARK: &str = "↻";

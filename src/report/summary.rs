@@ -32,6 +32,16 @@ impl Exporter for SummaryExporter {
             let _ = writeln!(out, "No cookies were set.");
         } else {
             out.push_str(&table(&r.cookies));
+            if r.cookies
+                .iter()
+                .any(|c| c.record.renewed_on_visit == Some(true))
+            {
+                let _ = writeln!(
+                    out,
+                    "{} renewed on every visit: a second visit moved its expiry forward",
+                    super::renewal::RENEWED_MARK
+                );
+            }
         }
         let _ = writeln!(out);
         let _ = writeln!(
@@ -184,7 +194,7 @@ fn table(cookies: &[ClassifiedCookie]) -> String {
                 category(k),
                 clip(k.vendor.as_deref().unwrap_or("-"), 20),
                 if r.lifetime_known {
-                    super::renewal::lifetime_text(r)
+                    super::renewal::lifetime_mark(r)
                 } else {
                     "unknown".into()
                 },
