@@ -220,10 +220,32 @@ async fn analyzing_the_demo_har_finds_the_same_cookies_as_the_scan() {
         };
         assert!(close, "{key:?}: lifetime {lifetime:?} vs {l2:?}");
     }
-    assert_eq!(
-        scanned["findings"].as_array().unwrap().len(),
-        analysed["findings"].as_array().unwrap().len()
-    );
+    // A HAR holds what loaded, not the markup that held a script back, and analyze does not
+    // pair a page's two visits: the gated Hotjar cookie reads as set on first load, and FPID's
+    // renewal is not seen. Every other finding is the same.
+    let findings = |r: &serde_json::Value| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let rule = f["rule"].as_str().unwrap().to_string();
+                let name = f["cookie"]["name"].as_str().unwrap_or("").to_string();
+                (rule, name)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let pair = |r: &str, n: &str| (r.to_string(), n.to_string());
+    let mut from_scan = findings(&scanned);
+    from_scan.retain(|f| {
+        *f != pair("gated-category-mismatch", "_hjSessionUser_4711")
+            && *f != pair("lifetime-renewed", "FPID")
+    });
+    let mut from_har = findings(&analysed);
+    from_har.retain(|f| *f != pair("set-before-consent", "_hjSessionUser_4711"));
+    assert_eq!(from_scan, from_har);
 }
 
 fn firefox_har() -> PathBuf {
@@ -385,7 +407,10 @@ async fn browser_har_has_a_page_group_per_pass_and_analyzes() {
         .iter()
         .map(|p| p["title"].as_str().unwrap())
         .collect();
-    assert_eq!(titles, ["pass none", "pass reject", "pass accept"]);
+    assert_eq!(
+        titles,
+        ["pass none", "pass reject", "pass accept", "pass withdraw"]
+    );
     // Chromium's own Cookie headers: cookies the browser sent back.
     let sent = cookie_array(&har, "request");
     assert!(sent.iter().any(|(n, _)| *n == "csrftoken"), "{sent:?}");
