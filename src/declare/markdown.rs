@@ -71,23 +71,10 @@ fn code(name: &str) -> String {
     }
 }
 
-/// Text from a website, made inert: Markdown and HTML syntax is backslash-escaped, `|` cannot
-/// end a cell, a line break cannot end a row, and `@name` cannot notify anyone.
+/// Text from a website, made inert, exactly as the Markdown report does it (`|` cannot end a
+/// cell, a line break cannot end a row, `@name` cannot notify anyone).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '!' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '&' => out.push_str("&amp;"),
-            '@' => out.push_str("@&#8203;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::escape_markdown(s)
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Classification, CookieQuery, KnowledgeBase};
 use crate::cookies::{is_third_party, registrable_domain};
-use crate::observe::{Attribution, ConsentPhase, CookieRecord, Party};
+use std::collections::BTreeSet;
+
+use crate::observe::{Attribution, ConsentPhase, CookieRecord, Party, PhasePage};
 
 /// A cookie with what the knowledge base says about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -61,10 +63,43 @@ fn third_party_writer(r: &CookieRecord, site_host: &str) -> Option<String> {
         .find(|h| is_third_party(h, site_host))
 }
 
-/// First stored on the page where a choice was made, after it, and never before consent.
+/// Stored on a page where a choice was made, after that choice, and never before consent.
+/// Not "the first page it was stored on": with several tabs, another page covered by an
+/// earlier choice can record it before the choice page does (the pages' order is the tabs'
+/// timing), which made the guess, and `cookie-after-reject` with it, change from run to run.
 fn written_at_choice(r: &CookieRecord) -> bool {
-    !r.phases.contains(&ConsentPhase::BeforeConsent)
-        && r.phase_pages.first().is_some_and(|p| {
+    stored_at_choice(&r.phases, &r.phase_pages)
+}
+
+fn stored_at_choice(phases: &BTreeSet<ConsentPhase>, pages: &[PhasePage]) -> bool {
+    !phases.contains(&ConsentPhase::BeforeConsent)
+        && pages.iter().any(|p| {
             p.phase != ConsentPhase::BeforeConsent && p.choice_page.as_ref() == Some(&p.page)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(page: &str, choice: &str) -> PhasePage {
+        PhasePage {
+            phase: ConsentPhase::AfterReject,
+            page: url::Url::parse(page).unwrap(),
+            choice_page: Some(url::Url::parse(choice).unwrap()),
+        }
+    }
+
+    #[test]
+    fn consent_state_does_not_depend_on_which_tab_recorded_it_first() {
+        let phases = BTreeSet::from([ConsentPhase::AfterReject]);
+        let help = at("http://a.test/help", "http://a.test/help");
+        let other = at("http://a.test/blog/partners", "http://a.test/blog/");
+        assert!(stored_at_choice(&phases, &[help.clone(), other.clone()]));
+        assert!(stored_at_choice(&phases, &[other.clone(), help]));
+        assert!(!stored_at_choice(&phases, &[other]));
+        let before = BTreeSet::from([ConsentPhase::BeforeConsent, ConsentPhase::AfterReject]);
+        let help = at("http://a.test/help", "http://a.test/help");
+        assert!(!stored_at_choice(&before, &[help]));
+    }
 }

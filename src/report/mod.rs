@@ -11,6 +11,7 @@ mod json;
 mod junit;
 mod manifest;
 mod markdown;
+pub(crate) use markdown::escape as escape_markdown;
 mod model;
 mod order;
 mod outputs;
