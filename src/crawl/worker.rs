@@ -230,20 +230,21 @@ pub(super) async fn worker(sh: std::sync::Arc<Shared>) {
 /// Fetches and parses one job, records it and ends it (`finish_job`).
 async fn run_job(sh: &Shared, job: Job) {
     let config = &sh.config;
-    let job = match job {
+    let (job, rank) = match job {
         Job::Resource(url, kind, page) => {
             // Past the script budget the body would be dropped unread: not downloaded at all.
             let want_body = kind == ResourceKind::Script
                 && !reached(config.max_script_bytes, sh.lock().script_bytes);
             let fetched = sh.fetcher.fetch(&url, &page, kind, want_body).await;
+            // Read outside the lock: the script may be megabytes long.
+            let loads = script_loads(&url, kind, &page, &fetched);
             let mut st = sh.lock();
-            handle_resource(config, &mut st, url, kind, page, fetched);
+            handle_resource(config, &mut st, (url, kind, page), fetched, loads);
             sh.finish_job(st, false);
             return;
         }
         Job::Page(job, rank) => (job, rank),
     };
-    let (job, rank) = job;
     if config.respect_robots {
         let (robot, fetched) = sh.robots.lock().await.get(&sh.fetcher, &job.url).await;
         let disallowed = robot.is_some_and(|r| !r.allowed(job.url.as_str()));
@@ -289,12 +290,28 @@ async fn run_job(sh: &Shared, job: Job) {
     sh.finish_job(st, true);
 }
 
-/// Parsed in the worker, outside the lock: HTML parsing is the CPU-heavy part of a crawl.
+/// The scripts a fetched script's consent-manager configuration loads (read outside the lock).
+fn script_loads(url: &Url, kind: ResourceKind, page: &Url, fetched: &Fetched) -> Vec<(Url, Gate)> {
+    if kind != ResourceKind::Script
+        || fetched.body.is_empty()
+        || fetched.status.is_none_or(|s| s >= 400)
+    {
+        return Vec::new();
+    }
+    let url = fetched.final_url.as_ref().unwrap_or(url);
+    super::gated::configured_loads(Some(url), &String::from_utf8_lossy(&fetched.body), page)
+}
+
+/// A parsed page, and the scripts its inline consent-manager configuration loads.
+type Parsed = (PageContent, Vec<(Url, Gate)>);
+
+/// Parsed in the worker, outside the lock: HTML parsing is the CPU-heavy part of a crawl, and
+/// reading inline scripts for the services they configure is a scan of their text.
 fn page_content(
     fetched: &Fetched,
     memo: Option<(&LinkMemo, u32)>,
     max_links: usize,
-) -> Option<PageContent> {
+) -> Option<Parsed> {
     let url = fetched.final_url.as_ref()?;
     if fetched.body.is_empty() || !is_html(fetched.content_type.as_deref(), &fetched.body) {
         return None;
@@ -309,7 +326,12 @@ fn page_content(
         .map(super::frontier::normalise)
         .filter(|u| seen.insert(u.as_str().to_owned()))
         .collect();
-    Some(content)
+    let loads = content
+        .inline_scripts
+        .iter()
+        .flat_map(|code| super::gated::configured_loads(None, code, url))
+        .collect();
+    Some((content, loads))
 }
 
 fn handle_page(
@@ -318,7 +340,7 @@ fn handle_page(
     st: &mut State,
     (job, rank): (PageJob, u32),
     mut fetched: Fetched,
-    content: Option<PageContent>,
+    content: Option<Parsed>,
 ) {
     let html_lossy = content.is_some() && std::str::from_utf8(&fetched.body).is_err();
     let page_url = fetched.final_url.clone().unwrap_or_else(|| job.url.clone());
@@ -354,7 +376,9 @@ fn handle_page(
         skipped: None,
     });
     absorb(&mut st.out, fetched);
-    let Some(content) = content else { return };
+    let Some((content, loads)) = content else {
+        return;
+    };
     st.limits
         .links_per_page
         .add(content.links_dropped, &page_url);
@@ -368,10 +392,9 @@ fn handle_page(
             .iter()
             .find(|(g, _)| *g == i)
             .map(|(_, g)| g.clone());
-        let loads = super::gated::configured_loads(None, &code, &page_url);
         keep_script(config, st, None, &page_url, Some(i + 1), code, gate);
-        queue_loads(config, st, loads, &page_url, &mut queued_here);
     }
+    queue_loads(config, st, loads, &page_url, &mut queued_here);
     if config.fetch_subresources {
         for (url, kind) in &content.resources {
             // Only scripts carry a gate; images and stylesheets need no entry.
@@ -484,10 +507,9 @@ fn keep_script(
 fn handle_resource(
     config: &CrawlConfig,
     st: &mut State,
-    url: Url,
-    kind: ResourceKind,
-    page: Url,
+    (url, kind, page): (Url, ResourceKind, Url),
     mut fetched: Fetched,
+    loads: Vec<(Url, Gate)>,
 ) {
     let gate = st.gates.get(url.as_str()).cloned().flatten();
     st.out.resources.push(ResourceVisit {
@@ -510,7 +532,6 @@ fn handle_resource(
             // Valid UTF-8 (the usual case) becomes the String without a copy.
             let code = String::from_utf8(std::mem::take(&mut fetched.body))
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-            let loads = super::gated::configured_loads(Some(&url), &code, &page);
             keep_script(config, st, Some(url), &page, None, code, gate);
             queue_loads(config, st, loads, &page, &mut 0);
         }

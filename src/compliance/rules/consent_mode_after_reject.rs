@@ -1,4 +1,4 @@
-use super::signals::{hit_where, hits, Grouped};
+use super::signals::granted_in;
 use super::Rule;
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
 use crate::observe::ConsentPhase;
@@ -17,19 +17,11 @@ impl Rule for ConsentModeGrantedAfterReject {
         INFO
     }
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let mut g = Grouped::default();
-        for (pass, h) in hits(ctx) {
-            if h.phase != ConsentPhase::AfterReject || !h.state.any_granted() {
-                continue;
-            }
-            let msg = format!(
-                "After the visitor rejected, {} hits to {} report {} granted.",
-                h.endpoint,
-                h.target,
-                h.state.granted().join(", ")
-            );
-            g.add(msg, hit_where(pass, h), h.pages.first());
-        }
-        g.findings(INFO)
+        granted_in(
+            ctx,
+            ConsentPhase::AfterReject,
+            "After the visitor rejected",
+            INFO,
+        )
     }
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::compliance::{Context, Finding, RuleInfo};
 use crate::observe::tcf::TcString;
-use crate::observe::{pages_text, ConsentMode, GoogleHit, TcfSeen, TcfSource};
+use crate::observe::{
+    id_list, pages_text, ConsentMode, ConsentPhase, GoogleHit, TcfSeen, TcfSource,
+};
 
 /// Every decoded TC string of the scan, with its pass.
 pub fn tc_strings<'a>(
@@ -31,6 +33,50 @@ pub fn hits<'a>(ctx: &'a Context) -> impl Iterator<Item = (ConsentMode, &'a Goog
 }
 
 /// "reject pass, after reject: __tcfapi (useractioncomplete) on http://…/a"
+/// Findings for TC strings that grant any consent in `phase`; `lead` opens each message
+/// ("Before the visitor chose, the TC string of CMP 300 grants consent").
+pub fn tcf_consent_in(
+    ctx: &Context,
+    phase: ConsentPhase,
+    lead: impl Fn(u16) -> String,
+    info: RuleInfo,
+) -> Vec<Finding> {
+    let mut g = Grouped::default();
+    for (pass, seen, tc) in tc_strings(ctx) {
+        if seen.phase != phase || !tc.any_consent() {
+            continue;
+        }
+        let msg = format!(
+            "{}: purposes {}; vendors {}; special features {}.",
+            lead(tc.cmp_id),
+            id_list(&tc.purposes_consent, 24),
+            id_list(&tc.vendors_consent, 10),
+            id_list(&tc.special_features, 12),
+        );
+        g.add(msg, tcf_where(pass, seen), seen.pages.first());
+    }
+    g.findings(info)
+}
+
+/// Findings for Google tag hits that report a type granted in `phase`; `when` opens each
+/// message ("Before the visitor chose").
+pub fn granted_in(ctx: &Context, phase: ConsentPhase, when: &str, info: RuleInfo) -> Vec<Finding> {
+    let mut g = Grouped::default();
+    for (pass, h) in hits(ctx) {
+        if h.phase != phase || !h.state.any_granted() {
+            continue;
+        }
+        let msg = format!(
+            "{when}, {} hits to {} report {} granted.",
+            h.endpoint,
+            h.target,
+            h.state.granted().join(", ")
+        );
+        g.add(msg, hit_where(pass, h), h.pages.first());
+    }
+    g.findings(info)
+}
+
 pub fn tcf_where(pass: ConsentMode, t: &TcfSeen) -> String {
     let how = match (t.source, &t.cookie) {
         (TcfSource::Cookie, Some(name)) => format!("cookie '{name}'"),

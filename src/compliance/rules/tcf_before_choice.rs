@@ -1,7 +1,7 @@
-use super::signals::{tc_strings, tcf_where, Grouped};
+use super::signals::tcf_consent_in;
 use super::Rule;
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
-use crate::observe::{id_list, ConsentPhase};
+use crate::observe::ConsentPhase;
 
 pub struct TcfConsentBeforeChoice;
 
@@ -17,20 +17,8 @@ impl Rule for TcfConsentBeforeChoice {
         INFO
     }
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        let mut g = Grouped::default();
-        for (pass, seen, tc) in tc_strings(ctx) {
-            if seen.phase != ConsentPhase::BeforeConsent || !tc.any_consent() {
-                continue;
-            }
-            let msg = format!(
-                "Before the visitor chose, the TC string of CMP {} grants consent: purposes {}; vendors {}; special features {}.",
-                tc.cmp_id,
-                id_list(&tc.purposes_consent, 24),
-                id_list(&tc.vendors_consent, 10),
-                id_list(&tc.special_features, 12),
-            );
-            g.add(msg, tcf_where(pass, seen), seen.pages.first());
-        }
-        g.findings(INFO)
+        let lead =
+            |cmp| format!("Before the visitor chose, the TC string of CMP {cmp} grants consent");
+        tcf_consent_in(ctx, ConsentPhase::BeforeConsent, lead, INFO)
     }
 }
