@@ -1,4 +1,5 @@
-use super::{about, Rule};
+use super::present_after::present_after;
+use super::Rule;
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
 use crate::knowledge::Category;
 use crate::observe::{ConsentPhase, PhasePage};
@@ -17,36 +18,10 @@ impl Rule for CookieAfterReject {
         INFO
     }
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        ctx.judged()
-            .filter(|(c, _)| c.record.phases.contains(&ConsentPhase::AfterReject))
-            .filter_map(|(c, decl)| {
-                let cat = Context::effective_category(c, decl);
-                (cat != Category::Necessary).then(|| {
-                    let mut f = about(
-                        INFO,
-                        c,
-                        format!(
-                            "Cookie '{}' ({cat}) is present after the visitor rejected consent.",
-                            c.record.name
-                        ),
-                    );
-                    let after: Vec<&PhasePage> = c
-                        .record
-                        .phase_pages
-                        .iter()
-                        .filter(|p| p.phase == ConsentPhase::AfterReject)
-                        .collect();
-                    if let Some(first) = after.first() {
-                        f.page = Some(first.page.to_string());
-                    }
-                    let mut evidence: Vec<String> =
-                        after.iter().take(3).map(|p| where_(p)).collect();
-                    evidence.append(&mut f.evidence);
-                    f.evidence = evidence;
-                    f
-                })
-            })
-            .collect()
+        let message = |name: &str, cat: Category| {
+            format!("Cookie '{name}' ({cat}) is present after the visitor rejected consent.")
+        };
+        present_after(ctx, ConsentPhase::AfterReject, INFO, message, where_)
     }
 }
 

@@ -1,4 +1,5 @@
-use super::{about, Rule};
+use super::present_after::present_after;
+use super::Rule;
 use crate::compliance::{Context, Finding, RuleInfo, Severity};
 use crate::knowledge::Category;
 use crate::observe::{ConsentPhase, PhasePage};
@@ -17,37 +18,11 @@ impl Rule for CookieAfterWithdrawal {
         INFO
     }
     fn check(&self, ctx: &Context) -> Vec<Finding> {
-        ctx.judged()
-            .filter(|(c, _)| c.record.phases.contains(&ConsentPhase::AfterWithdraw))
-            .filter_map(|(c, decl)| {
-                let cat = Context::effective_category(c, decl);
-                (cat != Category::Necessary).then(|| {
-                    let mut f = about(
-                        INFO,
-                        c,
-                        format!(
-                            "Cookie '{}' ({cat}) is present after the visitor withdrew consent: kept, or set again.",
-                            c.record.name
-                        ),
-                    );
-                    if let Some(first) = phase_pages(c).next() {
-                        f.page = Some(first.page.to_string());
-                    }
-                    let mut evidence: Vec<String> = phase_pages(c).take(3).map(where_).collect();
-                    evidence.append(&mut f.evidence);
-                    f.evidence = evidence;
-                    f
-                })
-            })
-            .collect()
+        let message = |name: &str, cat: Category| {
+            format!("Cookie '{name}' ({cat}) is present after the visitor withdrew consent: kept, or set again.")
+        };
+        present_after(ctx, ConsentPhase::AfterWithdraw, INFO, message, where_)
     }
-}
-
-fn phase_pages(c: &crate::knowledge::ClassifiedCookie) -> impl Iterator<Item = &PhasePage> {
-    c.record
-        .phase_pages
-        .iter()
-        .filter(|p| p.phase == ConsentPhase::AfterWithdraw)
 }
 
 /// Where the cookie was found and where consent was withdrawn.

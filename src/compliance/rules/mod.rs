@@ -15,6 +15,7 @@ mod no_banner;
 mod no_reject;
 mod no_withdrawal;
 mod not_observed;
+mod present_after;
 mod signals;
 mod tcf_after_reject;
 mod tcf_before_choice;
