@@ -377,6 +377,20 @@ pub(crate) fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// The first whole second (Unix time) that is at least `after` from now. The store keeps
+/// whole seconds; rounding down would let a 2 s retry delay start 1.1 s later.
+pub(crate) fn unix_after(after: Duration) -> i64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    whole_seconds_up(now.saturating_add(after))
+}
+
+fn whole_seconds_up(t: Duration) -> i64 {
+    let up = t.as_secs().saturating_add(u64::from(t.subsec_nanos() > 0));
+    i64::try_from(up).unwrap_or(i64::MAX / 2)
+}
+
 /// A PostgreSQL URL without its password, for error messages and logs.
 /// How long opening a store may take before it counts as unreachable.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
@@ -416,5 +430,21 @@ pub(crate) fn redact(location: &str) -> String {
             u.to_string()
         }
         _ => location.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_time_is_never_earlier_than_its_delay() {
+        // Stored seconds are whole: a failure at 10.9 s with a 2 s delay may start at 13, not 12.
+        assert_eq!(whole_seconds_up(Duration::from_millis(12_900)), 13);
+        assert_eq!(whole_seconds_up(Duration::from_secs(12)), 12);
+        assert_eq!(whole_seconds_up(Duration::MAX), i64::MAX / 2);
+        let before = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let at = unix_after(Duration::from_secs(2));
+        assert!(Duration::from_secs(at as u64) >= before + Duration::from_secs(2));
     }
 }

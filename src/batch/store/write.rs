@@ -5,7 +5,7 @@
 use sqlx::any::Any;
 use sqlx::{AssertSqlSafe, Row, Transaction};
 
-use super::{unix_now, BatchError, Store};
+use super::{unix_after, unix_now, BatchError, Store};
 use crate::report::{cookie_cells, Report};
 
 /// A finished scan, as the `scans` row and its child rows.
@@ -81,7 +81,7 @@ impl Store {
         .bind(failed.message)
         .bind(worker)
         // On a failed site, `lease_expires` is the time its next attempt may start.
-        .bind(unix_now() + i64::try_from(failed.retry_after.as_secs()).unwrap_or(i64::MAX / 2))
+        .bind(unix_after(failed.retry_after))
         .fetch_optional(&mut *tx)
         .await
         .map_err(fail)?;
