@@ -326,3 +326,73 @@ async fn consent_all_timing() {
         eprintln!("run {run}: {took:.1?} total; {}", passes.join("; "));
     }
 }
+
+/// Tabs used to queue a page's links as soon as its tab finished: with 4 tabs, `/shared` was
+/// credited to whichever of `/a-slow` and `/b-fast` finished first (fixtures/sites/basic.toml).
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_found_on_does_not_depend_on_which_tab_finishes_first() {
+    let server = util::serve("basic").await;
+    let opts = BrowserOptions {
+        tabs: 4,
+        ..options(ConsentMode::None)
+    };
+    let mut config = browser_config(&server, "levels.site.test", &opts);
+    config.use_sitemaps = false;
+    config.respect_robots = false;
+    let r = browse_with(&config, &opts).await;
+    let page = |path: &str| {
+        r.pages
+            .iter()
+            .find(|p| p.url.path() == path)
+            .unwrap_or_else(|| panic!("{path} not visited: {:?}", r.pages))
+    };
+    let shared = page("/shared");
+    assert_eq!(shared.depth, 2);
+    // The slow page comes first on the home page: it is the first page linking to /shared.
+    assert_eq!(shared.found_on.as_ref().unwrap().path(), "/a-slow");
+    assert_eq!(page("/late").depth, 3);
+    assert_eq!(page("/c").found_on.as_ref().unwrap().path(), "/b-fast");
+}
+
+/// A page of many links is bounded in browser mode as in static mode: the links-per-page cap
+/// and the queue cap each leave a warning, and the links kept are the first ones.
+#[tokio::test(flavor = "multi_thread")]
+async fn browser_link_flood_is_cut_per_page_and_by_the_queue_cap() {
+    let links: String = (0..30)
+        .map(|i| format!("<a href=\"/p{i}\">{i}</a> "))
+        .collect();
+    let mut site = cookiescan::fixture::SiteSpec {
+        hosts: vec!["flood.test".into()],
+        routes: vec![route(
+            None,
+            "/",
+            HTML,
+            format!("<html><body>{links}</body></html>"),
+        )],
+    };
+    for i in 0..30 {
+        site.routes
+            .push(route(None, &format!("/p{i}"), HTML, "<p>leaf</p>".into()));
+    }
+    let server = FixtureServer::start(site).await.unwrap();
+    // Three passes, each hitting both caps: each warning is told once.
+    let opts = options(ConsentMode::All);
+    let mut config = browser_config(&server, "flood.test", &opts);
+    config.use_sitemaps = false;
+    config.respect_robots = false;
+    config.max_links_per_page = 10;
+    config.max_queued_pages = 5;
+    let r = browse_with(&config, &opts).await;
+    let visited: BTreeSet<&str> = r.pages.iter().map(|p| p.url.path()).collect();
+    // The start page is the first level's one page: 4 places are left for the next level.
+    assert_eq!(
+        visited,
+        BTreeSet::from(["/", "/p0", "/p1", "/p2", "/p3"]),
+        "{:?}",
+        r.pages
+    );
+    let messages: Vec<&str> = r.warnings.iter().map(|w| w.message.as_str()).collect();
+    let told = |start: &str| messages.iter().filter(|m| m.starts_with(start)).count();
+    assert_eq!(told("20 links were not followed"), 1, "{messages:?}");
+    assert_eq!(told("6 links were not queued"), 1, "{messages:?}");
+}

@@ -14,6 +14,7 @@ mod screenshot;
 mod signals;
 mod storage;
 mod tab;
+mod tabs;
 mod withdraw;
 
 use std::path::PathBuf;

@@ -14,10 +14,11 @@ use url::Url;
 use super::capture::{store_key_of, Capture, Explained};
 use super::cdp::Cdp;
 use super::consent;
-use super::run::{names, store, Visit, LINKS};
+use super::run::{names, store};
 use super::signals;
 use super::storage::{self, StorageSink, READ_HELD};
 use super::tab::{Injection, Tab};
+use super::tabs::{read_links, Visit};
 use super::withdraw;
 use super::BrowserError;
 use crate::crawl::{CrawlConfig, PageJob};
@@ -406,16 +407,7 @@ async fn finish_visit(mut tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         }
         sink.out
     };
-    let links = tab
-        .eval(LINKS)
-        .await
-        .ok()
-        .and_then(|v| v.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_str)
-        .filter_map(|s| Url::parse(s).ok())
-        .collect();
+    let (links, links_dropped) = read_links(&tab, run.config.max_links_per_page).await;
     let final_url = tab
         .eval("location.href")
         .await
@@ -446,6 +438,7 @@ async fn finish_visit(mut tab: Tab, job: PageJob, run: &PageRun) -> Visit {
         observations,
         storage,
         links,
+        links_dropped,
         depth: job.depth,
         exchanges,
     }

@@ -1,30 +1,26 @@
 //! The browser crawl: the static crawl's frontier, scope and limits, pages visited by a small
 //! pool of tabs, one fresh browser profile per consent pass.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use time::OffsetDateTime;
-use tokio::task::JoinSet;
-use url::Url;
 
 use super::capture::{store_key, store_key_of};
 use super::cdp::Cdp;
 use super::consent::autoconsent::Autoconsent;
 use super::launch::{find_chrome, launch};
-use super::pass::{self, PageRun, PassState};
+use super::pass::{PageRun, PassState};
 use super::revisit::{revisit_pass, Revisit};
 use super::tab::Injection;
+use super::tabs::Tabs;
 use super::{BrowserError, BrowserOptions};
-use crate::crawl::{normalise, Cancel, CrawlConfig, Frontier, PageJob, Plan, Progress, Scope};
+use crate::crawl::{Cancel, CrawlConfig, Plan, Progress, Scope};
 use crate::observe::{
-    ConsentMode, ConsentReport, CrawlOutcome, Observation, PageVisit, PhaseReport, StorageItem,
-    Warning, WarningKind,
+    ConsentMode, ConsentReport, CrawlOutcome, PageVisit, PhaseReport, StorageItem, Warning,
+    WarningKind,
 };
-
-pub(super) const LINKS: &str = "Array.from(document.querySelectorAll('a[href], area[href], iframe[src]'), e => e.href || e.src)";
 
 /// What a browser scan saw, every pass merged.
 pub struct Browsed {
@@ -79,6 +75,7 @@ pub async fn browse(
         report.passes.push(phase);
     }
     out.warnings.extend(plan.take_warnings());
+    once_each(&mut out.warnings);
     report.screenshots = ctx.shots.take_all();
     out.finished_at = OffsetDateTime::now_utc();
     Ok(Browsed {
@@ -86,6 +83,18 @@ pub async fn browse(
         consent: report,
         storage,
     })
+}
+
+/// Each pass crawls the same pages and hits the same bounds: a warning is told once.
+fn once_each(warnings: &mut Vec<Warning>) {
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| {
+        seen.insert((
+            format!("{:?}", w.kind),
+            w.url.as_ref().map(ToString::to_string),
+            w.message.clone(),
+        ))
+    });
 }
 
 /// Autoconsent when it can be found; otherwise the text rules, said once per scan.
@@ -175,12 +184,12 @@ fn resolver_rules(config: &CrawlConfig) -> String {
 }
 
 /// What every pass shares.
-struct PassContext<'a> {
-    config: &'a CrawlConfig,
-    opts: &'a BrowserOptions,
-    scope: &'a Scope,
-    progress: &'a dyn Progress,
-    cancel: &'a Cancel,
+pub(super) struct PassContext<'a> {
+    pub config: &'a CrawlConfig,
+    pub opts: &'a BrowserOptions,
+    pub scope: &'a Scope,
+    pub progress: &'a dyn Progress,
+    pub cancel: &'a Cancel,
     binary: &'a Path,
     rules: &'a str,
     autoconsent: Option<Arc<Autoconsent>>,
@@ -197,7 +206,9 @@ async fn run_pass(
     out: &mut CrawlOutcome,
     storage: &mut Vec<StorageItem>,
 ) -> Result<(PhaseReport, Vec<PageVisit>), BrowserError> {
-    let frontier = plan.frontier(ctx.config);
+    let frontier = plan
+        .frontier(ctx.config)
+        .with_max_queued(ctx.config.max_queued_pages);
     let user = user_cookies(ctx.config)
         .into_iter()
         .map(|(_, k)| k)
@@ -222,7 +233,7 @@ async fn run_pass(
     if ctx.cancel.is_cancelled() {
         out.partial = true;
     }
-    let pages = tabs.pages;
+    let pages = tabs.finish(ctx.config, out);
     let after = names(&store(cdp).await);
     revisit_first_pages(ctx, &run, &pages, out).await;
     let visited = pages.iter().filter(|p| p.skipped.is_none()).count();
@@ -255,142 +266,6 @@ async fn revisit_first_pages(
         .run(pages, &out.observations, ctx.config.revisit_pages)
         .await;
     out.renewals.extend(found);
-}
-
-/// One pass's pages: those waiting, those loading in a tab, and those done.
-struct Tabs {
-    frontier: Frontier,
-    tasks: JoinSet<Result<Visit, BrowserError>>,
-    flying: HashMap<tokio::task::Id, PageJob>,
-    dispatched: usize,
-    pages: Vec<PageVisit>,
-}
-
-impl Tabs {
-    fn new(frontier: Frontier) -> Self {
-        Tabs {
-            frontier,
-            tasks: JoinSet::new(),
-            flying: HashMap::new(),
-            dispatched: 0,
-            pages: Vec::new(),
-        }
-    }
-
-    /// Opens pages until every tab is busy, the page limit is reached or the scan is cancelled.
-    async fn fill(&mut self, ctx: &PassContext<'_>, run: &Arc<PageRun>, plan: &mut Plan) {
-        while self.tasks.len() < ctx.opts.tabs.max(1)
-            && self.dispatched < ctx.config.max_pages
-            && !ctx.cancel.is_cancelled()
-        {
-            let Some(job) = self.frontier.pop() else {
-                break;
-            };
-            if !plan.allowed(&job.url).await {
-                self.pages.push(Plan::disallowed(&job));
-                continue;
-            }
-            self.dispatched += 1;
-            let task = self.tasks.spawn(pass::visit(Arc::clone(run), job.clone()));
-            self.flying.insert(task.id(), job);
-        }
-    }
-
-    /// The next tab to finish, with the page it loaded; `None` once no tab is left or the scan
-    /// is cancelled.
-    async fn next_done(
-        &mut self,
-        cancel: &Cancel,
-    ) -> Option<(Option<PageJob>, Result<Visit, String>)> {
-        let next = tokio::select! {
-            n = self.tasks.join_next_with_id() => n,
-            () = cancel.cancelled() => {
-                // Ctrl-C: pages still loading are listed as interrupted, the rest is kept.
-                self.tasks.abort_all();
-                self.pages
-                    .extend(self.flying.drain().map(|(_, job)| unfinished(&job, INTERRUPTED)));
-                return None;
-            }
-        }?;
-        let (id, result) = match next {
-            Ok((id, r)) => (id, r.map_err(|e| e.to_string())),
-            Err(e) => (e.id(), Err(format!("a browser tab failed ({e})"))),
-        };
-        Some((self.flying.remove(&id), result))
-    }
-
-    /// Lists a finished page, and queues its links or warns why its tab failed.
-    fn record(
-        &mut self,
-        ctx: &PassContext<'_>,
-        job: Option<PageJob>,
-        result: Result<Visit, String>,
-        out: &mut CrawlOutcome,
-        storage: &mut Vec<StorageItem>,
-    ) {
-        match result {
-            Ok(v) => {
-                let page = absorb(v, ctx.scope, ctx.config, &mut self.frontier, out, storage);
-                self.pages.push(page);
-                let done = self.pages.len();
-                ctx.progress
-                    .page_done(&self.pages[done - 1].url, done, done + self.frontier.len());
-            }
-            Err(why) => {
-                self.pages.extend(job.map(|j| unfinished(&j, &why)));
-                out.warnings
-                    .push(Warning::new(WarningKind::Browser, None, why));
-            }
-        }
-    }
-}
-
-const INTERRUPTED: &str = "interrupted (Ctrl-C or SIGTERM) before the page finished loading";
-
-/// A page that was visited but yielded nothing: interrupted, or its tab failed.
-fn unfinished(job: &PageJob, why: &str) -> PageVisit {
-    PageVisit {
-        error: Some(why.to_owned()),
-        ..job.unvisited()
-    }
-}
-
-pub(super) struct Visit {
-    pub visit: PageVisit,
-    pub observations: Vec<Observation>,
-    pub storage: Vec<StorageItem>,
-    pub links: Vec<Url>,
-    pub depth: usize,
-    /// `--har`: the page's requests and responses.
-    pub exchanges: Vec<crate::observe::Exchange>,
-}
-
-/// Records what a visit saw, queues its links, and returns the page for the report.
-fn absorb(
-    v: Visit,
-    scope: &Scope,
-    config: &CrawlConfig,
-    frontier: &mut Frontier,
-    out: &mut CrawlOutcome,
-    storage: &mut Vec<StorageItem>,
-) -> PageVisit {
-    out.observations.extend(v.observations);
-    out.exchanges.extend(v.exchanges);
-    storage.extend(v.storage);
-    if !scope.contains(&v.visit.url) || config.max_depth.is_some_and(|m| v.depth >= m) {
-        return v.visit;
-    }
-    for l in &v.links {
-        let u = normalise(l);
-        if scope.contains(&u) {
-            frontier.offer(PageJob {
-                url: u,
-                depth: v.depth + 1,
-                found_on: Some(v.visit.url.clone()),
-            });
-        }
-    }
-    v.visit
 }
 
 /// `--cookie`/`--cookie-file` cookies, given as in static mode.

@@ -8,7 +8,7 @@ use crate::observe::{Warning, WarningKind};
 
 /// How often one bound was hit: items left out, and the page where it first happened.
 #[derive(Debug, Default)]
-pub(super) struct Hit {
+pub(crate) struct Hit {
     pub count: usize,
     pub first: Option<Url>,
 }
@@ -27,7 +27,7 @@ impl Hit {
 
 /// Every bound of one crawl.
 #[derive(Debug, Default)]
-pub(super) struct LimitHits {
+pub(crate) struct LimitHits {
     pub links_per_page: Hit,
     pub queued_pages: Hit,
     pub subresources_per_page: Hit,

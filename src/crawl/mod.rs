@@ -26,8 +26,10 @@ pub use crate::observe::ScopeMode;
 pub use config::{CrawlConfig, Resolve, DEFAULT_USER_AGENT};
 pub use cookie_file::{parse_cookie_file, UserCookie};
 pub use extract::{extract, extract_with, is_html, PageContent};
-pub use frontier::{normalise, pattern, Frontier, Offer, PageJob};
+pub use frontier::{link_key, normalise, pattern, Frontier, Offer, PageJob, Pending};
+pub(crate) use limits::LimitHits;
 pub use scope::Scope;
+pub(crate) use worker::trap_warning;
 
 mod run;
 pub use plan::Plan;

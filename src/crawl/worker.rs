@@ -116,7 +116,7 @@ impl Job {
     }
 }
 
-pub(super) fn trap_warning(url: &Url, pattern: &str) -> Warning {
+pub(crate) fn trap_warning(url: &Url, pattern: &str) -> Warning {
     Warning::new(
         WarningKind::LinkTrap,
         Some(url),
