@@ -77,6 +77,12 @@ fn check_names_a_changed_category_and_lifetime_and_a_cookie_no_longer_seen() {
     ));
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(text.contains("| `_pk_ses.*` |"), "{text}");
+    // French typography: a no-break space before the colon.
+    assert!(
+        text.contains("Gestionnaire de consentement\u{a0}: **")
+            || text.contains("Aucun gestionnaire de consentement"),
+        "{text}"
+    );
     let text = text
         .replace("| 30 minutes |", "| 2 heures |")
         .replace("### Cookies publicitaires", "### Cookies fonctionnels")

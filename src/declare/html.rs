@@ -57,8 +57,9 @@ fn fragment(d: &Declaration) -> String {
         Some(m) => {
             let _ = writeln!(
                 s,
-                "<p class=\"cookiescan-consent-manager\">{}: <strong>{}</strong></p>",
+                "<p class=\"cookiescan-consent-manager\">{}{}<strong>{}</strong></p>",
                 esc(&w.consent_manager),
+                esc(&w.colon),
                 esc(m)
             );
         }

@@ -12,7 +12,8 @@ impl Renderer for MarkdownRenderer {
         let mut s = format!("## {}\n\n{}\n\n", esc(&w.title), esc(&w.intro));
         match &d.consent_manager {
             Some(m) => {
-                let _ = writeln!(s, "{}: **{}**\n", esc(&w.consent_manager), esc(m));
+                let label = esc(&w.consent_manager);
+                let _ = writeln!(s, "{label}{}**{}**\n", esc(&w.colon), esc(m));
             }
             None => {
                 let _ = writeln!(s, "{}\n", esc(&w.no_consent_manager));

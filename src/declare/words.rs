@@ -79,6 +79,8 @@ pub struct Words {
     pub generated: String,
     pub consent_manager: String,
     pub no_consent_manager: String,
+    /// Between a label and its value (`": "`; French: a no-break space before the colon).
+    pub colon: String,
     pub unknown: String,
     /// Put after a purpose shown in English because no translation exists.
     pub fallback: String,
@@ -250,6 +252,7 @@ mod tests {
             &w.generated,
             &w.consent_manager,
             &w.no_consent_manager,
+            &w.colon,
             &w.unknown,
             &w.fallback,
             &w.columns.name,
