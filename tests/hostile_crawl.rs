@@ -227,6 +227,62 @@ async fn many_scripts_scan_peak_rss_stays_under_300_mb() {
     assert!(mb < 300, "peak RSS {mb} MB");
 }
 
+/// Every response sets 1000 cookies no other response sets: a scan of 30 pages was killed
+/// at 24 GB, every one of 10 million sightings kept. The JSON report is checked here too.
+#[tokio::test(flavor = "multi_thread")]
+async fn cookie_storm_is_cut_at_the_cookies_cap_and_memory_stays_bounded() {
+    let server = serve("hostile").await;
+    let (code, mb) = peak_rss_mb(
+        &server,
+        "/storm/",
+        &["--max-pages", "3", "--max-subresources", "600"],
+    )
+    .await;
+    eprintln!("cookie storm, 600 responses of 1000 new cookies: peak RSS {mb} MB");
+    assert_eq!(code, 0);
+    assert!(mb < 300, "peak RSS {mb} MB");
+
+    let mut cfg = config(&server, "www.hostile.test", "/storm/");
+    cfg.use_sitemaps = false;
+    cfg.max_pages = 2;
+    cfg.max_subresources = 20;
+    let report = scan(&cfg).await;
+    assert_eq!(report.cookies.len(), 10_000);
+    let told: Vec<&str> = report
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("(the cookies cap)"))
+        .collect();
+    // 2 pages and 20 images of 1000 new cookies each: 22,000 seen, 10,000 kept.
+    assert_eq!(told.len(), 1, "{:?}", report.warnings);
+    assert!(told[0].starts_with("12000 cookies were not recorded"), "{}", told[0]);
+}
+
+/// Every response sets the same 1000 cookies: their cookies are all reported, and the
+/// sightings kept stop at the cap.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_same_cookies_on_every_response_stop_at_the_sightings_cap() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/storm-same/");
+    cfg.use_sitemaps = false;
+    cfg.max_pages = 2;
+    cfg.max_subresources = 150;
+    let report = scan(&cfg).await;
+    assert_eq!(report.cookies.len(), 1000);
+    let told: Vec<&str> = report
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("(the sightings cap)"))
+        .collect();
+    // 152 responses of 1000: 152,000 sightings, 100,000 kept.
+    assert_eq!(told.len(), 1, "{:?}", report.warnings);
+    assert!(told[0].starts_with("52000 repeat sightings"), "{}", told[0]);
+    let seen: usize = report.cookies.iter().map(|c| c.record.pages_seen).sum();
+    assert!(seen >= 1000, "every cookie was seen at least once");
+}
+
 /// A scan from `path` that follows links to other hosts, with a short timeout.
 async fn scan_failing_host(path: &str, dead_host: &str) {
     let server = serve("hostile").await;

@@ -191,7 +191,7 @@ impl Tabs {
         out: &mut CrawlOutcome,
         storage: &mut Vec<StorageItem>,
     ) -> PageVisit {
-        out.observations.extend(v.observations);
+        out.add_sightings(v.observations);
         out.exchanges.extend(v.exchanges);
         storage.extend(v.storage);
         if !scope.contains(&v.visit.url) || config.max_depth.is_some_and(|m| v.depth >= m) {

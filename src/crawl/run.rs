@@ -157,6 +157,7 @@ fn take_outcome(shared: &Shared, config: &CrawlConfig, partial: bool) -> CrawlOu
         ));
     }
     out.warnings.extend(st.limits.warnings(config));
+    out.close_budget();
     out
 }
 

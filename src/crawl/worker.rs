@@ -572,8 +572,8 @@ fn queue_loads(
 }
 
 pub(super) fn absorb(out: &mut CrawlOutcome, f: Fetched) {
-    out.observations.extend(f.observations);
-    out.malformed.extend(f.malformed);
+    out.add_sightings(f.observations);
+    out.add_malformed(f.malformed);
     out.warnings.extend(f.warnings);
     out.exchanges.extend(f.exchanges);
 }

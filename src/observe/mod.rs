@@ -3,6 +3,7 @@
 //! malformed lines of the crawl ([`CrawlOutcome`]); the settings it ran with; the consent
 //! passes of a browser scan; web storage. `crawl/` and `browser/` produce these types; every
 //! later stage reads them from here and never imports `crawl/` or `browser/`.
+mod budget;
 mod consent;
 pub mod consent_mode;
 mod exchange;

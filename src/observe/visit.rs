@@ -140,6 +140,8 @@ pub struct CrawlOutcome {
     pub partial: bool,
     pub started_at: OffsetDateTime,
     pub finished_at: OffsetDateTime,
+    /// What the caps on sightings and malformed lines have let in so far.
+    budget: super::budget::Budget,
 }
 
 impl CrawlOutcome {
@@ -158,6 +160,33 @@ impl CrawlOutcome {
             partial: false,
             started_at: now,
             finished_at: now,
+            budget: super::budget::Budget::default(),
         }
+    }
+
+    /// Keeps the sightings the scan's caps allow (`budget.rs`): every new cookie up to
+    /// 10,000, repeat sightings up to 100,000.
+    pub fn add_sightings(&mut self, sightings: impl IntoIterator<Item = Observation>) {
+        for o in sightings {
+            if self.budget.admit(&o) {
+                self.observations.push(o);
+            }
+        }
+    }
+
+    /// Lists the malformed lines the scan's cap allows.
+    pub fn add_malformed(&mut self, lines: impl IntoIterator<Item = MalformedCookie>) {
+        for m in lines {
+            if self.budget.admit_malformed(&m) {
+                self.malformed.push(m);
+            }
+        }
+    }
+
+    /// Adds one warning per cap of the budget that was hit; once, when the crawl ends.
+    pub fn close_budget(&mut self) {
+        let warnings = self.budget.warnings();
+        self.warnings.extend(warnings);
+        self.budget = super::budget::Budget::default();
     }
 }
