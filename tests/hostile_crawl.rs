@@ -256,7 +256,11 @@ async fn cookie_storm_is_cut_at_the_cookies_cap_and_memory_stays_bounded() {
         .collect();
     // 2 pages and 20 images of 1000 new cookies each: 22,000 seen, 10,000 kept.
     assert_eq!(told.len(), 1, "{:?}", report.warnings);
-    assert!(told[0].starts_with("12000 cookies were not recorded"), "{}", told[0]);
+    assert!(
+        told[0].starts_with("12000 cookies were not recorded"),
+        "{}",
+        told[0]
+    );
 }
 
 /// Every response sets the same 1000 cookies: their cookies are all reported, and the
@@ -281,6 +285,37 @@ async fn the_same_cookies_on_every_response_stop_at_the_sightings_cap() {
     assert!(told[0].starts_with("52000 repeat sightings"), "{}", told[0]);
     let seen: usize = report.cookies.iter().map(|c| c.record.pages_seen).sum();
     assert!(seen >= 1000, "every cookie was seen at least once");
+}
+
+/// Cookies that scripts write count against the same cap as header cookies.
+#[tokio::test(flavor = "multi_thread")]
+async fn cookies_scripts_write_count_against_the_cookies_cap() {
+    let server = serve("hostile").await;
+    let mut cfg = config(&server, "www.hostile.test", "/storm-js/");
+    cfg.use_sitemaps = false;
+    let report = scan(&cfg).await;
+    // 21 pages, each with a script writing 1000 cookies of its own.
+    assert_eq!(
+        report
+            .pages
+            .iter()
+            .filter(|p| p.status == Some(200))
+            .count(),
+        21
+    );
+    assert_eq!(report.cookies.len(), 10_000);
+    let told: Vec<&str> = report
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("(the cookies cap)"))
+        .collect();
+    assert_eq!(told.len(), 1, "{:?}", report.warnings);
+    assert!(
+        told[0].starts_with("11000 cookies were not recorded"),
+        "{}",
+        told[0]
+    );
 }
 
 /// A scan from `path` that follows links to other hosts, with a short timeout.

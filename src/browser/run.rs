@@ -75,7 +75,6 @@ pub async fn browse(
         report.passes.push(phase);
     }
     out.warnings.extend(plan.take_warnings());
-    out.close_budget();
     once_each(&mut out.warnings);
     report.screenshots = ctx.shots.take_all();
     out.finished_at = OffsetDateTime::now_utc();

@@ -157,7 +157,6 @@ fn take_outcome(shared: &Shared, config: &CrawlConfig, partial: bool) -> CrawlOu
         ));
     }
     out.warnings.extend(st.limits.warnings(config));
-    out.close_budget();
     out
 }
 

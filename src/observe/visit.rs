@@ -183,10 +183,10 @@ impl CrawlOutcome {
         }
     }
 
-    /// Adds one warning per cap of the budget that was hit; once, when the crawl ends.
+    /// Adds one warning per cap of the budget that was hit; once, when every sighting is in
+    /// (the scan's pipeline, after the scripts' sightings).
     pub fn close_budget(&mut self) {
         let warnings = self.budget.warnings();
         self.warnings.extend(warnings);
-        self.budget = super::budget::Budget::default();
     }
 }

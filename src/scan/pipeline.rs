@@ -96,8 +96,10 @@ pub async fn finish(
         .await
         .unwrap_or_default();
     // HTTP sightings first, so a script's write joins the record its header created.
-    let mut observations = std::mem::take(&mut outcome.observations);
-    observations.extend(found.observations);
+    // Script sightings count against the scan's caps too (`observe/budget.rs`).
+    outcome.add_sightings(found.observations);
+    outcome.close_budget();
+    let observations = std::mem::take(&mut outcome.observations);
     let mut records = aggregate(&observations, &site);
     found.gates.mark(&mut records);
     crate::observe::apply_renewals(&mut records, &outcome.renewals);
