@@ -1,10 +1,11 @@
 //! One pass's pages: those waiting, those loading in a tab, and those done.
 //!
-//! Like the static crawl, the tabs take the site one level at a time (see
-//! `crawl/frontier.rs`): the links a level's pages find wait until its last tab is done, then
-//! go into the queue in the order of the page that found them. A page's `depth` and
-//! `found_on` then do not depend on which tab finished first, and the queue cap, the link-trap
-//! guard and `--max-pages` see the same links on every run.
+//! Like the static crawl, the tabs take the site in breadth-first order that does not depend on
+//! timing (see `crawl/frontier.rs`): the links a page finds wait until every page ranked before
+//! it is done, then go into the queue in the order of the page that found them and their place
+//! on it. A page's `depth` and `found_on` then do not depend on which tab finished first, and
+//! the link-trap guard and `--max-pages` see the same links on every run. Unlike a strict level
+//! barrier, a tab starts a next-level page as soon as the pages before it are done.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -93,8 +94,9 @@ impl Tabs {
     }
 
     /// Opens pages until every tab is busy, the page limit is reached or the scan is cancelled.
-    /// A level's links are queued once its last tab is done.
+    /// A link is queued once no page still loading can have found it first.
     pub async fn fill(&mut self, ctx: &PassContext<'_>, run: &Arc<PageRun>, plan: &mut Plan) {
+        self.release_settled();
         while self.tasks.len() < ctx.opts.tabs.max(1)
             && self.dispatched < ctx.config.max_pages
             && !ctx.cancel.is_cancelled()
@@ -117,9 +119,26 @@ impl Tabs {
         }
     }
 
+    /// Queues the links found on pages ranked before every page still loading: no tab can
+    /// still offer them with a better key, so they go where the level's end would put them,
+    /// and an idle tab need not wait for the level's slowest page.
+    fn release_settled(&mut self) {
+        let Some(first) = self.flying.values().map(|(_, rank)| *rank).min() else {
+            return;
+        };
+        let refused = self.frontier.release_before(first);
+        self.note_refused(refused);
+    }
+
     /// The level's last tab is done: the links its pages found become the next level.
     fn next_level(&mut self) {
-        for (outcome, job) in self.frontier.advance() {
+        let refused = self.frontier.advance();
+        self.note_refused(refused);
+    }
+
+    /// Warns of the links a level could not queue (link traps, a full queue).
+    fn note_refused(&mut self, refused: Vec<(Offer, PageJob)>) {
+        for (outcome, job) in refused {
             let on = job.found_on.as_ref().unwrap_or(&job.url);
             match outcome {
                 Offer::Trap(pattern) => self.warnings.push(trap_warning(&job.url, &pattern)),

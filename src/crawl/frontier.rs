@@ -229,17 +229,43 @@ impl Frontier {
         self.pending_worst = Some(worst_kept);
     }
 
+    /// Queues, in key order, the waiting links no page still being crawled can better: those
+    /// found on pages ranked before `first_unfinished`, all of whose lower-ranked pages are
+    /// done. They are queued where the end of the level would queue them, so a crawl that
+    /// calls this as pages finish visits pages in the same order, only sooner.
+    pub fn release_before(&mut self, first_unfinished: u32) -> Vec<(Offer, PageJob)> {
+        let bound = link_key(first_unfinished, 0);
+        if !self.pending.values().any(|w| w.0 < bound) {
+            return Vec::new();
+        }
+        let mut ready: Vec<(Url, Waiting)> = Vec::new();
+        self.pending.retain(|url, w| {
+            if w.0 < bound {
+                ready.push((url.clone(), w.clone()));
+                false
+            } else {
+                true
+            }
+        });
+        self.pending_worst = None;
+        self.queue_in_key_order(ready)
+    }
+
     /// Ends a level: queues the waiting links in key order and says what became of each
     /// one that was not queued (a link trap).
     pub fn advance(&mut self) -> Vec<(Offer, PageJob)> {
         if let Some(room) = self.room() {
             self.keep_best(room);
         }
-        let mut waiting: Vec<(Url, Waiting)> =
-            std::mem::take(&mut self.pending).into_iter().collect();
-        waiting.sort_unstable_by_key(|(_, (key, _, _))| *key);
+        let waiting: Vec<(Url, Waiting)> = std::mem::take(&mut self.pending).into_iter().collect();
         self.pending_worst = None;
         self.level_len = 0;
+        self.queue_in_key_order(waiting)
+    }
+
+    /// Queues `waiting` in key order; returns the links refused (link traps, a full queue).
+    fn queue_in_key_order(&mut self, mut waiting: Vec<(Url, Waiting)>) -> Vec<(Offer, PageJob)> {
+        waiting.sort_unstable_by_key(|(_, (key, _, _))| *key);
         let mut refused = Vec::new();
         for (url, (_, depth, found_on)) in waiting {
             let job = PageJob {
@@ -353,6 +379,44 @@ mod tests {
             depth: 1,
             found_on: Some(Url::parse(page).unwrap()),
         }
+    }
+
+    #[test]
+    fn links_of_finished_pages_are_released_early_in_the_order_the_level_end_gives() {
+        let paths = |f: &mut Frontier| -> Vec<String> {
+            std::iter::from_fn(|| f.pop())
+                .map(|j| j.url.path().to_owned())
+                .collect()
+        };
+        // Pages ranked 1 and 2 are loading; 3 is done. Nothing of rank 3 can be released
+        // while 1 might still offer the same links with a better key.
+        let mut early = Frontier::new(0);
+        early.offer_next(job("http://a.test/x"), link_key(3, 0));
+        assert!(early.release_before(1).is_empty());
+        assert!(early.is_empty());
+        // Page 1 is done: its links are final; page 2 is still loading.
+        early.offer_next(job("http://a.test/y"), link_key(1, 1));
+        early.offer_next(job("http://a.test/x"), link_key(1, 0));
+        early.release_before(2);
+        assert_eq!(paths(&mut early), ["/x", "/y"]);
+        // A later offer of a released link is a duplicate, whatever its key.
+        assert_eq!(
+            early.offer_next(job("http://a.test/x"), link_key(2, 0)),
+            Pending::Duplicate
+        );
+        early.offer_next(job("http://a.test/z"), link_key(2, 5));
+        assert!(early.advance().is_empty());
+        assert_eq!(paths(&mut early), ["/z"]);
+
+        // The same offers, all released at the level's end: the same order.
+        let mut late = Frontier::new(0);
+        for (u, k) in [("x", link_key(3, 0)), ("y", link_key(1, 1))] {
+            late.offer_next(job(&format!("http://a.test/{u}")), k);
+        }
+        late.offer_next(job("http://a.test/x"), link_key(1, 0));
+        late.offer_next(job("http://a.test/z"), link_key(2, 5));
+        late.advance();
+        assert_eq!(paths(&mut late), ["/x", "/y", "/z"]);
     }
 
     #[test]
