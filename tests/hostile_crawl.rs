@@ -227,6 +227,16 @@ async fn many_scripts_scan_peak_rss_stays_under_300_mb() {
     assert!(mb < 300, "peak RSS {mb} MB");
 }
 
+/// The warnings about one cap, by the cap's name (`(the cookies cap)`).
+fn cap_warnings<'a>(report: &'a cookiescan::report::Report, cap: &str) -> Vec<&'a str> {
+    report
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains(cap))
+        .collect()
+}
+
 /// Every response sets 1000 cookies no other response sets: a scan of 30 pages was killed
 /// at 24 GB, every one of 10 million sightings kept. The JSON report is checked here too.
 #[tokio::test(flavor = "multi_thread")]
@@ -248,12 +258,7 @@ async fn cookie_storm_is_cut_at_the_cookies_cap_and_memory_stays_bounded() {
     cfg.max_subresources = 20;
     let report = scan(&cfg).await;
     assert_eq!(report.cookies.len(), 10_000);
-    let told: Vec<&str> = report
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.contains("(the cookies cap)"))
-        .collect();
+    let told = cap_warnings(&report, "(the cookies cap)");
     // 2 pages and 20 images of 1000 new cookies each: 22,000 seen, 10,000 kept.
     assert_eq!(told.len(), 1, "{:?}", report.warnings);
     assert!(
@@ -274,12 +279,7 @@ async fn the_same_cookies_on_every_response_stop_at_the_sightings_cap() {
     cfg.max_subresources = 150;
     let report = scan(&cfg).await;
     assert_eq!(report.cookies.len(), 1000);
-    let told: Vec<&str> = report
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.contains("(the sightings cap)"))
-        .collect();
+    let told = cap_warnings(&report, "(the sightings cap)");
     // 152 responses of 1000: 152,000 sightings, 100,000 kept.
     assert_eq!(told.len(), 1, "{:?}", report.warnings);
     assert!(told[0].starts_with("52000 repeat sightings"), "{}", told[0]);
@@ -304,12 +304,7 @@ async fn cookies_scripts_write_count_against_the_cookies_cap() {
         21
     );
     assert_eq!(report.cookies.len(), 10_000);
-    let told: Vec<&str> = report
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.contains("(the cookies cap)"))
-        .collect();
+    let told = cap_warnings(&report, "(the cookies cap)");
     assert_eq!(told.len(), 1, "{:?}", report.warnings);
     assert!(
         told[0].starts_with("11000 cookies were not recorded"),

@@ -1,29 +1,8 @@
 //! The bounds a hostile site would otherwise push without end (links per page, queued pages,
 //! sub-resources, script bytes): what each left out, told once per scan in one warning.
 
-use url::Url;
-
 use super::CrawlConfig;
-use crate::observe::{Warning, WarningKind};
-
-/// How often one bound was hit: items left out, and the page where it first happened.
-#[derive(Debug, Default)]
-pub(crate) struct Hit {
-    pub count: usize,
-    pub first: Option<Url>,
-}
-
-impl Hit {
-    pub fn add(&mut self, n: usize, page: &Url) {
-        if n == 0 {
-            return;
-        }
-        self.count += n;
-        if self.first.is_none() {
-            self.first = Some(page.clone());
-        }
-    }
-}
+use crate::observe::{limit_warnings, LimitHit as Hit, Warning};
 
 /// Every bound of one crawl.
 #[derive(Debug, Default)]
@@ -80,23 +59,14 @@ impl LimitHits {
                 ),
             ),
         ];
-        lines
-            .into_iter()
-            .filter(|(hit, _)| hit.count > 0)
-            .map(|(hit, text)| {
-                let first = hit.first.as_ref().map(Url::to_string).unwrap_or_default();
-                let message = text
-                    .replace("{n}", &hit.count.to_string())
-                    .replace("{first}", &first);
-                Warning::new(WarningKind::Limit, hit.first.as_ref(), message)
-            })
-            .collect()
+        limit_warnings(lines)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     #[test]
     fn one_warning_per_bound_hit_with_its_count_and_first_page() {

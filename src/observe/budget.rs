@@ -18,20 +18,38 @@ pub const MAX_SIGHTINGS: usize = 100_000;
 /// Malformed `Set-Cookie` lines one scan lists.
 pub const MAX_MALFORMED: usize = 10_000;
 
-/// Items left out by one cap, and the page where that first happened.
+/// How often one cap was hit: items left out, and the page where that first happened.
 #[derive(Debug, Clone, Default)]
-struct Left {
-    count: usize,
-    first: Option<Url>,
+pub struct LimitHit {
+    pub count: usize,
+    pub first: Option<Url>,
 }
 
-impl Left {
-    fn add(&mut self, page: &Url) {
-        self.count += 1;
+impl LimitHit {
+    pub fn add(&mut self, n: usize, page: &Url) {
+        if n == 0 {
+            return;
+        }
+        self.count += n;
         if self.first.is_none() {
             self.first = Some(page.clone());
         }
     }
+}
+
+/// One `limit` warning per cap that was hit, in the order given: each text's `{n}` becomes the
+/// count left out and `{first}` the page where that first happened.
+pub fn limit_warnings<'a>(caps: impl IntoIterator<Item = (&'a LimitHit, String)>) -> Vec<Warning> {
+    caps.into_iter()
+        .filter(|(hit, _)| hit.count > 0)
+        .map(|(hit, text)| {
+            let first = hit.first.as_ref().map(Url::to_string).unwrap_or_default();
+            let message = text
+                .replace("{n}", &hit.count.to_string())
+                .replace("{first}", &first);
+            Warning::new(WarningKind::Limit, hit.first.as_ref(), message)
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -39,9 +57,9 @@ pub struct Budget {
     cookies: FxHashSet<(String, String, String)>,
     sightings: usize,
     malformed: usize,
-    left_cookies: Left,
-    left_sightings: Left,
-    left_malformed: Left,
+    left_cookies: LimitHit,
+    left_sightings: LimitHit,
+    left_malformed: LimitHit,
 }
 
 impl Budget {
@@ -52,11 +70,11 @@ impl Budget {
         let key = (c.name.clone(), c.domain.clone(), c.path.clone());
         let known = self.cookies.contains(&key);
         if !known && self.cookies.len() >= MAX_COOKIES {
-            self.left_cookies.add(&o.page_url);
+            self.left_cookies.add(1, &o.page_url);
             return false;
         }
         if known && self.sightings >= MAX_SIGHTINGS {
-            self.left_sightings.add(&o.page_url);
+            self.left_sightings.add(1, &o.page_url);
             return false;
         }
         if !known {
@@ -68,7 +86,7 @@ impl Budget {
 
     pub fn admit_malformed(&mut self, m: &MalformedCookie) -> bool {
         if self.malformed >= MAX_MALFORMED {
-            self.left_malformed.add(&m.page_url);
+            self.left_malformed.add(1, &m.page_url);
             return false;
         }
         self.malformed += 1;
@@ -77,32 +95,20 @@ impl Budget {
 
     /// One warning per cap that was hit, in a fixed order.
     pub fn warnings(&self) -> Vec<Warning> {
-        let lines = [
+        limit_warnings([
             (
                 &self.left_cookies,
-                format!("cookies were not recorded: the scan had already recorded {MAX_COOKIES} different cookies (the cookies cap)"),
+                format!("{{n}} cookies were not recorded: the scan had already recorded {MAX_COOKIES} different cookies (the cookies cap); first on {{first}}"),
             ),
             (
                 &self.left_sightings,
-                format!("repeat sightings of known cookies were not kept: the scan held {MAX_SIGHTINGS} (the sightings cap); their cookies are reported, their page counts and evidence stop there"),
+                format!("{{n}} repeat sightings of known cookies were not kept: the scan held {MAX_SIGHTINGS} (the sightings cap); their cookies are reported, their page counts and evidence stop there; first on {{first}}"),
             ),
             (
                 &self.left_malformed,
-                format!("malformed Set-Cookie lines were not listed: the scan had listed {MAX_MALFORMED} (the malformed-lines cap)"),
+                format!("{{n}} malformed Set-Cookie lines were not listed: the scan had listed {MAX_MALFORMED} (the malformed-lines cap); first on {{first}}"),
             ),
-        ];
-        lines
-            .into_iter()
-            .filter(|(left, _)| left.count > 0)
-            .map(|(left, text)| {
-                let first = left.first.as_ref().map(Url::to_string).unwrap_or_default();
-                Warning::new(
-                    WarningKind::Limit,
-                    left.first.as_ref(),
-                    format!("{} {text}; first on {first}", left.count),
-                )
-            })
-            .collect()
+        ])
     }
 }
 

@@ -18,6 +18,7 @@ pub mod tcf;
 mod value;
 mod visit;
 
+pub use budget::{limit_warnings, LimitHit};
 pub use consent::{ChoiceMade, ConsentMode, ConsentReport, PhaseReport, Withdrawal};
 pub use exchange::{Exchange, Timings};
 pub use renewal::wait_before_revisit;
