@@ -115,42 +115,7 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observe::{ObservedCookie, ResourceKind, Source};
-
-    fn sighting(name: &str, page: &str) -> Observation {
-        Observation {
-            cookie: ObservedCookie {
-                name: name.into(),
-                value: None,
-                value_len: 1,
-                value_looks_random: false,
-                domain: "a.test".into(),
-                host_only: true,
-                path: "/".into(),
-                lifetime_secs: None,
-                lifetime_known: true,
-                secure: false,
-                http_only: false,
-                same_site: None,
-                partitioned: false,
-                stored_lifetime_secs: None,
-            },
-            page_url: Url::parse(page).unwrap(),
-            response_url: Url::parse(page).unwrap(),
-            status: 200,
-            hop: 0,
-            resource: ResourceKind::Page,
-            source: Source::Http,
-            time: time::OffsetDateTime::UNIX_EPOCH,
-            rejected: None,
-            problems: Vec::new(),
-            script: None,
-            phase: None,
-            initiator: None,
-            choice_page: None,
-            attribution: None,
-        }
-    }
+    use crate::observe::test_sighting as sighting;
 
     #[test]
     fn new_cookies_are_kept_past_the_sightings_cap_and_stop_at_the_cookies_cap() {

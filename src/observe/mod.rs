@@ -273,6 +273,45 @@ pub fn default_path(url: &Url) -> String {
     }
 }
 
+/// A session cookie `name` on `a.test`, path `/`, set by the page `page`'s own response at the
+/// Unix epoch: the sighting unit tests start from.
+#[cfg(test)]
+pub(crate) fn test_sighting(name: &str, page: &str) -> Observation {
+    let url = Url::parse(page).expect("a test URL");
+    Observation {
+        cookie: ObservedCookie {
+            name: name.into(),
+            value: None,
+            value_len: 1,
+            value_looks_random: false,
+            domain: "a.test".into(),
+            host_only: true,
+            path: "/".into(),
+            lifetime_secs: None,
+            lifetime_known: true,
+            secure: false,
+            http_only: false,
+            same_site: None,
+            partitioned: false,
+            stored_lifetime_secs: None,
+        },
+        page_url: url.clone(),
+        response_url: url,
+        status: 200,
+        hop: 0,
+        resource: ResourceKind::Page,
+        source: Source::Http,
+        time: OffsetDateTime::UNIX_EPOCH,
+        rejected: None,
+        problems: Vec::new(),
+        script: None,
+        phase: None,
+        initiator: None,
+        choice_page: None,
+        attribution: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

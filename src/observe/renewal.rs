@@ -182,42 +182,16 @@ pub fn apply_renewals(records: &mut [CookieRecord], renewals: &[Renewal]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observe::{ObservedCookie, ResourceKind, Source};
+    use crate::observe::test_sighting as sighting;
 
+    /// A header sighting on `http://a.test/` at `at`, asking for `life` seconds; `stored`:
+    /// the browser store's copy, whose lifetime is what it kept.
     fn obs(name: &str, at: i64, life: Option<i64>, stored: bool) -> Observation {
-        let url = Url::parse("http://a.test/").unwrap();
-        Observation {
-            cookie: ObservedCookie {
-                name: name.into(),
-                value: None,
-                value_len: 1,
-                value_looks_random: false,
-                domain: "a.test".into(),
-                host_only: true,
-                path: "/".into(),
-                lifetime_secs: life,
-                lifetime_known: true,
-                secure: false,
-                http_only: false,
-                same_site: None,
-                partitioned: false,
-                stored_lifetime_secs: stored.then_some(life).flatten(),
-            },
-            page_url: url.clone(),
-            response_url: url,
-            status: 200,
-            hop: 0,
-            resource: ResourceKind::Page,
-            source: Source::Http,
-            time: OffsetDateTime::from_unix_timestamp(at).unwrap(),
-            rejected: None,
-            problems: Vec::new(),
-            script: None,
-            phase: None,
-            initiator: None,
-            choice_page: None,
-            attribution: None,
-        }
+        let mut o = sighting(name, "http://a.test/");
+        o.cookie.lifetime_secs = life;
+        o.cookie.stored_lifetime_secs = stored.then_some(life).flatten();
+        o.time = OffsetDateTime::from_unix_timestamp(at).unwrap();
+        o
     }
 
     #[test]
