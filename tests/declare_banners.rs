@@ -5,8 +5,7 @@
 mod util;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use util::TestCommand;
 
@@ -43,47 +42,13 @@ fn declaration(c: &TestCommand, format: &str, lang: &str) -> String {
 
 /// Chromium's DOM of `page` once its scripts ran (virtual time lets the promises settle).
 fn dom(page: &Path, profile: &Path) -> String {
-    let browser = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-        .expect("headless Chromium is needed: install the Debian package `chromium`");
-    let mut child = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            // vanilla-cookieconsent hides from automated browsers.
-            "--disable-blink-features=AutomationControlled",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", page.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium starts");
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while child.try_wait().expect("wait for chromium").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("chromium did not finish within 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let out: Output = child.wait_with_output().expect("chromium output");
+    let extra = [
+        // vanilla-cookieconsent hides from automated browsers.
+        "--disable-blink-features=AutomationControlled",
+        "--virtual-time-budget=5000",
+        "--dump-dom",
+    ];
+    let out = util::headless_chromium(page, profile, &extra, Duration::from_secs(90));
     let dom = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         dom.contains("data-ready=\"1\""),

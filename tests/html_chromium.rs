@@ -5,64 +5,17 @@ mod report_support;
 mod util;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
 use cookiescan::report::Format;
 use report_support::{demo_report, render};
 
-const BROWSERS: [&str; 2] = ["chromium", "chromium-browser"];
-
-fn browser() -> &'static str {
-    BROWSERS
-        .into_iter()
-        .find(|b| {
-            Command::new(b)
-                .arg("--version")
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        })
-        .unwrap_or_else(|| {
-            panic!(
-                "headless Chromium is needed for this test and was not found: install the Debian \
-                 package `chromium` (apt-get install -y chromium; scripts/test.sh does it)"
-            )
-        })
-}
-
 /// Runs Chromium headless on `page` with no network use of its own, killing it after a minute.
 fn chromium(page: &Path, profile: &Path, action: &[&str]) -> Output {
-    let mut child = Command::new(browser())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .args(action)
-        .arg(format!("file://{}", page.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("chromium starts");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("wait for chromium").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("chromium did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    child.wait_with_output().expect("chromium output")
+    let mut extra = vec!["--disable-quic", "--hide-scrollbars"];
+    extra.extend_from_slice(action);
+    util::headless_chromium(page, profile, &extra, Duration::from_secs(60))
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -235,3 +235,52 @@ impl TestCommand {
             .expect("cookiescan starts")
     }
 }
+
+/// Headless Chromium (the Debian package `chromium`) run on the local file `page` with a
+/// fresh `profile`, no network use of its own and `extra` switches; killed after `within`.
+/// Fails, never skips, when Chromium is missing.
+pub fn headless_chromium(page: &Path, profile: &Path, extra: &[&str], within: Duration) -> Output {
+    let browser = ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "headless Chromium is needed for this test and was not found: install the Debian \
+                 package `chromium` (apt-get install -y chromium; scripts/test.sh does it)"
+            )
+        });
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+        ])
+        .args(extra)
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", page.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    let deadline = std::time::Instant::now() + within;
+    while child.try_wait().expect("wait for chromium").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("chromium did not finish within {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.wait_with_output().expect("chromium output")
+}
