@@ -294,9 +294,7 @@ impl Worker {
         };
         let setup = ScanSetup::build(&flags, config, s.fail_on).map_err(|e| e.to_string())?;
         let (policy, _notes) = setup
-            .policy
-            .clone()
-            .with_documents(&setup.policy_sources, &setup.crawl, &self.kb)
+            .read_policy(&self.kb)
             .await
             .map_err(|e| e.to_string())?;
         crate::scan::scan(

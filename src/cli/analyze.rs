@@ -47,17 +47,8 @@ pub async fn analyze(
     };
     let setup = ScanSetup::for_crawl(crawl, &flags, &config, FailOn::Error)?;
     let kb = knowledge.load()?;
-    let policy = if setup.policy_sources.is_empty() {
-        setup.policy.clone()
-    } else {
-        let (policy, notes) = setup
-            .policy
-            .clone()
-            .with_documents(&setup.policy_sources, &setup.crawl, &kb)
-            .await?;
-        notes.iter().for_each(|n| eprintln!("note: {n}"));
-        policy
-    };
+    let (policy, notes) = setup.read_policy(&kb).await?;
+    notes.iter().for_each(|n| eprintln!("note: {n}"));
     let crawled = Crawled {
         outcome: imported.outcome,
         consent: None,

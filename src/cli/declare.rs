@@ -181,17 +181,8 @@ async fn scan(args: &DeclareArgs, g: &ScanGroups, kb: &KnowledgeBase) -> Result<
         include_values: false,
     };
     let setup = ScanSetup::build(&flags, &config, FailOn::Never)?;
-    let policy = if setup.policy_sources.is_empty() {
-        setup.policy.clone()
-    } else {
-        let (policy, notes) = setup
-            .policy
-            .clone()
-            .with_documents(&setup.policy_sources, &setup.crawl, kb)
-            .await?;
-        notes.iter().for_each(|n| eprintln!("note: {n}"));
-        policy
-    };
+    let (policy, notes) = setup.read_policy(kb).await?;
+    notes.iter().for_each(|n| eprintln!("note: {n}"));
     let cancel = Arc::new(Cancel::default());
     let _stop = cookiescan::signals::cancel_on_signal(&cancel);
     let bar = Bar::new(args.quiet);

@@ -33,6 +33,21 @@ pub struct ScanSetup {
 }
 
 impl ScanSetup {
+    /// The declared policy: the config file's, with the `--policy` documents read into it,
+    /// and the notes reading them gave. Without documents nothing is read.
+    pub async fn read_policy(
+        &self,
+        kb: &crate::knowledge::KnowledgeBase,
+    ) -> Result<(Policy, Vec<String>), crate::policy::PolicyError> {
+        if self.policy_sources.is_empty() {
+            return Ok((self.policy.clone(), Vec::new()));
+        }
+        self.policy
+            .clone()
+            .with_documents(&self.policy_sources, &self.crawl, kb)
+            .await
+    }
+
     /// Flags over the file's `[scan]`, field by field; `default_fail_on` applies when neither
     /// names one.
     pub fn build(
