@@ -78,17 +78,8 @@ fn fragment(d: &Declaration) -> String {
             sec.category.as_str(),
             esc(&sec.title)
         );
-        let c = &w.columns;
         s.push_str("<thead>\n<tr>");
-        for h in [
-            &c.name,
-            &c.provider,
-            &c.purpose,
-            &c.lifetime,
-            &c.kind,
-            &c.domain,
-            &c.party,
-        ] {
+        for h in w.columns.in_order() {
             let _ = write!(s, "<th scope=\"col\">{}</th>", esc(h));
         }
         s.push_str("</tr>\n</thead>\n<tbody>\n");

@@ -19,16 +19,7 @@ impl Renderer for MarkdownRenderer {
                 let _ = writeln!(s, "{}\n", esc(&w.no_consent_manager));
             }
         }
-        let c = &w.columns;
-        let header = [
-            &c.name,
-            &c.provider,
-            &c.purpose,
-            &c.lifetime,
-            &c.kind,
-            &c.domain,
-            &c.party,
-        ];
+        let header = w.columns.in_order();
         for sec in &d.sections {
             let _ = writeln!(s, "### {}\n", esc(&sec.title));
             let cells: Vec<String> = header.iter().map(|h| esc(h)).collect();

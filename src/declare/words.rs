@@ -104,6 +104,21 @@ pub struct Columns {
     pub party: String,
 }
 
+impl Columns {
+    /// The headings in the order every table shows them.
+    pub fn in_order(&self) -> [&str; 7] {
+        [
+            &self.name,
+            &self.provider,
+            &self.purpose,
+            &self.lifetime,
+            &self.kind,
+            &self.domain,
+            &self.party,
+        ]
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Categories {
